@@ -1,0 +1,5 @@
+import sys
+
+from symnn.cli import main
+
+sys.exit(main())

@@ -1,0 +1,92 @@
+"""The ``symnn`` command: with no arguments it opens the terminal app; subcommands print
+derivations, convexity verdicts, optimizer runs, training results and gradient checks.
+
+Each subcommand lives in its own module under ``symnn.commands`` and provides ``HELP`` (one
+line), ``add_arguments(parser)`` and ``run(args) -> int``. Bad input is reported on stderr
+with exit status 2 and nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from symnn import __version__
+
+# subcommand -> module implementing it (imported only when the command line is parsed)
+COMMANDS: dict[str, str] = {
+    "derive": "symnn.commands.derive",
+    "convexity": "symnn.commands.convexity",
+    "optimize": "symnn.commands.optimize",
+    "train": "symnn.commands.train",
+    "experiment": "symnn.commands.experiment",
+    "gradcheck": "symnn.commands.gradcheck",
+    "tui": "symnn.commands.tui",
+}
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line; reported on stderr with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors: same contract
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _load(name: str):
+    try:
+        return importlib.import_module(COMMANDS[name])
+    except ModuleNotFoundError as exc:
+        if exc.name == COMMANDS[name]:
+            return None
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="symnn",
+        description="The mathematics of neural networks, visible and checkable. "
+        "Run without arguments to open the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"symnn {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = _load(name)
+        if module is None:
+            continue
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        tui = _load("tui")
+        if tui is None:
+            parser.print_help()
+            return 0
+        argv = ["tui"]
+    args = parser.parse_args(argv)
+    if getattr(args, "_run", None) is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args._run(args) or 0)
+    except UsageError as exc:
+        print(f"symnn {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
