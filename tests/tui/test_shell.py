@@ -1,0 +1,109 @@
+"""The app shell: navigation keys, help, command palette entries, placeholders, the command."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from symnn.cli import UsageError
+from symnn.commands import tui as tui_command
+from tui.app import SymnnApp, make_screen
+from tui.commands import SymnnCommands
+from tui.registry import SCREENS, lookup
+from tui.screens.help import HelpScreen
+from tui.screens.unavailable import UnavailableScreen
+
+SIZE = (120, 40)
+
+
+@pytest.mark.parametrize("info", SCREENS, ids=lambda info: info.name)
+async def test_number_key_switches_to_its_screen(info):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(info.key)
+        await pilot.pause()
+        assert app.current_mode == info.name
+        assert app.screen.title == info.title
+    assert app.unhandled == []
+
+
+async def test_question_mark_opens_help_listing_every_screen_and_closes_with_escape(
+    screen_text,
+):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        for info in SCREENS:
+            assert info.title in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_screen_key_from_help_closes_help_and_switches():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark", "4")
+        await pilot.pause()
+        assert app.current_mode == "convexity"
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_lists_every_screen():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE):
+        provider = SymnnCommands(app.screen)
+        texts = [text for text, _, _ in provider._entries()]
+    for info in SCREENS:
+        assert f"Go to {info.title} ({info.key})" in texts
+
+
+async def test_palette_go_to_entry_switches_screen():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to layers")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.current_mode == "layers"
+
+
+def test_missing_capability_gives_a_placeholder_naming_it():
+    info = SCREENS[0].__class__(**{**SCREENS[0].__dict__, "needs": ("no_such_part",)})
+    screen = make_screen(info)
+    assert isinstance(screen, UnavailableScreen)
+    assert screen.missing == ["sn.no_such_part"]
+
+
+async def test_placeholder_says_not_available_inside_the_app(screen_text):
+    info = SCREENS[1].__class__(**{**SCREENS[1].__dict__, "needs": ("no_such_part",)})
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(make_screen(info))
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Not available yet" in text and "sn.no_such_part" in text
+
+
+@pytest.mark.parametrize("text,name", [("1", "backprop"), ("layers", "layers"),
+                                       ("Conv", "convexity"), ("t", "training")])
+def test_screen_lookup_by_key_name_or_prefix(text, name):
+    assert lookup(text).name == name
+
+
+def test_tui_command_rejects_unknown_screen_as_usage_error():
+    parser = argparse.ArgumentParser()
+    tui_command.add_arguments(parser)
+    with pytest.raises(UsageError, match="unknown screen 'nope'"):
+        tui_command.run(parser.parse_args(["nope"]))
+
+
+def test_tui_command_help_names_every_screen():
+    for info in SCREENS:
+        assert info.name in tui_command.HELP

@@ -1,0 +1,31 @@
+"""The frame shared by every screen: header with the screen title, body, footer with every key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header
+
+
+class SymnnScreen(Screen):
+    """A screen of the app. Subclasses provide ``compose_body`` and a short ``HELP`` text."""
+
+    HELP: ClassVar[str] = ""
+    SCREEN_NAME: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The widgets between header and footer."""
+        return ()
+
+    def action_leave_input(self) -> None:
+        """Move the focus from a text field back to the screen's main view."""
+        self.set_focus(None)

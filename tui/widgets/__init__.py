@@ -1,0 +1,1 @@
+"""Reusable widgets of the symnn app. Widgets display; they hold no mathematics."""
