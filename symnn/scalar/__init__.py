@@ -1,0 +1,41 @@
+"""The scalar engine: a graph of numbers that records every chain-rule step.
+
+``Scalar`` is the node; ``OPS`` is the one table of operations (numeric rule, local
+derivatives, SymPy form); ``register_op`` adds an op; ``graph`` turns typed text into a graph;
+``Derivation`` is the backward pass as readable steps (text, LaTeX, DOT).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from symnn.scalar.node import Scalar, topological_order
+from symnn.scalar.ops import OPS, Op, apply, register_op
+
+__all__ = [
+    "Scalar",
+    "Op",
+    "OPS",
+    "register_op",
+    "apply",
+    "topological_order",
+    "graph",
+    "Derivation",
+    "Step",
+]
+
+# symbolic parts import SymPy: loaded on first use only
+_LAZY = {
+    "graph": "symnn.scalar.from_expr",
+    "Derivation": "symnn.scalar.derivation",
+    "Step": "symnn.scalar.derivation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'symnn.scalar' has no attribute {name!r}")

@@ -1,0 +1,259 @@
+"""Printers for derivations: Unicode text, LaTeX (``align*`` or a full document), DOT.
+
+Each renderer is a small class walking the same step list; adding a format is a new class.
+All mathematics inside a LaTeX row is ``sympy.latex`` of the step's expression.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+from symnn.scalar.derivation import format_number
+from symnn.scalar.node import Scalar, topological_order
+from symnn.scalar.ops import OPS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.scalar.derivation import Derivation, Step
+
+__all__ = ["TextRenderer", "LatexRenderer", "UnicodePrinter", "to_dot", "unicode"]
+
+# A step shows the closed form of the upstream gradient and of the product only while they
+# are at most this many tree nodes; longer ones are written as d out/d node (the number is
+# always shown), which keeps big graphs readable and fast to print.
+CLOSED_FORM_LIMIT = 40
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_CONST = OPS["const"]
+
+
+class UnicodePrinter(StrPrinter):
+    """SymPy's str printer with textbook touches: x², √x, σ(x), ReLU(x), H(x), a·b."""
+
+    def _print_Pow(self, expr, rational=False):
+        base, exp = expr.args
+        if exp is sympy.S.Half:
+            inner = self._print(base)
+            return f"√{inner}" if base.is_Atom else f"√({inner})"
+        if exp.is_Integer and exp > 1:
+            b = self.parenthesize(base, sympy.printing.precedence.PRECEDENCE["Pow"], strict=True)
+            return b + str(exp).translate(_SUPERSCRIPT)
+        return super()._print_Pow(expr, rational=rational)
+
+    def _print_sigmoid(self, expr):
+        return f"σ({self._print(expr.args[0])})"
+
+    def _print_relu(self, expr):
+        return f"ReLU({self._print(expr.args[0])})"
+
+    def _print_leaky_relu(self, expr):
+        x, slope = expr.args
+        return f"LeakyReLU({self._print(x)}, {self._print(slope)})"
+
+    def _print_Heaviside(self, expr):
+        return f"H({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr):
+        return f"|{self._print(expr.args[0])}|"
+
+    def doprint(self, expr):
+        return super().doprint(expr).replace("**", "^").replace("*", "·")
+
+
+def unicode(expr) -> str:
+    """One-line Unicode form of a SymPy expression."""
+    return UnicodePrinter().doprint(expr)
+
+
+def _group(text: str, expr) -> str:
+    """Parenthesize a printed sum/product so it reads unambiguously inside a product."""
+    if expr.is_Atom or expr.is_Function or expr.is_Pow:
+        return text
+    return f"({text})"
+
+
+class TextRenderer:
+    """Readable Unicode text: a header, optional definitions, one line per step, the result."""
+
+    def render(self, d: Derivation) -> str:
+        out = self._header(d)
+        lines = [out, ""]
+        if d.definitions:
+            lines.append("where")
+            for sym, expr in d.definitions:
+                lines.append(f"  {unicode(sym)} = {unicode(expr)}")
+            lines.append("")
+        lines.append("Backward pass (chain rule, one edge per line):")
+        for n, step in enumerate(d.steps, 1):
+            lines.append(f"{n:>3}. {self.step(d, step)}")
+        lines.extend(self._result(d))
+        return "\n".join(lines)
+
+    def _label(self, form) -> str:
+        text = unicode(form)
+        return text if form.is_Symbol else f"({text})"
+
+    def _partial(self, d: Derivation, form) -> str:
+        return f"∂{unicode(d.output_symbol)}/∂{self._label(form)}"
+
+    def _header(self, d: Derivation) -> str:
+        from symnn.scalar.derivation import expression
+
+        expr = unicode(expression(d.output)) if len(d.forms) <= 400 else "(large expression)"
+        head = f"{unicode(d.output_symbol)} = {expr}"
+        if d.value is not None:
+            head += f" = {format_number(d.value)}"
+        return head
+
+    def step(self, d: Derivation, step: Step) -> str:
+        target = self._partial(d, step.parent_form)
+        op = "=" if step.first and step.last else "+="
+        chain = f"{self._partial(d, step.node_form)} · ∂{self._label(step.node_form)}/∂{self._label(step.parent_form)}"
+        up = (
+            _group(unicode(step.upstream), step.upstream)
+            if step.upstream_size <= CLOSED_FORM_LIMIT
+            else self._partial(d, step.node_form)
+        )
+        local = _group(unicode(step.local), step.local)
+        text = f"{target} {op} {chain} = {up} · {local}"
+        if step.product_size <= CLOSED_FORM_LIMIT and step.upstream_size <= CLOSED_FORM_LIMIT:
+            text += f" = {unicode(step.product)}"
+        if step.product_value is not None:
+            text += (
+                f"   [{format_number(step.upstream_value)} × "
+                f"{format_number(step.local_value)} = {format_number(step.product_value)}]"
+            )
+        return text
+
+    def _result(self, d: Derivation) -> list[str]:
+        lines = ["", "Gradients:"]
+        targets = [d.wrt] if d.wrt is not None else _variable_leaves(d)
+        for leaf in targets:
+            line = self._partial(d, d.forms.get(leaf, leaf.symbol))
+            if d.gradient_sizes.get(leaf, 1) <= CLOSED_FORM_LIMIT:
+                line += f" = {unicode(d.gradient(leaf))}"
+            if d.numeric_gradients:
+                line += f" = {format_number(d.numeric_gradients.get(leaf, 0.0))}"
+            lines.append("  " + line)
+        return lines
+
+
+def _variable_leaves(d: Derivation) -> list[Scalar]:
+    return [n for n in d.gradients if not n.parents and n.op is not _CONST]
+
+
+class LatexRenderer:
+    """An ``align*`` block, one row per step; optionally wrapped in a complete document."""
+
+    def render(self, d: Derivation, standalone: bool = False) -> str:
+        rows = []
+        for sym, expr in d.definitions:
+            rows.append(f"{sympy.latex(sym)} &= {sympy.latex(expr)}")
+        for step in d.steps:
+            rows.append(self.step(d, step))
+        for line in self._result(d):
+            rows.append(line)
+        body = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+        if not standalone:
+            return body
+        return (
+            "\\documentclass{article}\n"
+            "\\usepackage[margin=1.5cm,landscape]{geometry}\n"
+            "\\usepackage{amsmath,amssymb}\n"
+            "\\allowdisplaybreaks\n"
+            "\\begin{document}\n"
+            f"\\section*{{Derivation of ${sympy.latex(d.output_symbol)}$}}\n"
+            f"{body}\n"
+            "\\end{document}\n"
+        )
+
+    @staticmethod
+    def _paren(form) -> str:
+        text = sympy.latex(form)
+        return text if form.is_Symbol or form.is_Number else f"\\left({text}\\right)"
+
+    def _partial(self, d: Derivation, form) -> str:
+        return f"\\frac{{\\partial {sympy.latex(d.output_symbol)}}}{{\\partial {self._paren(form)}}}"
+
+    def step(self, d: Derivation, step: Step) -> str:
+        op = "&=" if step.first and step.last else "&\\mathrel{+}="
+        chain = (
+            f"{self._partial(d, step.node_form)} \\cdot "
+            f"\\frac{{\\partial {self._paren(step.node_form)}}}{{\\partial {self._paren(step.parent_form)}}}"
+        )
+        closed = step.upstream_size <= CLOSED_FORM_LIMIT
+        up = self._paren(step.upstream) if closed else self._partial(d, step.node_form)
+        row = f"{self._partial(d, step.parent_form)} {op} {chain} = {up} \\cdot {self._paren(step.local)}"
+        if closed and step.product_size <= CLOSED_FORM_LIMIT:
+            row += f" = {sympy.latex(step.product)}"
+        if step.product_value is not None:
+            row += (
+                f" = {_latex_number(step.upstream_value)} \\cdot {_latex_number(step.local_value)}"
+                f" = {_latex_number(step.product_value)}"
+            )
+        return row
+
+    def _result(self, d: Derivation) -> list[str]:
+        rows = []
+        targets = [d.wrt] if d.wrt is not None else []
+        for leaf in targets:
+            row = f"{self._partial(d, d.forms.get(leaf, leaf.symbol))} &= "
+            parts = []
+            if d.gradient_sizes.get(leaf, 1) <= CLOSED_FORM_LIMIT:
+                parts.append(sympy.latex(d.gradient(leaf)))
+            if d.numeric_gradients:
+                parts.append(_latex_number(d.numeric_gradients.get(leaf, 0.0)))
+            if parts:
+                rows.append(row + " = ".join(parts))
+        return rows
+
+
+def _latex_number(x: float | None) -> str:
+    text = format_number(x)
+    if text in ("inf", "-inf"):
+        return "-\\infty" if text.startswith("-") else "\\infty"
+    if text == "nan":
+        return "\\mathrm{NaN}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        return f"{mant} \\cdot 10^{{{int(exp)}}}"
+    return f"\\left({text}\\right)" if text.startswith("-") else text
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def to_dot(root: Scalar, forms: dict | None = None) -> str:
+    """Graphviz DOT text: one box per node (label, value, grad), one arrow per input edge."""
+    order = topological_order(root)
+    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    lines = ["digraph scalar_graph {", "  rankdir=LR;", '  node [shape=record, fontname="Helvetica"];']
+    for node in order:
+        if node.op is _CONST:
+            title = format_number(node.value)
+        elif node.name is not None:
+            title = node.name
+        elif not node.parents:
+            title = node.symbol.name
+        elif forms is not None and node in forms and forms[node].is_Symbol:
+            title = forms[node].name
+        else:
+            title = ""
+        fields = [title]
+        if node.value is not None:
+            fields.append(f"value {format_number(node.value)}")
+        if node.op is not _CONST:
+            fields.append(f"grad {format_number(node.grad)}")
+        label = " | ".join(_dot_escape(f) for f in fields)
+        lines.append(f'  {ids[node]} [label="{{{label}}}"];')
+        if node.parents:  # micrograd style: an op circle feeds each computed node
+            op_id = f"{ids[node]}_op"
+            lines.append(f'  {op_id} [label="{_dot_escape(node.op.label)}", shape=circle];')
+            lines.append(f"  {op_id} -> {ids[node]};")
+            for p in node.parents:
+                lines.append(f"  {ids[p]} -> {op_id};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
