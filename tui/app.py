@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
@@ -36,7 +37,7 @@ class SymnnApp(App):
     """Six screens, keys 1-6 to switch, ? for help, ctrl+p for the command palette."""
 
     TITLE = "symnn"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     COMMANDS = App.COMMANDS | {SymnnCommands}
     MODES = {info.name: partial(make_screen, info) for info in SCREENS}
     BINDINGS = [
@@ -45,13 +46,11 @@ class SymnnApp(App):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-    MAX_UNHANDLED = 25
 
     def __init__(self, start: str = "backprop") -> None:
         super().__init__()
         self.start = start if start in BY_NAME else "backprop"
-        self.errors: list[BaseException] = []
-        self.unhandled: list[BaseException] = []
+        self.errors: list[BaseException] = []  # every error shown to the learner
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)
@@ -59,16 +58,28 @@ class SymnnApp(App):
     @guarded
     async def action_show(self, name: str) -> None:
         """Switch to the screen called ``name`` (its state is kept while away)."""
-        if name in BY_NAME:
-            while len(self.screen_stack) > 1:  # close help or palette first
-                self.pop_screen()
-            await self.switch_mode(name)
+        from tui.screens.help import HelpScreen
+
+        if name not in BY_NAME:
+            return
+        while isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        if len(self.screen_stack) > 1:  # another overlay (the palette) closes itself first
+            return
+        await self.switch_mode(name)
 
     @guarded
     async def run_screen_action(self, name: str, action: str) -> None:
         """Switch to screen ``name`` and run one of its actions (used by the palette)."""
         await self.action_show(name)
         await self.screen.run_action(action)
+
+    def action_command_palette(self) -> None:
+        """Open the command palette: every screen and every action, searchable."""
+        from tui.palette import SafeCommandPalette
+
+        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     @guarded
     def action_help(self) -> None:
@@ -84,22 +95,6 @@ class SymnnApp(App):
                 keys.append((binding.key_display or self.get_key_display(binding), binding.description))
         about = getattr(self.screen, "HELP", "")
         self.push_screen(HelpScreen(self.screen.title or "", about, keys))
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Last safety net: an exception that escaped a handler becomes a notification.
-
-        Handlers are wrapped with ``guarded``; this keeps the app alive if a widget still
-        raises (recorded in ``self.unhandled``). After many in a row, Textual's default
-        handling (exit with a traceback) takes over so a broken render cannot loop forever.
-        """
-        self.unhandled.append(error)
-        if not self.is_running or len(self.unhandled) > self.MAX_UNHANDLED:
-            super()._handle_exception(error)
-            return
-        try:
-            self.notify(describe(error), title="Unexpected error", severity="error", timeout=8)
-        except Exception:
-            super()._handle_exception(error)
 
 
 def run(screen: str | None = None, **kwargs: Any) -> int:

@@ -25,7 +25,6 @@ async def test_number_key_switches_to_its_screen(info):
         await pilot.pause()
         assert app.current_mode == info.name
         assert app.screen.title == info.title
-    assert app.unhandled == []
 
 
 async def test_question_mark_opens_help_listing_every_screen_and_closes_with_escape(

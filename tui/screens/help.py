@@ -52,4 +52,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("\nescape, q or ? closes this help", style="italic"))
 
     async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(None)
+        if self.app.screen is self:  # a queued second escape must not close the screen below
+            self.dismiss(None)

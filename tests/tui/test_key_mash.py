@@ -1,0 +1,69 @@
+"""Random keys in random orders on every screen never crash the app."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+import pytest
+from textual import events
+from textual.keys import _get_unicode_name_from_key
+
+from tui.app import SymnnApp
+from tui.commands import SymnnCommands
+from tui.registry import SCREENS
+
+SIZE = (120, 40)
+
+# Every key a screen binds, plus typing, navigation and editing keys; not q (it quits).
+COMMON = [
+    "tab", "shift+tab", "enter", "escape", "space", "backspace", "delete", "up", "down",
+    "left", "right", "home", "end", "pageup", "pagedown", "question_mark",
+    "a", "b", "c", "e", "h", "l", "n", "p", "r", "s", "t", "v", "w", "x", "z",
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "minus", "plus", "full_stop",
+    "left_parenthesis", "right_parenthesis", "asterisk", "circumflex_accent", "comma",
+    "equals_sign", "slash", "ctrl+p",
+]
+
+QUIT_KEYS = {"q", "ctrl+q", "ctrl+c", "super+c"}
+
+
+def _keys_for(screen_cls) -> list[str]:
+    keys = list(COMMON)
+    for binding in getattr(screen_cls, "BINDINGS", []):
+        key = getattr(binding, "key", None)
+        if key:
+            keys.extend(k.strip() for k in key.split(",") if k.strip() not in QUIT_KEYS)
+    return keys
+
+
+class MashApp(SymnnApp):
+    """The app without Textual's system commands (a mash may pick "Quit" or "Screenshot")."""
+
+    COMMANDS = {SymnnCommands}
+
+
+def _key_event(key: str) -> events.Key:
+    """The event a terminal sends for ``key`` (as Textual's Pilot builds it)."""
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(key))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+@pytest.mark.parametrize("info", SCREENS, ids=lambda info: info.name)
+async def test_key_mash_leaves_app_running_without_errors(info):
+    app = MashApp(start=info.name)
+    rng = random.Random(f"mash-{info.name}")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys = _keys_for(type(app.screen))
+        for _ in range(8):  # keys arrive faster than a person types, as in a real mash
+            batch = [rng.choice(keys) for _ in range(25)]
+            for key in batch:
+                app.post_message(_key_event(key))
+            await pilot.pause(0.05)
+            assert app.is_running, f"app stopped after keys {batch}"
+        await pilot.pause(0.5)  # let every queued key be handled before the test ends the app
+        assert app.is_running
