@@ -22,7 +22,7 @@ _EXPORTS: dict[str, str] = {
     # safe parsing and symbolic analysis
     "parse": "symnn.symbolic",
     "ParseError": "symnn.symbolic",
-    "convexity": "symnn.symbolic",
+    "convexity": "symnn.symbolic.convexity",  # the function (the submodule shares its name)
     # NumPy backend
     "Tensor": "symnn.tensor",
     "tensor": "symnn.tensor",

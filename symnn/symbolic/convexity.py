@@ -1,0 +1,610 @@
+"""Is a function convex, concave, affine, or neither on a domain? With a reason and, when it is
+not convex, a counterexample.
+
+``convexity(f, variables=None, domain=None)`` combines three tools:
+
+1. **Composition rules** (disciplined convex programming): a sum of convex functions is convex,
+   a convex non-decreasing function of a convex function is convex, abs / max / relu of an
+   affine function is convex, and so on (``symnn.symbolic.composition``).
+2. **Second derivatives**: f'' (one variable) or the Hessian (several), with its sign decided
+   by SymPy on the domain: assumptions, inequality solving, principal minors, eigenvalues.
+   A piecewise function of one variable (abs, max, relu, ...) is checked piece by piece, with
+   the jumps of slope at the break points.
+3. **The chord test**: a seeded numeric search for a, b, t with
+   f(t a + (1 - t) b) > t f(a) + (1 - t) f(b), confirmed in exact / 30-digit arithmetic.
+
+A proof is required for ``convex``, ``concave`` and ``affine``; ``neither`` needs
+counterexamples against both convexity and concavity; otherwise the answer is ``unknown``, never
+a guess. ``convex`` is never answered when a counterexample was found.
+
+The default domain is all real values of every symbol. A domain restricts symbols, e.g.
+``"x > 0"`` for log(x) or ``"p > 0, p < 1"`` for a probability (see ``symnn.symbolic.domain``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from symnn.symbolic.chord import ChordSearch, Counterexample
+from symnn.symbolic.composition import (AFFINE, CONCAVE, CONSTANT, CONVEX, Step, curvature,
+                                        is_concave_kind, is_convex_kind)
+from symnn.symbolic.domain import Domain, DomainError, parse_domain
+from symnn.symbolic.sign import NEG, NONNEG, NONPOS, NONZERO, POS, ZERO, SignOracle, sign_words
+
+__all__ = ["convexity", "ConvexityResult", "Counterexample", "DomainError", "VERDICTS"]
+
+VERDICTS = ("convex", "concave", "affine", "neither", "unknown")
+
+# Hessians larger than this are not analysed symbolically (2^n - 1 principal minors)
+_MAX_SYMBOLIC_VARS = 4
+# a constant Hessian (a quadratic) is checked exactly up to this many variables
+_MAX_CONSTANT_HESSIAN_VARS = 12
+_SIMPLIFY_MAX_OPS = 200
+
+
+@dataclass
+class ConvexityResult:
+    """The verdict (convex, concave, affine, neither, unknown), the reason as text
+    (``reason``) and LaTeX (``reason_latex`` / ``to_latex()``), and, when f is not convex, a
+    ``counterexample`` (``value > chord``); ``concavity_counterexample`` breaks concavity."""
+
+    verdict: str
+    expression: sp.Expr
+    variables: tuple[str, ...]
+    domain: Domain
+    steps: list[Step] = field(default_factory=list)
+    counterexample: Counterexample | None = None
+    concavity_counterexample: Counterexample | None = None
+    method: str = ""
+
+    @property
+    def reason(self) -> str:
+        return "\n".join(s.text for s in self.steps)
+
+    @property
+    def reason_latex(self) -> str:
+        return " \\\\\n".join(s.latex for s in self.steps)
+
+    def to_latex(self) -> str:
+        return self.reason_latex
+
+    @property
+    def is_convex(self) -> bool:
+        return self.verdict in ("convex", "affine")
+
+    @property
+    def is_concave(self) -> bool:
+        return self.verdict in ("concave", "affine")
+
+    def to_dict(self) -> dict:
+        ce = self.counterexample
+        return {"verdict": self.verdict, "reason": self.reason,
+                "counterexample": ce.to_dict() if ce is not None else None,
+                "expression": sp.sstr(self.expression), "variables": list(self.variables),
+                "domain": self.domain.describe(self.variables), "latex": self.reason_latex}
+
+    def __str__(self) -> str:
+        return f"{self.verdict}\n{self.reason}"
+
+
+# --- preparing the expression ---------------------------------------------------------------
+
+def _leaky(u: sp.Expr, slope: sp.Expr = sp.Rational(1, 100)) -> sp.Expr:
+    # leaky_relu(u) = u for u >= 0, slope*u otherwise: max(u, slope*u) when slope <= 1
+    if slope.is_number and slope > 1:
+        return sp.Min(u, slope * u)
+    if slope.is_number:
+        return sp.Max(u, slope * u)
+    return sp.Piecewise((u, u >= 0), (slope * u, True))
+
+
+_REWRITES = {
+    "relu": lambda u: sp.Max(0, u),
+    "leaky_relu": _leaky,
+    "leakyrelu": _leaky,
+    "sigmoid": lambda u: 1 / (1 + sp.exp(-u)),
+    "softplus": lambda u: sp.log(1 + sp.exp(u)),
+}
+
+
+def _to_expr(f: object) -> sp.Expr:
+    if isinstance(f, str):
+        from symnn.symbolic.parser import parse
+
+        return parse(f)
+    if isinstance(f, sp.Basic):
+        return f
+    if isinstance(f, (int, float)) and not isinstance(f, bool):
+        return sp.Float(f) if isinstance(f, float) else sp.Integer(f)
+    raise TypeError(f"convexity() needs a SymPy expression or text, got {type(f).__name__}")
+
+
+def _elementary(e: sp.Expr) -> sp.Expr:
+    """Real symbols, and the activations written with exp, log, Max and Min."""
+    e = e.xreplace({s: sp.Symbol(s.name, real=True) for s in e.free_symbols})
+
+    def is_activation(node: sp.Basic) -> bool:
+        return isinstance(node, sp.Function) and type(node).__name__.lower() in _REWRITES
+
+    def rewrite(node: sp.Basic) -> sp.Expr:
+        return _REWRITES[type(node).__name__.lower()](*node.args)
+
+    return e.replace(is_activation, rewrite)
+
+
+def _simplify(e: sp.Expr) -> sp.Expr:
+    if sp.count_ops(e) > _SIMPLIFY_MAX_OPS:
+        return sp.cancel(e)
+    return sp.factor(sp.simplify(e))
+
+
+def _is_smooth(e: sp.Expr) -> bool:
+    return not e.has(sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.Heaviside, sp.sign, sp.floor,
+                     sp.ceiling)
+
+
+def _tex_text(s: str) -> str:
+    return r"\text{" + s.replace("_", r"\_").replace("%", r"\%") + "}"
+
+
+def _step(text: str, latex_math: str = "", latex_tail: str = "") -> Step:
+    parts = [p for p in (latex_math, _tex_text(latex_tail) if latex_tail else "") if p]
+    return Step(text, r"\ ".join(parts) if parts else _tex_text(text))
+
+
+# --- the analysis ---------------------------------------------------------------------------
+
+@dataclass
+class _Proof:
+    convex: bool = False
+    concave: bool = False
+    steps: list[Step] = field(default_factory=list)
+    method: str = ""
+    # points (rows of variable values) near which f is strictly not convex / not concave
+    not_convex_near: list[tuple[float, ...]] = field(default_factory=list)
+    not_concave_near: list[tuple[float, ...]] = field(default_factory=list)
+
+
+class _Analysis:
+    def __init__(self, expr: sp.Expr, variables: list[sp.Symbol], parameters: list[sp.Symbol],
+                 domain: Domain) -> None:
+        self.expr = expr
+        self.variables = variables
+        self.parameters = parameters
+        self.domain = domain
+        self.oracle = SignOracle(domain)
+        self.where = domain.describe([s.name for s in variables + parameters])
+
+    # a requirement of the natural domain: log needs u > 0, sqrt needs u >= 0, 1/u needs u != 0
+    def requirements(self) -> list[tuple[sp.Expr, frozenset, str]]:
+        reqs = []
+        for node in sp.preorder_traversal(self.expr):
+            if isinstance(node, sp.log):
+                reqs.append((node.args[0], POS, "log needs a positive argument"))
+            elif node.is_Pow and node.exp.is_number and node.base.free_symbols:
+                p = node.exp
+                if not p.is_integer:
+                    if p > 0:
+                        reqs.append((node.base, NONNEG, "a fractional power needs a "
+                                                        "non-negative base"))
+                    else:
+                        reqs.append((node.base, POS, "a negative fractional power needs a "
+                                                     "positive base"))
+                elif p < 0:
+                    reqs.append((node.base, NONZERO, "division needs a non-zero denominator"))
+        return reqs
+
+    def undefined(self, search: ChordSearch) -> Step | None:
+        """A step saying where f is undefined on the domain, or None when it is defined."""
+        for u, need, why in self.requirements():
+            if self.oracle.sign(u) <= need:
+                continue
+            point = self._violation(u, need)
+            if point is not None:
+                at = ", ".join(f"{s.name} = {sp.sstr(v)}" for s, v in point.items())
+                return _step(
+                    f"f is not defined on the whole domain ({self.where}): at {at}, "
+                    f"{sp.sstr(u)} breaks the rule that {why}. Give a domain on which f is "
+                    f"defined, e.g. one where {sp.sstr(u)} > 0.")
+        bad = search.undefined_point()
+        if bad is not None:
+            at = ", ".join(f"{n} = {v:.6g}" for n, v in zip(search.names, bad))
+            return _step(f"f is not a finite real number at {at}, inside the domain "
+                         f"({self.where}); give a domain on which f is defined.")
+        return None
+
+    def _violation(self, u: sp.Expr, need: frozenset) -> dict | None:
+        syms = sorted(u.free_symbols, key=lambda s: s.name)
+        if len(syms) == 1 and not self.domain.constraints:
+            (x,) = syms
+            interior = self.oracle._interior(x)
+            cond = {POS: u <= 0, NONNEG: u < 0, NONZERO: sp.Eq(u, 0)}[need]
+            try:
+                bad = sp.solveset(cond, x, interior)
+            except (NotImplementedError, ValueError, TypeError):
+                return None
+            if bad is sp.S.EmptySet or not isinstance(bad, sp.Set):
+                return None
+            point = _a_point_of(bad)
+            return {x: point} if point is not None else None
+        return None
+
+    # -- proofs ----------------------------------------------------------------------------
+    def affine(self) -> bool:
+        poly = self.expr.as_poly(*self.variables) if self.variables else None
+        if not self.variables or not (self.expr.free_symbols & set(self.variables)):
+            return True
+        return poly is not None and poly.total_degree() <= 1
+
+    def composition(self) -> _Proof | None:
+        kind, steps = curvature(self.expr, set(self.variables), self.oracle)
+        if kind not in (CONVEX, CONCAVE, AFFINE, CONSTANT):
+            return None
+        proof = _Proof(convex=is_convex_kind(kind), concave=is_concave_kind(kind),
+                       method="composition")
+        proof.steps = [_step("By the composition rules (disciplined convex programming):")]
+        proof.steps += steps
+        return proof
+
+    def _nonzero_on_domain(self, e: sp.Expr) -> bool:
+        _, den = sp.fraction(sp.together(e))
+        if not (den.free_symbols & set(self.variables)):
+            return True
+        s = self.oracle.sign(den)
+        return s in (POS, NEG, NONZERO)
+
+    def second_derivative(self) -> _Proof | None:
+        (x,) = self.variables
+        f2 = _simplify(sp.diff(self.expr, x, 2))
+        if not self._nonzero_on_domain(f2):
+            return None
+        s = self.oracle.sign(f2)
+        proof = _Proof(method="second derivative")
+        name = x.name
+        head = f"f''({name}) = {sp.sstr(f2)}"
+        head_tex = rf"f''({sp.latex(x)}) = {sp.latex(f2)}"
+        if s <= NONNEG or s <= NONPOS:
+            word = sign_words(s)
+            proof.convex, proof.concave = s <= NONNEG, s <= NONPOS
+            kind = "affine" if s == ZERO else "convex" if proof.convex else "concave"
+            tail = f"is {word} for every {name} in the domain ({self.where}), so f is {kind}."
+            proof.steps.append(_step(f"{head}, which {tail}", head_tex, f" which {tail}"))
+            return proof
+        neg = self._region(f2 < 0, x)
+        pos = self._region(f2 > 0, x)
+        lines, lines_tex = [], []
+        for region, rel, kind, near in ((neg, "<", "convex", proof.not_convex_near),
+                                        (pos, ">", "concave", proof.not_concave_near)):
+            if region is None:
+                continue
+            lines.append(f"f''({name}) {rel} 0 for {name} in {_set_text(region)}, so f is not "
+                         f"{kind}")
+            lines_tex.append(rf"f''({sp.latex(x)}) {rel} 0 \text{{ for }} {sp.latex(x)} \in "
+                             rf"{sp.latex(region)}\text{{, so $f$ is not {kind}}}")
+            near += [(p,) for p in _points_inside(region)]
+        if not lines:
+            return None
+        proof.steps.append(Step(f"{head}. " + "; ".join(lines) + ".",
+                                head_tex + r".\ " + r";\ ".join(lines_tex)))
+        return proof
+
+    def _region(self, cond: sp.Rel, x: sp.Symbol) -> sp.Set | None:
+        if sp.count_ops(cond) > 60 or self.parameters or self.domain.constraints:
+            return None
+        try:
+            region = sp.solve_univariate_inequality(cond, x, relational=False,
+                                                    domain=self.oracle._interior(x))
+        except (NotImplementedError, ValueError, TypeError, AttributeError):
+            return None
+        if not isinstance(region, sp.Set) or region is sp.S.EmptySet or region.is_FiniteSet:
+            return None
+        return region
+
+    def hessian(self) -> _Proof | None:
+        n = len(self.variables)
+        if n > _MAX_CONSTANT_HESSIAN_VARS:
+            return None
+        H = sp.hessian(self.expr, self.variables)
+        if any(h.free_symbols for h in H):
+            if n > _MAX_SYMBOLIC_VARS:
+                return None
+            H = H.applyfunc(_simplify)
+        if not all(self._nonzero_on_domain(h) for h in H):
+            return None
+        proof = _Proof(method="Hessian")
+        names = ", ".join(s.name for s in self.variables)
+        head = f"The Hessian of f is H = {sp.sstr(H.tolist())}"
+        head_tex = rf"H = \nabla^2 f = {sp.latex(H)}"
+        if all(not (h.free_symbols) for h in H):
+            psd, nsd = bool(H.is_positive_semidefinite), bool((-H).is_positive_semidefinite)
+            proof.convex, proof.concave = psd, nsd
+            if n <= _MAX_SYMBOLIC_VARS:
+                eig = H.eigenvals()
+                ev = ", ".join(sp.sstr(sp.nsimplify(v)) for v, mult in eig.items()
+                               for _ in range(mult))
+            else:
+                import numpy as np
+
+                ev = ", ".join(f"{v:.4g}" for v in np.linalg.eigvalsh(
+                    np.array(H.tolist(), dtype=float)))
+            if psd or nsd:
+                kind = "affine" if psd and nsd else "convex" if psd else "concave"
+                sd = "zero" if psd and nsd else "positive semidefinite" if psd else "negative semidefinite"
+                tail = f"a constant matrix with eigenvalues {ev}: {sd}, so f is {kind}."
+            else:
+                tail = (f"a constant matrix with eigenvalues {ev}, of both signs: f is neither "
+                        f"convex nor concave.")
+            proof.steps.append(_step(f"{head}, {tail}", head_tex, f", {tail}"))
+            return proof
+        minors = []
+        for k in range(1, n + 1):
+            for rows in itertools.combinations(range(n), k):
+                m = _simplify(H.extract(list(rows), list(rows)).det())
+                minors.append((k, rows, m, self.oracle.sign(m)))
+        psd = all(s <= NONNEG for _, _, _, s in minors)
+        nsd = all(s <= (NONPOS if k % 2 else NONNEG) for k, _, _, s in minors)
+        if not (psd or nsd):
+            return None
+        proof.convex, proof.concave = psd, nsd
+        listed = "; ".join(
+            f"rows {tuple(r + 1 for r in rows)}: {sp.sstr(m)} ({sign_words(s)})"
+            for _, rows, m, s in minors)
+        if psd:
+            rule = (f"all principal minors are non-negative on the domain ({self.where}), so H "
+                    f"is positive semidefinite and f is {'affine' if nsd else 'convex'} in "
+                    f"{names}.")
+        else:
+            rule = (f"the principal minors of order k have sign (-1)^k or are zero on the "
+                    f"domain ({self.where}), so H is negative semidefinite and f is concave in "
+                    f"{names}.")
+        proof.steps.append(_step(f"{head}. Principal minors: {listed}. So {rule}", head_tex,
+                                 f". {rule}"))
+        return proof
+
+    def piecewise(self) -> _Proof | None:
+        (x,) = self.variables
+        if self.parameters or self.domain.constraints:
+            return None
+        try:
+            pw = sp.piecewise_fold(self.expr.rewrite(sp.Piecewise))
+            if not isinstance(pw, sp.Piecewise):
+                return None
+            pairs = pw.as_expr_set_pairs(self.oracle._interior(x))
+        except (NotImplementedError, ValueError, TypeError, AttributeError):
+            return None
+        pieces = []
+        for expr, where in pairs:
+            for part in (where.args if isinstance(where, sp.Union) else (where,)):
+                if isinstance(part, sp.Interval) and part.measure != 0:
+                    pieces.append((part, expr))
+        if not pieces or any(not _is_smooth(e) for _, e in pieces):
+            return None
+        pieces.sort(key=lambda p: p[0].inf)
+        convex = concave = True
+        lines = []
+        for interval, e in pieces:
+            f2 = _simplify(sp.diff(e, x, 2))
+            oracle = SignOracle(Domain(intervals={x.name: interval}))
+            s = oracle.sign(f2)
+            if not (s <= NONNEG or s <= NONPOS):
+                return None
+            convex &= s <= NONNEG
+            concave &= s <= NONPOS
+            lines.append(f"on {_set_text(interval)}: f = {sp.sstr(e)}, f'' = {sp.sstr(f2)} "
+                         f"({sign_words(s)})")
+        proof = _Proof(method="piecewise")
+        for (left_i, left), (right_i, right) in zip(pieces, pieces[1:]):
+            c = left_i.sup
+            if c != right_i.inf:
+                return None
+            jump_value = sp.simplify(right.subs(x, c) - left.subs(x, c))
+            if jump_value != 0:
+                lines.append(f"at {x.name} = {sp.sstr(c)} f jumps by {sp.sstr(jump_value)}")
+                convex = concave = False
+                proof.not_convex_near.append((float(c),))
+                proof.not_concave_near.append((float(c),))
+                continue
+            dl = sp.simplify(sp.diff(left, x).subs(x, c))
+            dr = sp.simplify(sp.diff(right, x).subs(x, c))
+            jump = sp.simplify(dr - dl)
+            if not jump.is_number:
+                return None
+            lines.append(f"at {x.name} = {sp.sstr(c)} the slope goes from {sp.sstr(dl)} to "
+                         f"{sp.sstr(dr)}")
+            if jump < 0:
+                convex = False
+                proof.not_convex_near.append((float(c),))
+            if jump > 0:
+                concave = False
+                proof.not_concave_near.append((float(c),))
+        for interval, e in pieces:
+            f2 = sp.diff(e, x, 2)
+            if f2.is_number and f2 < 0:
+                proof.not_convex_near += [(p,) for p in _points_inside(interval)]
+            if f2.is_number and f2 > 0:
+                proof.not_concave_near += [(p,) for p in _points_inside(interval)]
+        proof.convex, proof.concave = convex, concave
+        if convex or concave:
+            kind = "affine" if convex and concave else "convex" if convex else "concave"
+            rule = (f"each piece is {kind}, f is continuous and the slope never "
+                    f"{'drops' if convex else 'rises'} at a break point, so f is {kind}.")
+        else:
+            rule = "so f is neither convex nor concave."
+        text = "f is piecewise smooth: " + "; ".join(lines) + f"; {rule}"
+        proof.steps.append(_step(text))
+        return proof
+
+
+def _set_text(s: sp.Set) -> str:
+    """(-oo, 1) or [2, 3] or (0, 1) ∪ (2, oo): the usual interval notation."""
+    if isinstance(s, sp.Union):
+        return " ∪ ".join(_set_text(a) for a in s.args)
+    if isinstance(s, sp.Interval):
+        left = "(" if s.left_open else "["
+        right = ")" if s.right_open else "]"
+        return f"{left}{sp.sstr(s.inf)}, {sp.sstr(s.sup)}{right}"
+    return sp.sstr(s)
+
+
+def _a_point_of(s: sp.Set) -> sp.Expr | None:
+    if isinstance(s, sp.FiniteSet):
+        return next(iter(s))
+    if isinstance(s, sp.Union):
+        return _a_point_of(s.args[0])
+    if isinstance(s, sp.Interval):
+        lo, hi = s.inf, s.sup
+        if lo == -sp.oo and hi == sp.oo:
+            return sp.Integer(0)
+        if lo == -sp.oo:
+            return hi - 1
+        if hi == sp.oo:
+            return lo + 1
+        return (lo + hi) / 2
+    return None
+
+
+def _points_inside(s: sp.Set) -> list[float]:
+    """A few points strictly inside a region of the real line."""
+    out = []
+    for part in (s.args if isinstance(s, sp.Union) else (s,)):
+        if isinstance(part, sp.Interval):
+            p = _a_point_of(part)
+            if p is not None:
+                out.append(float(p))
+    return out
+
+
+def _local_pairs(centres: list[tuple[float, ...]], d: int, n_params: int):
+    """Pairs of points close around each centre, along each axis and random directions."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    firsts, seconds = [], []
+    for c in centres:
+        c = np.asarray(c, dtype=float)
+        dirs = [np.eye(d)[i] for i in range(d)] + list(rng.normal(size=(4, d)))
+        for v in dirs:
+            v = v / np.linalg.norm(v)
+            for h in (1e-3, 1e-2, 0.1, 0.5):
+                firsts.append(np.concatenate([c - h * v, np.zeros(n_params)]))
+                seconds.append(np.concatenate([c + h * v, np.zeros(n_params)]))
+    if not firsts:
+        return None
+    return np.array(firsts), np.array(seconds)
+
+
+def _variables(expr: sp.Expr, variables: object) -> tuple[list[sp.Symbol], list[sp.Symbol]]:
+    by_name = {s.name: s for s in expr.free_symbols}
+    if variables is None:
+        chosen = sorted(by_name)
+    else:
+        if isinstance(variables, (str, sp.Symbol)):
+            variables = [variables]
+        chosen = []
+        for v in variables:
+            name = v if isinstance(v, str) else getattr(v, "name", None)
+            if not name:
+                raise ValueError(f"variable {v!r} is not a symbol or a name")
+            chosen.append(name)
+        chosen = sorted(set(chosen))
+    vars_ = [by_name.get(n, sp.Symbol(n, real=True)) for n in chosen]
+    params = sorted((s for n, s in by_name.items() if n not in chosen), key=lambda s: s.name)
+    return vars_, params
+
+
+def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = None,
+              domain: object = None, *, seed: int = 0) -> ConvexityResult:
+    """Decide whether ``f`` is convex, concave, affine or neither on ``domain``.
+
+    ``f`` is a SymPy expression or text (read by ``symnn.parse``). ``variables`` defaults to all
+    its symbols, in sorted name order; other symbols are parameters, and the verdict must hold
+    for every parameter value in the domain. ``domain`` defaults to all real numbers for every
+    symbol; give text such as ``"x > 0"`` or ``"p > 0, p < 1"`` (comma-joined conditions), a
+    SymPy relational or a list of them, or ``{name: (low, high)}``. The chord test uses
+    ``seed``, so the same call gives the same counterexample.
+    """
+    expr = _elementary(_to_expr(f))
+    vars_, params = _variables(expr, variables)
+    dom = parse_domain(domain)
+    known = {s.name for s in vars_ + params}
+    unknown_names = (set(dom.intervals) | {s.name for c in dom.constraints
+                                           for s in c.free_symbols}) - known
+    if unknown_names:
+        raise DomainError(f"the domain mentions {', '.join(sorted(unknown_names))}, which "
+                          f"f does not use (f uses {', '.join(sorted(known)) or 'no symbol'})")
+    names = tuple(s.name for s in vars_)
+    analysis = _Analysis(expr, vars_, params, dom)
+    result = ConvexityResult("unknown", expr, names, dom)
+    var_text = ", ".join(names) if names else "no variable"
+    param_text = (f", with parameters {', '.join(s.name for s in params)}" if params else "")
+    result.steps.append(_step(
+        f"f({var_text}) = {sp.sstr(expr)} on {analysis.where}{param_text}.",
+        rf"f({var_text}) = {sp.latex(expr)}\ \text{{on }} {dom.describe_latex(names)}"))
+
+    search = ChordSearch(expr, vars_, params, dom, seed=seed)
+    undefined = analysis.undefined(search)
+    if undefined is not None:
+        result.steps.append(undefined)
+        result.method = "domain"
+        return result
+
+    if analysis.affine():
+        result.verdict, result.method = "affine", "polynomial degree"
+        result.steps.append(_step(
+            "f is a polynomial of degree at most 1 in the variables: affine, hence both convex "
+            "and concave (every chord lies on the graph)."))
+        return result
+
+    proof = analysis.composition()
+    smooth = _is_smooth(expr)
+    if proof is None and smooth:
+        proof = analysis.second_derivative() if len(vars_) == 1 else analysis.hessian()
+    if (proof is None or not (proof.convex or proof.concave)) and not smooth and len(vars_) == 1:
+        proof = analysis.piecewise() or proof
+    proof = proof or _Proof()
+
+    a, b = search.pairs()
+    hints = proof.not_convex_near + proof.not_concave_near
+    local = _local_pairs(hints, len(vars_), len(params)) if hints and not params else None
+    if local is not None:
+        import numpy as np
+
+        a, b = np.concatenate([local[0], a]), np.concatenate([local[1], b])
+    against_convex = search.search(a, b, "convexity")
+    against_concave = search.search(a, b, "concavity")
+
+    steps = list(proof.steps)
+    convex = proof.convex and against_convex is None
+    concave = proof.concave and against_concave is None
+    if (proof.convex and against_convex) or (proof.concave and against_concave):
+        steps.append(_step("The numeric chord test contradicts the symbolic argument above "
+                           "(the function may not be differentiable everywhere), so the "
+                           "counterexample wins."))
+    result.steps.extend(steps)
+    result.method = proof.method
+    if convex and concave:
+        result.verdict = "affine"
+    elif convex:
+        result.verdict = "convex"
+    elif concave:
+        result.verdict = "concave"
+    elif against_convex is not None and against_concave is not None:
+        result.verdict = "neither"
+        result.method = result.method or "chord test"
+    if against_convex is not None and result.verdict in ("neither", "unknown"):
+        result.counterexample = against_convex
+        result.steps.append(_step(f"Not convex: {against_convex}.", against_convex.to_latex(),
+                                  ""))
+    if against_concave is not None and result.verdict in ("neither", "unknown"):
+        result.concavity_counterexample = against_concave
+        result.steps.append(_step(f"Not concave: {against_concave}.",
+                                  against_concave.to_latex(), ""))
+    if result.verdict == "unknown":
+        result.steps.append(_step(
+            "No proof of convexity or concavity was found, and the chord test did not settle "
+            "the question, so the answer is unknown."))
+    return result
