@@ -1,0 +1,57 @@
+"""symnn's NumPy backend core: ``Tensor`` with reverse-mode autograd, and its operations.
+
+``import symnn as sn``: ``sn.tensor``, ``sn.Tensor``, ``sn.no_grad``, ``sn.Function``, the
+factories (``sn.zeros``, ``sn.randn``, ...) and ``sn.cat``/``sn.stack``/``sn.where`` come from
+here. Convolution and pooling are in ``symnn.tensor.conv``. The package is callable, so
+``sn.tensor(data)`` works although ``symnn.tensor`` is also the name of this package.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+from . import methods as _methods  # noqa: F401  (attaches the ops to Tensor)
+from .core import Tensor
+from .dtype import get_default_dtype, set_default_dtype
+from .factories import arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .function import Function, FunctionCtx
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .malloc_tuning import raise_malloc_thresholds as _raise_malloc_thresholds
+from .ops.elementwise import (
+    abs, add, clamp, div, exp, leaky_relu, log, mul, neg, pow, relu, sigmoid, softplus, sqrt, sub,
+    tanh, where,
+)
+from .ops.linalg import matmul
+from .ops.reduction import argmax, argmin, max, mean, min, std, sum, var
+from .ops.shape import cat, expand, flatten, pad, permute, reshape, squeeze, stack, transpose, unsqueeze
+from .random import generator, manual_seed
+
+clip = clamp
+
+_raise_malloc_thresholds()
+
+
+class _CallableModule(types.ModuleType):
+    """``symnn.tensor`` is both this package and the factory ``sn.tensor(data, ...)``: once the
+    package is imported, ``symnn.tensor`` names the module, so the module itself is callable."""
+
+    def __call__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+        return tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+sys.modules[__name__].__class__ = _CallableModule
+
+
+__all__ = [
+    "Tensor", "tensor", "Function", "FunctionCtx",
+    "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+    "manual_seed", "generator", "set_default_dtype", "get_default_dtype",
+    "zeros", "ones", "full", "zeros_like", "ones_like", "randn", "rand", "arange",
+    "add", "sub", "mul", "div", "pow", "neg", "matmul", "exp", "log", "sqrt", "abs", "clamp", "clip",
+    "relu", "sigmoid", "tanh", "leaky_relu", "softplus", "where",
+    "sum", "mean", "var", "std", "max", "min", "argmax", "argmin",
+    "reshape", "flatten", "unsqueeze", "squeeze", "transpose", "permute", "expand", "cat", "stack", "pad",
+
+]

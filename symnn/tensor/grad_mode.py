@@ -1,0 +1,80 @@
+"""Switching gradient recording on and off: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
+
+The flag is per thread (as in PyTorch), so a worker thread evaluating a model under
+``no_grad`` does not stop another thread from recording its graph.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _GradState(threading.local):
+    enabled = True
+
+
+STATE = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    """True when new operations are recorded on the tape."""
+    return STATE.enabled
+
+
+class _GradMode:
+    """Context manager and decorator that sets the recording flag, then restores it."""
+
+    _mode = True
+
+    def __enter__(self) -> None:
+        self._prev = STATE.enabled
+        STATE.enabled = self._mode
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.enabled = self._prev
+
+    def __call__(self, func: F) -> F:
+        mode = self._mode
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prev = STATE.enabled
+            STATE.enabled = mode
+            try:
+                return func(*args, **kwargs)
+            finally:
+                STATE.enabled = prev
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):
+    """Do not record operations (evaluation, parameter updates): ``with sn.no_grad(): ...``."""
+
+    _mode = False
+
+
+class enable_grad(_GradMode):
+    """Record operations again inside a ``no_grad`` block."""
+
+    _mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Set recording on or off: ``with sn.tensor.set_grad_enabled(training): ...``.
+
+    Like PyTorch's, it takes effect immediately when called, and the ``with`` block restores
+    the previous state on exit.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self._mode = bool(mode)
+        self._prev = STATE.enabled
+        STATE.enabled = self._mode
+
+    def __enter__(self) -> None:
+        pass

@@ -1,0 +1,398 @@
+"""Elementwise operations: each forward with its vector-Jacobian product right below it.
+
+Binary ops broadcast like NumPy; their VJPs sum the gradient back to each input's shape
+(``unbroadcast``). Python numbers stay "weak" operands (a float32 tensor times 0.5 is float32),
+as in PyTorch. Object arrays (``Scalar`` elements) run arithmetic through NumPy's object loops
+and the named functions through ``objects.call_method``; they are never recorded on the tape,
+because the scalar graph records their derivatives itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import _OBJECT, _STATE, Tensor, _leaf, _make, _record1, as_array
+from . import objects
+
+# --------------------------------------------------------------------------- helpers
+
+
+def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``g`` over the axes that broadcasting added or stretched, giving ``shape``."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    if lead:
+        g = g.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    return g.sum(axis=stretched, keepdims=True) if stretched else g
+
+
+def _operand(v: Any) -> Any:
+    """The array of a Tensor; Python and NumPy numbers as weak Python scalars; else an array."""
+    if isinstance(v, Tensor):
+        return v.data
+    if type(v) is float or type(v) is int or type(v) is bool:
+        return v
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        return v.item()
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "biuf":
+        return v.item()
+    if isinstance(v, (np.ndarray, list, tuple)):
+        return as_array(v)
+    return v  # a Scalar or another object: NumPy's object loops handle it
+
+
+def _parent(v: Any) -> Tensor | None:
+    return v if isinstance(v, Tensor) and v.requires_grad else None
+
+
+def _shape(d: Any) -> tuple[int, ...]:
+    return d.shape if isinstance(d, np.ndarray) else ()
+
+
+def _binary(a: Any, b: Any) -> tuple[Any, Any, Tensor | None, Tensor | None]:
+    """Operand data and the parents to record (both None when nothing is recorded)."""
+    ad, bd = _operand(a), _operand(b)
+    if not _STATE.enabled:
+        return ad, bd, None, None
+    pa, pb = _parent(a), _parent(b)
+    if (pa is not None and ad.dtype is _OBJECT) or (pb is not None and bd.dtype is _OBJECT):
+        return ad, bd, None, None
+    return ad, bd, pa, pb
+
+
+def _result(y: Any) -> Tensor:
+    if isinstance(y, np.ndarray) and y.dtype is _OBJECT:
+        return _leaf(y)
+    return _leaf(np.asarray(y))
+
+
+_ZEROS: dict[tuple, np.ndarray] = {}
+
+
+def zeros_cached(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A read-only zero array, reused across calls (``np.maximum(x, zeros)`` is ~3x faster
+    than ``np.maximum(x, 0)``)."""
+    key = (shape, dtype)
+    z = _ZEROS.get(key)
+    if z is None:
+        if len(_ZEROS) >= 32:
+            _ZEROS.clear()
+        z = np.zeros(shape, dtype)
+        z.flags.writeable = False
+        _ZEROS[key] = z
+    return z
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """a + b."""
+    ad, bd, pa, pb = _binary(a, b)
+    y = ad + bd
+    if pa is None and pb is None:
+        return _result(y)
+    sa, sb = _shape(ad), _shape(bd)
+
+    def add_vjp(g):
+        return (None if pa is None else unbroadcast(g, sa), None if pb is None else unbroadcast(g, sb))
+
+    return _make(y, (pa, pb), add_vjp)
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """a - b."""
+    ad, bd, pa, pb = _binary(a, b)
+    y = ad - bd
+    if pa is None and pb is None:
+        return _result(y)
+    sa, sb = _shape(ad), _shape(bd)
+
+    def sub_vjp(g):
+        return (None if pa is None else unbroadcast(g, sa), None if pb is None else unbroadcast(-g, sb))
+
+    return _make(y, (pa, pb), sub_vjp)
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """a * b;  d/da = b, d/db = a."""
+    ad, bd, pa, pb = _binary(a, b)
+    y = ad * bd
+    if pa is None and pb is None:
+        return _result(y)
+    sa, sb = _shape(ad), _shape(bd)
+
+    def mul_vjp(g):
+        return (None if pa is None else unbroadcast(g * bd, sa), None if pb is None else unbroadcast(g * ad, sb))
+
+    return _make(y, (pa, pb), mul_vjp)
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """a / b;  d/da = 1/b, d/db = -a/b**2 = -y/b."""
+    ad, bd, pa, pb = _binary(a, b)
+    y = ad / bd
+    if pa is None and pb is None:
+        return _result(y)
+    sa, sb = _shape(ad), _shape(bd)
+
+    def div_vjp(g):
+        ga = None if pa is None else unbroadcast(g / bd, sa)
+        gb = None if pb is None else unbroadcast(-(g * y) / bd, sb)
+        return ga, gb
+
+    return _make(y, (pa, pb), div_vjp)
+
+
+def pow(a: Any, b: Any) -> Tensor:
+    """a ** b;  d/da = b·a**(b-1) (zero when b == 0), d/db = y·log(a) (zero where a == 0, b >= 0)."""
+    ad, bd, pa, pb = _binary(a, b)
+    y = ad**bd
+    if pa is None and pb is None:
+        return _result(y)
+    sa, sb = _shape(ad), _shape(bd)
+
+    def pow_vjp(g):
+        ga = gb = None
+        if pa is not None:
+            if isinstance(bd, (int, float)):
+                if bd == 0:
+                    ga = np.zeros_like(ad)
+                elif bd == 2:
+                    ga = g * (2 * ad)
+                else:
+                    ga = g * (bd * ad ** (bd - 1))
+            else:
+                ga = g * np.where(bd == 0, 0, bd * ad ** (bd - 1))
+            ga = unbroadcast(ga, sa)
+        if pb is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d = y * np.log(ad)
+            d = np.where((np.asarray(ad) == 0) & (np.asarray(bd) >= 0), 0, d)
+            gb = unbroadcast(g * d, sb)
+        return ga, gb
+
+    return _make(y, (pa, pb), pow_vjp)
+
+
+def rsub(a: Any, b: Any) -> Tensor:
+    return sub(b, a)
+
+
+def rdiv(a: Any, b: Any) -> Tensor:
+    return div(b, a)
+
+
+def rpow(a: Any, b: Any) -> Tensor:
+    return pow(b, a)
+
+
+def radd(a: Any, b: Any) -> Tensor:
+    return add(b, a)
+
+
+def rmul(a: Any, b: Any) -> Tensor:
+    return mul(b, a)
+
+
+def neg(x: Tensor) -> Tensor:
+    """-x."""
+    return _record1(-x.data, x, lambda g: (-g,))
+
+
+# --------------------------------------------------------------------------- functions
+
+
+def exp(x: Tensor) -> Tensor:
+    """e**x;  d/dx = e**x = y."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "exp"))
+    y = np.exp(d)
+    return _record1(y, x, lambda g: (g * y,))
+
+
+def log(x: Tensor) -> Tensor:
+    """Natural log;  d/dx = 1/x."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "log"))
+    y = np.log(d)
+    return _record1(y, x, lambda g: (g / d,))
+
+
+def sqrt(x: Tensor) -> Tensor:
+    """sqrt(x);  d/dx = 1/(2·sqrt(x))."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "sqrt"))
+    y = np.sqrt(d)
+    return _record1(y, x, lambda g: (g / (2 * y),))
+
+
+def abs(x: Tensor) -> Tensor:
+    """|x|;  d/dx = sign(x) (0 at 0, as PyTorch)."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "abs"))
+    return _record1(np.abs(d), x, lambda g: (g * np.sign(d),))
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0);  d/dx = 1 where the output is positive, else 0."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "relu"))
+    y = np.maximum(d, zeros_cached(d.shape, d.dtype))
+
+    def relu_vjp(g):
+        mask = np.greater(y, 0, out=np.empty(y.shape, g.dtype), casting="unsafe")
+        return (np.multiply(mask, g, out=mask),)
+
+    return _record1(y, x, relu_vjp)
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x if x > 0 else slope·x;  d/dx = 1 or slope."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "leaky_relu", negative_slope))
+    pos = d > 0
+    y = np.where(pos, d, d * negative_slope)
+
+    def leaky_relu_vjp(g):
+        return (np.where(pos, g, g * negative_slope),)
+
+    return _record1(y, x, leaky_relu_vjp)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e**-x);  d/dx = y·(1 - y)."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "sigmoid"))
+    with np.errstate(over="ignore"):
+        y = 1 / (1 + np.exp(-d))
+    return _record1(y, x, lambda g: (g * (y * (1 - y)),))
+
+
+def tanh(x: Tensor) -> Tensor:
+    """tanh(x);  d/dx = 1 - y**2."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.call_method(d, "tanh"))
+    y = np.tanh(d)
+    return _record1(y, x, lambda g: (g * (1 - y * y),))
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e**(beta·x)) / beta, linear where beta·x > threshold (as PyTorch);
+    d/dx = sigmoid(beta·x) (1 in the linear part)."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        if beta != 1.0:
+            return _leaf(objects.call_method(d * beta, "softplus") / beta)
+        return _leaf(objects.call_method(d, "softplus"))
+    bx = d * beta if beta != 1.0 else d
+    linear = bx > threshold
+    with np.errstate(over="ignore"):
+        y = np.where(linear, d, np.log1p(np.exp(bx)) / beta)
+        s = 1 / (1 + np.exp(-bx))
+    return _record1(y, x, lambda g: (np.where(linear, g, g * s),))
+
+
+def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Limit to [min, max];  d/dx = 1 where min <= x <= max, else 0 (as PyTorch)."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    d = x.data
+    lo = min.item() if isinstance(min, Tensor) else min
+    hi = max.item() if isinstance(max, Tensor) else max
+    if d.dtype is _OBJECT:
+        return _leaf(objects.clamp(d, lo, hi))
+    y = np.clip(d, lo, hi)
+
+    def clamp_vjp(g):
+        if lo is not None and hi is not None:
+            keep = (d >= lo) & (d <= hi)
+        elif lo is not None:
+            keep = d >= lo
+        else:
+            keep = d <= hi
+        return (g * keep,)
+
+    return _record1(y.astype(d.dtype, copy=False), x, clamp_vjp)
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Elements of ``a`` where ``condition`` holds, else of ``b``; gradients go to the chosen side."""
+    c = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if c.dtype is _OBJECT:
+        c = objects.to_bool(c)
+    c = c.astype(bool, copy=False)
+    ad, bd, pa, pb = _binary(a, b)
+    y = np.where(c, ad, bd)
+    if pa is None and pb is None:
+        return _result(y)
+    sa, sb = _shape(ad), _shape(bd)
+
+    def where_vjp(g):
+        ga = None if pa is None else unbroadcast(np.where(c, g, 0), sa)
+        gb = None if pb is None else unbroadcast(np.where(c, 0, g), sb)
+        return ga, gb
+
+    return _make(y, (pa, pb), where_vjp)
+
+
+# --------------------------------------------------------------------------- comparisons (no grad)
+
+
+def _compare(ufunc: np.ufunc):
+    def compare(a: Any, b: Any) -> Tensor:
+        y = ufunc(_operand(a), _operand(b))
+        if isinstance(y, np.ndarray) and y.dtype is _OBJECT:
+            y = objects.to_bool(y)
+        return _leaf(np.asarray(y))
+
+    compare.__name__ = ufunc.__name__
+    compare.__doc__ = f"Elementwise {ufunc.__name__} as a bool tensor (no gradient)."
+    return compare
+
+
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+logical_and = _compare(np.logical_and)
+logical_or = _compare(np.logical_or)
+logical_xor = _compare(np.logical_xor)
+
+
+def logical_not(x: Tensor) -> Tensor:
+    return _leaf(np.logical_not(x.data))
+
+
+def cast(x: Tensor, dtype: Any) -> Tensor:
+    """The tensor in another dtype; the gradient is cast back to the input's dtype."""
+    d = x.data
+    dt = np.dtype(dtype)
+    if d.dtype == dt:
+        return x
+    y = d.astype(dt)
+    if dt.kind != "f" or d.dtype.kind != "f":
+        return _leaf(y)
+    src = d.dtype
+    return _record1(y, x, lambda g: (g.astype(src),))
+
+
+def clone(x: Tensor) -> Tensor:
+    """A copy of the data that stays in the graph (the gradient passes through)."""
+    return _record1(x.data.copy(), x, lambda g: (g,))
