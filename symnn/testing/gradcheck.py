@@ -82,11 +82,13 @@ class GradcheckReport:
             f"gradcheck failed: {len(self.mismatches)} of {head} disagree; worst first:"
         ]
         for m in self.mismatches[:MAX_LISTED]:
-            out = "" if self.n_outputs == 1 else f"output {m.output} "
+            where = f"input {m.input}, element {_fmt_index(m.index)}"
+            if self.n_outputs > 1:
+                where += f" (output {m.output}, element {_fmt_index(m.output_index)})"
+            elif m.output_index:
+                where += f" (output element {_fmt_index(m.output_index)})"
             lines.append(
-                f"  input {m.input}, element {_fmt_index(m.index)}, "
-                f"{out}element {_fmt_index(m.output_index)} of the output: "
-                f"analytic {m.analytic:.6e}, numeric {m.numeric:.6e}, "
+                f"  {where}: analytic {m.analytic:.6e}, numeric {m.numeric:.6e}, "
                 f"relative error {m.rel_error:.3e}"
             )
         if len(self.mismatches) > MAX_LISTED:
@@ -256,6 +258,14 @@ def gradient_report(
             raise TypeError(
                 f"gradcheck: output {k} has dtype {out.dtype}; only floating outputs have "
                 f"gradients"
+            )
+        if out.dtype != np.float64:
+            raise TypeError(
+                f"gradcheck: output {k} is {np.dtype(out.dtype).name} although the inputs are "
+                f"float64, so the numeric gradient would be rounding noise. Somewhere the "
+                f"computation drops to single precision; in a Function's forward, build the "
+                f"result with sn.tensor(values, dtype=x.dtype) (sn.Tensor(array) and "
+                f"sn.tensor(array) give the default dtype)"
             )
     analytic = _analytic_jacobians(fn, inputs, checked)
     numeric = _numeric_jacobians(fn, inputs, checked, eps)
