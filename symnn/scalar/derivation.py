@@ -217,7 +217,7 @@ class Derivation:
         seen: dict[Scalar, int] = {}
         self.steps: list[Step] = []
         for node, i, p in edges:
-            local = _local(node, i, forms)
+            local = self._named_local(node, i, forms)
             upstream = grads[node]
             product = upstream * local
             lsize = _size(local)
@@ -247,6 +247,17 @@ class Derivation:
         self.gradients = grads
         self.gradient_sizes = gsize
         self.numeric_gradients = values
+
+    def _named_local(self, node: Scalar, index: int, forms) -> sympy.Expr:
+        """The local derivative, written with the node's own name where it reappears
+        (d sigmoid(z)/dz = y (1 - y) once y is named)."""
+        local = _local(node, index, forms)
+        label = self.output_symbol if node is self.output else forms[node]
+        if label.is_Symbol:
+            full = node.op.sympy(*(forms[p] for p in node.parents), *(number(a) for a in node.arg))
+            if not full.is_Symbol:
+                local = local.xreplace({full: label})
+        return local
 
     def _display_forms(self, order):
         forms: dict[Scalar, sympy.Expr] = {}

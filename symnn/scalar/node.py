@@ -42,7 +42,7 @@ class Scalar:
     be dictionary keys (use ``a.value == b.value`` to compare numbers).
     """
 
-    __slots__ = ("value", "grad", "parents", "local", "op", "arg", "name", "_symbol")
+    __slots__ = ("value", "grad", "parents", "local", "op", "arg", "name", "_pending", "_symbol")
 
     def __init__(self, value: float | None = None, name: str | None = None) -> None:
         if value is not None:
@@ -58,6 +58,7 @@ class Scalar:
         self.op: Op | None = None
         self.arg: tuple[float, ...] = ()
         self.name = name
+        self._pending = 0
 
     # ---- description -----------------------------------------------------------------
 
@@ -147,8 +148,9 @@ class Scalar:
     def backward(self, gradient: float = 1.0) -> None:
         """Reverse-mode pass: dL/dnode for every node, by the chain rule on stored locals.
 
-        ``parent.grad += local * node.grad`` over a topological order (iterative, so any depth
-        works). Leaves accumulate across calls; intermediate nodes hold this pass's values.
+        ``parent.grad += local * node.grad`` for every edge, each node handled once all of its
+        consumers are done (Kahn's order; no recursion, so any depth works). Leaves accumulate
+        across calls; intermediate nodes hold this pass's values.
         """
         if self.value is None:
             names = sorted(n for n in self.leaves(symbolic_only=True))
@@ -158,15 +160,39 @@ class Scalar:
                 + ". Use derivative()/derivation() for symbolic gradients, "
                 "or give the leaves values."
             )
-        order = _nonleaf_order(self)
-        if self.parents:
-            self.grad = float(gradient)
-        else:
+        if not self.parents:
             self.grad += float(gradient)
-        for node in reversed(order):
-            g = node.grad
-            for p, d in zip(node.parents, node.local):
-                p.grad += d * g
+            return
+        stack = [self]
+        pop = stack.pop
+        push = stack.append
+        try:
+            # pass 1: count each intermediate node's consumers (and zero its grad)
+            while stack:
+                for p in pop().parents:
+                    if p.parents:
+                        c = p._pending
+                        if c == 0:
+                            p.grad = 0.0
+                            push(p)
+                        p._pending = c + 1
+            # pass 2: a node is ready once all of its consumers have passed gradient to it
+            self.grad = float(gradient)
+            push(self)
+            while stack:
+                node = pop()
+                g = node.grad
+                for p, d in zip(node.parents, node.local):
+                    p.grad += d * g
+                    if p.parents:
+                        c = p._pending - 1
+                        p._pending = c
+                        if c == 0:
+                            push(p)
+        except BaseException:
+            for node in topological_order(self):
+                node._pending = 0
+            raise
 
     def zero_grad(self) -> None:
         """Set ``.grad = 0`` on every node of the graph that ends here (leaves included)."""
@@ -255,6 +281,7 @@ def _unary(op: Op, a: Scalar, params: tuple[float, ...]) -> Scalar:
     out.op = op
     out.arg = params
     out.name = None
+    out._pending = 0
     return out
 
 
@@ -279,6 +306,7 @@ def _binary_methods(op: Op):
         out.op = op
         out.arg = ()
         out.name = None
+        out._pending = 0
         return out
 
     def rmethod(self, other):
@@ -368,45 +396,13 @@ def apply_op(op: Op, inputs: tuple, params: dict[str, float]) -> Scalar:
     out.op = op
     out.arg = bound
     out.name = None
+    out._pending = 0
     return out
 
 
 # ---- graph traversal (iterative) -----------------------------------------------------
 
 _MARK = object()
-
-
-def _nonleaf_order(root: Scalar) -> list[Scalar]:
-    """Non-leaf nodes, every node after its parents (iterative DFS post-order; a node is
-    marked when popped, so a parent pushed twice is expanded once, before its consumers).
-
-    Resets each non-leaf node's grad to 0 on the way (backward's fresh pass).
-    """
-    order: list[Scalar] = []
-    if not root.parents:
-        return order
-    visited: set[Scalar] = set()
-    stack: list = [root]
-    push = stack.append
-    pop = stack.pop
-    emit = order.append
-    add = visited.add
-    mark = _MARK
-    while stack:
-        node = pop()
-        if node is mark:
-            emit(pop())
-            continue
-        if node in visited:
-            continue
-        add(node)
-        node.grad = 0.0
-        push(node)
-        push(mark)
-        for p in node.parents:
-            if p.parents and p not in visited:
-                push(p)
-    return order
 
 
 def topological_order(root: Scalar) -> list[Scalar]:

@@ -141,7 +141,8 @@ class TextRenderer:
 
 
 def _variable_leaves(d: Derivation) -> list[Scalar]:
-    return [n for n in d.gradients if not n.parents and n.op is not _CONST]
+    found = [n for n in d.gradients if not n.parents and n.op is not _CONST]
+    return sorted(found, key=lambda n: str(d.forms[n]))
 
 
 class LatexRenderer:
