@@ -1,0 +1,136 @@
+"""Backprop stepper: presets, typed expressions, stepping, bad input, export."""
+
+from __future__ import annotations
+
+import pytest
+
+import symnn as sn
+from tui.app import SymnnApp
+from tui.screens.backprop_presets import PRESETS
+from tui.values import ValuesError, parse_values
+
+SIZE = (120, 40)
+
+
+async def _open(pilot):
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def test_stepping_walks_forward_nodes_then_every_backward_edge(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        forward, steps = len(screen.forward), len(screen.derivation.steps)
+        assert screen.position == 0
+        await pilot.press("n")
+        assert "Forward 1 of" in screen_text(app)
+        await pilot.press("b", "n")
+        assert f"Backward 1 of {steps}" in screen_text(app)
+        await pilot.press("z")
+        assert screen.position == forward + steps
+        await pilot.press("n")  # past the end stays at the end
+        assert screen.position == forward + steps
+        await pilot.press("a", "p")
+        assert screen.position == 0
+
+
+async def test_final_gradients_on_screen_equal_the_engines_backward(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("z")
+        text = screen_text(app)
+    preset = PRESETS[0]
+    loss = preset.build(dict(preset.values))
+    loss.backward()
+    for name, leaf in loss.leaves().items():
+        assert f"{leaf.grad:.6g}" in text, f"dL/d{name} = {leaf.grad:.6g} not shown"
+
+
+async def test_typed_expression_builds_its_graph_with_values():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("e", *"x*y + x", "escape", "v")
+        screen.query_one("#values").value = "x=3, y=4"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.output.value == sn.graph("x*y + x", x=3, y=4).value
+        assert screen.source == "x*y + x"
+
+
+async def test_parse_error_is_shown_with_a_caret_under_its_position(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("e", *"sigmoid(w*x + )", "enter")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        (row,) = [i for i, line in enumerate(lines)
+                  if line.strip("│ ").startswith("sigmoid(w*x + )")]
+        caret_col = lines[row + 1].index("^")
+        assert caret_col - lines[row].index("sigmoid") == 14
+        assert app.is_running and screen.query_one("#error").shown
+
+
+async def test_bad_values_are_shown_and_the_graph_is_kept():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        before = screen.output
+        screen.query_one("#values").value = "x=two"
+        screen.query_one("#values").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one("#error").shown
+        assert screen.output is before
+
+
+async def test_symbolic_leaves_give_a_symbolic_derivation(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#values").value = ""
+        await pilot.press("e", *"w*x", "enter")
+        await pilot.pause()
+        assert screen.output.value is None
+        await pilot.press("z", "s")
+        assert "∂L/∂node" in screen_text(app)
+
+
+async def test_export_writes_a_standalone_latex_document(tmp_path):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.export_dir = tmp_path
+        await pilot.press("x")
+        await pilot.pause()
+    text = (tmp_path / "symnn-derivation.tex").read_text()
+    assert text.startswith("\\documentclass") and "\\end{document}" in text
+
+
+async def test_r_cycles_through_every_preset():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        seen = [screen.source]
+        for _ in PRESETS[1:]:
+            await pilot.press("r")
+            seen.append(screen.source)
+    assert seen == [p.title for p in PRESETS]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("x=2, w=-3", {"x": 2.0, "w": -3.0}), ("a = 1e-3; b=4", {"a": 1e-3, "b": 4.0}), ("", {}),
+])
+def test_parse_values_reads_name_number_pairs(text, expected):
+    assert parse_values(text) == expected
+
+
+@pytest.mark.parametrize("text,position", [("x=2, w", 5), ("x=2, 3=4", 5), ("x=abc", 2),
+                                            ("x=nan", 0)])
+def test_parse_values_points_at_the_bad_part(text, position):
+    with pytest.raises(ValuesError) as exc:
+        parse_values(text)
+    assert exc.value.position == position

@@ -1,0 +1,407 @@
+"""Screen 1, the backprop stepper: forward pass node by node, backward pass edge by edge.
+
+The graph comes from ``sn.graph`` (typed text) or a preset; the steps, local derivatives,
+upstream gradients, products and gradients all come from ``L.derivation()``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Tree
+
+from tui.safety import guarded
+from tui.screens.backprop_presets import PRESETS
+from tui.screens.base import SymnnScreen
+from tui.values import format_values, fmt, parse_values
+from tui.widgets.error_panel import ErrorPanel
+
+_STEP = Binding.Group("Step", compact=True)
+_JUMP = Binding.Group("Jump", compact=True)
+CUSTOM = -1  # the Select value meaning "typed expression"
+MAX_TREE_NODES = 400  # a bigger typed graph shows shared sub-graphs once
+
+
+class BackpropScreen(SymnnScreen):
+    """Type an expression or pick a preset, then step forward and backward through it."""
+
+    SCREEN_NAME = "backprop"
+    TITLE = "Backprop stepper"
+    HELP = (
+        "The forward pass computes each node from its inputs; the backward pass applies the "
+        "chain rule edge by edge: dL/dparent += dL/dnode * dnode/dparent. Type an expression "
+        "(e), give leaf values (v, e.g. x=2, w=-3; names without a value stay symbolic), or "
+        "cycle the presets (r). Step with n/p or the arrow keys; a, b and z jump to the start, "
+        "the backward pass and the end."
+    )
+    BINDINGS = [
+        Binding("n,right", "step(1)", "Next step", group=_STEP),
+        Binding("p,left", "step(-1)", "Previous step", group=_STEP),
+        Binding("a", "jump('start')", "Go to start", group=_JUMP),
+        Binding("b", "jump('backward')", "Go to backward pass", group=_JUMP),
+        Binding("z", "jump('end')", "Go to end", group=_JUMP),
+        Binding("s", "toggle_symbolic", "Symbolic"),
+        Binding("e", "focus_field('expr')", "Expr"),
+        Binding("v", "focus_field('values')", "Values"),
+        Binding("r", "next_preset", "Preset"),
+        Binding("x", "export", "Export"),
+        Binding("escape", "leave_input", "Leave field", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="backprop")
+        self.output = None
+        self.derivation = None
+        self.forward: list = []  # computed nodes in the order the forward pass makes them
+        self.position = 0
+        self.symbolic = False
+        self.preset_index = 0
+        self.source = ""
+        self.export_dir = Path.cwd()
+
+    # ---- layout --------------------------------------------------------------------
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(classes="field-row"):
+            yield Label("Preset", classes="label")
+            yield Select(
+                [(p.title, i) for i, p in enumerate(PRESETS)] + [("Typed expression", CUSTOM)],
+                value=0, allow_blank=False, id="preset", compact=True,
+            )
+        with Horizontal(classes="field-row"):
+            yield Label("f =", classes="label")
+            yield Input(placeholder="type an expression, e.g. (sigmoid(w*x + b) - y)^2",
+                        id="expr", compact=True)
+        with Horizontal(classes="field-row"):
+            yield Label("at", classes="label")
+            yield Input(placeholder="leaf values, e.g. x=2, w=-3, b=1 (none: symbolic)",
+                        id="values", compact=True)
+        yield ErrorPanel(id="error")
+        with Horizontal(id="bp-main"):
+            with Vertical(id="bp-left", classes="panel"):
+                tree = Tree("graph", id="graph")
+                tree.guide_depth = 2
+                yield tree
+            with VerticalScroll(id="bp-right", classes="panel"):
+                yield Static(id="step")
+                yield Static(id="grads")
+
+    def on_mount(self) -> None:
+        tree = self.query_one("#graph", Tree)
+        self.query_one("#bp-left").border_title = "Graph (output at the top)"
+        self.query_one("#bp-right").border_title = "Step"
+        self.load_preset(0)
+        tree.focus()
+
+    # ---- building the graph --------------------------------------------------------
+
+    def load_preset(self, index: int) -> None:
+        """Build preset ``index`` with its default values and show it."""
+        preset = PRESETS[index]
+        self.preset_index = index
+        self.query_one("#expr", Input).value = ""
+        self.query_one("#values", Input).value = format_values(preset.values)
+        self.source = preset.title
+        self._show_graph(preset.build(dict(preset.values)))
+
+    def _show_graph(self, output) -> None:
+        from symnn.scalar import topological_order
+
+        derivation = output.derivation()  # SymPy work happens here, once per graph
+        self.output = output
+        self.derivation = derivation
+        self.forward = [n for n in topological_order(output) if n.parents]
+        self.position = 0
+        self.query_one("#error", ErrorPanel).clear()
+        self._build_tree()
+        self.refresh_view()
+
+    @guarded
+    def rebuild(self) -> None:
+        """Rebuild from the fields: typed expression (if any) or the preset, with the values."""
+        import symnn as sn
+
+        error = self.query_one("#error", ErrorPanel)
+        expr_text = self.query_one("#expr", Input).value
+        values_text = self.query_one("#values", Input).value
+        try:
+            values = parse_values(values_text)
+        except ValueError as exc:
+            error.show_error(values_text, exc)
+            return
+        try:
+            if expr_text.strip():
+                output = sn.graph(expr_text, **values)
+                self.source = expr_text
+                self._set_select(CUSTOM)
+            else:
+                preset = PRESETS[self.preset_index]
+                unknown = sorted(set(values) - set(preset.values))
+                if unknown:
+                    raise ValueError(f"this preset has no leaf named {', '.join(unknown)} "
+                                     f"(leaves: {', '.join(preset.values)})")
+                output = preset.build({**dict.fromkeys(preset.values), **values})
+        except sn.ParseError as exc:
+            error.show_error(expr_text, exc)
+            return
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError) as exc:
+            error.show_message(f"{type(exc).__name__}: {exc}")
+            return
+        self._show_graph(output)
+
+    def _set_select(self, value: int) -> None:
+        select = self.query_one("#preset", Select)
+        if select.value != value:
+            with self.prevent(Select.Changed):
+                select.value = value
+
+    # ---- events --------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    @guarded
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.rebuild()
+        self.query_one("#graph", Tree).focus()
+
+    @on(Select.Changed, "#preset")
+    @guarded
+    def _preset_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != CUSTOM:
+            self.load_preset(event.value)
+        elif event.value == CUSTOM:
+            self.query_one("#expr", Input).focus()
+
+    # ---- actions -------------------------------------------------------------------
+
+    @property
+    def last_position(self) -> int:
+        steps = len(self.derivation.steps) if self.derivation is not None else 0
+        return len(self.forward) + steps
+
+    @guarded
+    def action_step(self, delta: int) -> None:
+        """One step forward (1) or back (-1) through the forward and backward passes."""
+        self.position = max(0, min(self.last_position, self.position + delta))
+        self.refresh_view()
+
+    @guarded
+    def action_jump(self, where: str) -> None:
+        """Go to the start, the first backward step, or the end."""
+        targets = {"start": 0, "backward": len(self.forward), "end": self.last_position}
+        self.position = targets.get(where, self.position)
+        self.refresh_view()
+
+    @guarded
+    def action_toggle_symbolic(self) -> None:
+        """Show or hide the fully symbolic forms next to the numbers."""
+        self.symbolic = not self.symbolic
+        self.refresh_view()
+
+    @guarded
+    def action_focus_field(self, field: str) -> None:
+        self.query_one(f"#{field}", Input).focus()
+
+    @guarded
+    def action_next_preset(self) -> None:
+        """Cycle through the presets."""
+        index = (self.preset_index + 1) % len(PRESETS)
+        self._set_select(index)
+        self.load_preset(index)
+
+    @guarded
+    def action_export(self) -> None:
+        """Write the derivation as a standalone LaTeX document (atomically)."""
+        if self.derivation is None:
+            return
+        text = self.derivation.to_latex(standalone=True)
+        path = self.export_dir / "symnn-derivation.tex"
+        fd, tmp = tempfile.mkstemp(dir=self.export_dir, prefix=".symnn-", suffix=".tex")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.notify(f"Derivation written to {path}", title="Exported")
+
+    # ---- drawing -------------------------------------------------------------------
+
+    def _label(self, node) -> str:
+        from symnn.scalar.render import unicode
+
+        d = self.derivation
+        if node is self.output:
+            return unicode(d.output_symbol)
+        if node.is_constant:
+            return fmt(node.value)
+        return unicode(d.forms[node])
+
+    def _build_tree(self) -> None:
+        tree = self.query_one("#graph", Tree)
+        tree.clear()
+        self.tree_nodes: dict = {}
+        tree.root.data = self.output
+        self.tree_nodes.setdefault(self.output, []).append(tree.root)
+        stack = [(tree.root, self.output)]
+        expanded: set = set()
+        count = 0
+        while stack:
+            tree_node, node = stack.pop()
+            count += 1
+            if node in expanded and count > MAX_TREE_NODES:
+                continue
+            expanded.add(node)
+            for parent in node.parents:
+                child = tree_node.add("", data=parent, expand=True,
+                                      allow_expand=bool(parent.parents))
+                self.tree_nodes.setdefault(parent, []).append(child)
+                if parent.parents:
+                    stack.append((child, parent))
+        tree.root.expand_all()
+
+    def _state(self):
+        """What the current position shows: the forward node or the backward step."""
+        f = len(self.forward)
+        if self.position == 0:
+            return "start", None
+        if self.position <= f:
+            return "forward", self.forward[self.position - 1]
+        return "backward", self.derivation.steps[self.position - f - 1]
+
+    def refresh_view(self) -> None:
+        """Redraw the tree labels, the step panel and the gradients for ``position``."""
+        phase, item = self._state()
+        computed = set(self.forward[: min(self.position, len(self.forward))])
+        done_steps = self.derivation.steps[: max(0, self.position - len(self.forward))]
+        finished = {s.parent for s in done_steps if s.last}
+        if done_steps:
+            finished.add(self.output)
+        numeric = self.derivation.value is not None
+        for node, tree_nodes in self.tree_nodes.items():
+            label = Text(self._label(node))
+            if node.parents and node.op is not None:
+                label.append(f"  [{node.op.label}]", style="dim")
+            if numeric and (not node.parents or node in computed):
+                label.append(f" = {fmt(node.value)}", style="cyan")
+            if node in finished and not node.is_constant:
+                grad = self.derivation.numeric_gradients.get(node) if numeric else None
+                label.append(f"  ∂L = {fmt(grad)}" if numeric else "  ∂L ✓", style="green")
+            if (phase == "forward" and node is item) or (
+                phase == "backward" and node in (item.node, item.parent)
+            ):
+                label.stylize("reverse")
+            for tree_node in tree_nodes:
+                tree_node.set_label(label)
+        self.query_one("#step", Static).update(self._step_text(phase, item))
+        self.query_one("#grads", Static).update(self._grads_table(done_steps))
+        self.sub_title = f"{self.source}  ·  step {self.position} of {self.last_position}"
+
+    def _step_text(self, phase: str, item) -> Text | Group:
+        from symnn.scalar.render import unicode
+        from symnn.symbolic.functions import number
+
+        d = self.derivation
+        text = Text()
+        f, b = len(self.forward), len(d.steps)
+        if phase == "start":
+            text.append("Start\n", style="bold")
+            text.append(f"{unicode(d.output_symbol)} = ", style="bold")
+            text.append(f"{unicode(self.output.expr)}\n")
+            leaves = self.output.leaves()
+            if leaves:
+                text.append("Leaves: " + ", ".join(
+                    f"{name} = {fmt(leaf.value)}" for name, leaf in leaves.items()) + "\n")
+            text.append(f"\nForward pass: {f} nodes, then backward pass: {b} edges.\n"
+                        "Press n (or →) to step.", style="dim")
+            return text
+        if phase == "forward":
+            node = item
+            text.append(f"Forward {self.position} of {f}\n", style="bold")
+            args = [self._label(p) for p in node.parents]
+            definition = node.op.sympy(*(d.forms[p] for p in node.parents),
+                                       *(number(a) for a in node.arg))
+            shown = unicode(definition)
+            if shown == self._label(node):  # an unnamed node: its label is its definition
+                text.append(f"compute {shown}   [{node.op.label}]\n", style="bold cyan")
+            else:
+                text.append(f"{self._label(node)} = {shown}\n", style="bold cyan")
+            if node.value is not None:
+                inputs = ", ".join(f"{a} = {fmt(p.value)}" for a, p in zip(args, node.parents))
+                text.append(f"with {inputs}\n")
+                text.append(f"{self._label(node)} = {fmt(node.value)}\n", style="bold")
+            if self.symbolic:
+                text.append(f"\nIn the leaves: {unicode(node.expr)}\n", style="magenta")
+            return text
+        step = item
+        k = self.position - f
+        out = unicode(d.output_symbol)
+        node_l, parent_l = self._paren(step.node_form), self._paren(step.parent_form)
+        text.append(f"Backward {k} of {b}: edge {node_l} → {parent_l}\n", style="bold")
+        op = "=" if step.first and step.last else "+="
+        text.append(f"∂{out}/∂{parent_l} {op} ∂{out}/∂{node_l} · ∂{node_l}/∂{parent_l}\n",
+                    style="bold cyan")
+        table = Table.grid(padding=(0, 2))
+        table.add_row("local", f"∂{node_l}/∂{parent_l} = {unicode(step.local)}",
+                      fmt(step.local_value))
+        table.add_row("upstream", f"∂{out}/∂{node_l}"
+                      + (f" = {unicode(step.upstream)}" if self.symbolic else ""),
+                      fmt(step.upstream_value))
+        table.add_row("product", unicode(step.product) if self.symbolic else "upstream · local",
+                      fmt(step.product_value))
+        result = Text()
+        if step.product_value is not None:
+            result.append(f"{fmt(step.upstream_value)} × {fmt(step.local_value)} = "
+                          f"{fmt(step.product_value)}\n", style="bold")
+        if not (step.first and step.last):
+            result.append(("first of several paths into " if step.first else
+                           "last path into " if step.last else "another path into ")
+                          + f"{parent_l}: contributions add up\n", style="yellow")
+        return Group(text, table, Text(), result)
+
+    @staticmethod
+    def _paren(form) -> str:
+        from symnn.scalar.render import unicode
+
+        text = unicode(form)
+        return text if form.is_Symbol else f"({text})"
+
+    def _grads_table(self, done_steps) -> Table:
+        from symnn.scalar.render import unicode
+
+        d = self.derivation
+        table = Table(title="Gradients so far", title_justify="left", expand=True,
+                      show_edge=False, box=None)
+        table.add_column("node")
+        table.add_column("contributions so far")
+        table.add_column("∂L/∂node")
+        if self.symbolic:
+            table.add_column("symbolic")
+        parts: dict = {}
+        for step in done_steps:
+            parts.setdefault(step.parent, []).append(step)
+        for node, steps in parts.items():
+            if node.is_constant:
+                continue
+            contributions = " + ".join(fmt(s.product_value, 4) for s in steps)
+            complete = steps[-1].last
+            total = fmt(d.numeric_gradients.get(node)) if complete and d.numeric_gradients else (
+                "✓" if complete else "…")
+            row = [self._label(node), contributions, total]
+            if self.symbolic:
+                row.append(unicode(d.gradient(node)) if complete else "")
+            table.add_row(*row)
+        if not parts:
+            table.add_row("—", "the backward pass has not started", "")
+        return table
+
