@@ -1,0 +1,262 @@
+"""Run a NumPy-backend model on the scalar engine: one model, two engines.
+
+``explain(model, x, target, loss_fn)`` swaps every parameter's array for an object array of
+named ``Scalar`` leaves, runs the model's ordinary ``forward`` (there is no second
+implementation of any layer: the Tensor ops have an object-array path) and returns the scalar
+graph of the loss. Its gradients must equal the NumPy backend's ``backward()``; its recorded
+chain rule prints as text or LaTeX. The model (parameters and buffers) is restored afterwards,
+also when the forward fails.
+
+Leaf names follow the parameter names: ``0.weight[1, 0]`` of a Sequential is the leaf
+``W^(0)_1,0`` (LaTeX ``W^{(0)}_{1,0}``), ``0.bias[1]`` is ``b^(0)_1``; a normalization layer's
+weight and bias are ``gamma`` and ``beta``. With ``symbolic=True`` the inputs are named leaves
+too (``x_0``, ``x_1``, ...; float targets ``y_0``, ...), so ``.expr`` is the textbook formula.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import sympy
+
+    from symnn.nn import Module
+    from symnn.scalar import Derivation, Scalar
+
+__all__ = ["Explanation", "explain", "leaf_name"]
+
+_NORM_LAYERS = ("BatchNorm", "LayerNorm", "GroupNorm", "InstanceNorm")
+
+
+def leaf_name(param_name: str, index: tuple[int, ...], owner: str = "") -> str:
+    """The Scalar leaf name of one parameter element: ``("0.weight", (1, 0))`` -> ``W^(0)_1,0``.
+
+    The module path becomes a superscript in parentheses and the element index a subscript;
+    ``weight``/``bias`` read ``W``/``b``, or ``gamma``/``beta`` when ``owner`` (the class
+    name of the module holding the parameter) is a normalization layer.
+    """
+    prefix, _, attr = param_name.rpartition(".")
+    norm = owner.startswith(_NORM_LAYERS)
+    letter = {"weight": "gamma" if norm else "W", "bias": "beta" if norm else "b"}.get(attr, attr)
+    name = letter + (f"^({prefix})" if prefix else "")
+    if index:
+        name += "_" + ",".join(str(i) for i in index)
+    return name
+
+
+def _input_names(symbol: str, shape: tuple[int, ...]) -> list[str]:
+    """``x_0, x_1, ...`` for a single sample (a leading batch dimension of 1 is dropped)."""
+    keep = slice(1, None) if len(shape) >= 2 and shape[0] == 1 else slice(None)
+    names = []
+    for idx in np.ndindex(*shape):
+        sub = idx[keep]
+        names.append(symbol + ("_" + ",".join(map(str, sub)) if sub else ""))
+    return names
+
+
+def _leaf_array(values: np.ndarray, names: list[str]) -> np.ndarray:
+    from symnn.scalar import Scalar
+
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    leaves = np.empty(flat.size, dtype=object)
+    for k, (v, n) in enumerate(zip(flat.tolist(), names)):
+        leaves[k] = Scalar(v, name=n)
+    return leaves.reshape(np.shape(values))
+
+
+class BufferSnapshot:
+    """Every buffer of a model as it is now (BatchNorm's running statistics and counter), to
+    put back later: a training-mode forward rewrites them, and on object arrays it would leave
+    Scalars in them."""
+
+    def __init__(self, model: Module) -> None:
+        self._saved = [
+            (registry, key, tensor, tensor.data, np.array(tensor.data, copy=True))
+            for module in model.modules()
+            for registry in [getattr(module, "_buffers", {})]
+            for key, tensor in registry.items()
+            if tensor is not None
+        ]
+
+    def tensors(self) -> list[Any]:
+        return [tensor for _, _, tensor, _, _ in self._saved]
+
+    def restore(self) -> None:
+        for registry, key, tensor, array, copy in self._saved:
+            registry[key] = tensor
+            tensor.data = array
+            array[...] = copy
+
+
+@contextmanager
+def _scalar_parameters(model: Module) -> Iterator[dict[str, np.ndarray]]:
+    """Swap each parameter's array for named Scalar leaves; restore parameters and buffers."""
+    owners = {path: type(module).__name__ for path, module in model.named_modules()}
+    params = list(model.named_parameters())
+    originals = [(p, p.data) for _, p in params]
+    buffers = BufferSnapshot(model)
+    try:
+        leaves = {}
+        for name, p in params:
+            owner = owners.get(name.rpartition(".")[0], "")
+            shape = np.shape(p.data)
+            leaves[name] = _leaf_array(
+                p.data, [leaf_name(name, idx, owner) for idx in np.ndindex(*shape)]
+            )
+            p.data = leaves[name]
+        yield leaves
+    finally:
+        for p, data in originals:
+            p.data = data
+        buffers.restore()
+
+
+class Explanation:
+    """The scalar graph of one loss evaluation: the loss, each parameter's leaves and grads.
+
+    ``grads`` has the keys of ``model.named_parameters()`` and arrays shaped like each
+    parameter; ``derivation(name, index)`` is the recorded chain rule for one weight.
+    """
+
+    def __init__(
+        self,
+        loss: Scalar,
+        output: np.ndarray,
+        leaves: dict[str, np.ndarray],
+        inputs: np.ndarray | None,
+    ) -> None:
+        self.loss = loss
+        self.output = output
+        self.leaves = leaves
+        self.inputs = inputs
+        self.grads = {
+            name: np.array([leaf.grad for leaf in arr.reshape(-1)], dtype=np.float64).reshape(
+                arr.shape
+            )
+            for name, arr in leaves.items()
+        }
+
+    def leaf(self, name: str, index: int | tuple[int, ...] = ()) -> Scalar:
+        """The Scalar leaf standing for ``name[index]`` (e.g. ``("0.weight", (1, 0))``)."""
+        if name not in self.leaves:
+            raise KeyError(
+                f"explain: no parameter named {name!r}; parameters: {', '.join(self.leaves)}"
+            )
+        arr = self.leaves[name]
+        idx = (index,) if isinstance(index, (int, np.integer)) else tuple(index)
+        if len(idx) != arr.ndim or any(not 0 <= i < n for i, n in zip(idx, arr.shape)):
+            raise IndexError(
+                f"explain: {name} has shape {arr.shape}; index {idx} is not one of its elements"
+            )
+        return arr[idx]
+
+    def derivation(self, name: str, index: int | tuple[int, ...] = ()) -> Derivation:
+        """The chain-rule steps from the loss down to ``name[index]``, with their numbers;
+        ``str(d)`` is text, ``d.to_latex()`` LaTeX."""
+        return self.loss.derivation(wrt=self.leaf(name, index))
+
+    def derivative(self, name: str, index: int | tuple[int, ...] = ()) -> sympy.Expr:
+        """dL/d``name[index]`` as a SymPy expression assembled from the recorded chain rule."""
+        return self.loss.derivative(self.leaf(name, index))
+
+    @property
+    def expr(self) -> sympy.Expr:
+        """The loss as a SymPy expression in the leaf symbols (and input symbols if asked)."""
+        return self.loss.expr
+
+    def __repr__(self) -> str:
+        n = sum(a.size for a in self.leaves.values())
+        return f"Explanation(loss={self.loss.value!r}, parameters={len(self.leaves)}, leaves={n})"
+
+
+def _as_array(value: Any) -> np.ndarray:
+    from symnn.tensor import Tensor
+
+    return np.asarray(value.data if isinstance(value, Tensor) else value)
+
+
+def _the_scalar(loss: Any, model: Module) -> Scalar:
+    from symnn.scalar import Scalar
+
+    arr = _as_array(loss)
+    if arr.size != 1:
+        raise ValueError(
+            f"explain: the loss must be a single number, got shape {arr.shape}; use a loss "
+            f"with reduction='mean' or 'sum'"
+        )
+    value = arr.reshape(-1)[0]
+    if not isinstance(value, Scalar):
+        raise ValueError(
+            f"explain: the loss does not depend on any parameter of {type(model).__name__} "
+            f"(it came out as the number {value!r}), so there is nothing to explain"
+        )
+    return value
+
+
+def explain(
+    model: Module,
+    x: Any,
+    target: Any,
+    loss_fn: Any,
+    symbolic: bool = False,
+) -> Explanation:
+    """Run ``loss_fn(model(x), target)`` on the scalar engine and backpropagate through it.
+
+    Every parameter becomes an object array of named Scalar leaves for the duration of one
+    ordinary forward (under ``no_grad``: the scalar graph records the chain rule); buffers
+    stay numeric. With ``symbolic=True`` the inputs (and float targets) are named leaves
+    too. The model is restored afterwards, also when something fails.
+    """
+    from symnn.tensor import Tensor, no_grad
+
+    if not list(model.parameters()):
+        raise ValueError(f"explain: {type(model).__name__} has no parameters to explain")
+    x_arr = _as_array(x)
+    if not np.issubdtype(x_arr.dtype, np.number):
+        raise TypeError(f"explain: the input must be numeric, got dtype {x_arr.dtype}")
+    x_arr = x_arr.astype(np.float64)
+    t_arr = _as_array(target)
+    inputs = None
+    if symbolic:
+        inputs = _leaf_array(x_arr, _input_names("x", x_arr.shape))
+        x_arr = inputs
+        if np.issubdtype(t_arr.dtype, np.floating):
+            t_arr = _leaf_array(t_arr, _input_names("y", t_arr.shape))
+    elif np.issubdtype(t_arr.dtype, np.floating):
+        t_arr = t_arr.astype(np.float64)
+    x_t, t_t = Tensor(x_arr), Tensor(t_arr)
+
+    with _scalar_parameters(model) as leaves:
+        try:
+            with no_grad():
+                output = model(x_t)
+                loss = _the_scalar(loss_fn(output, t_t), model)
+        except Exception as exc:
+            if hasattr(exc, "add_note"):
+                exc.add_note(
+                    f"(while sn.explain ran {type(model).__name__}.forward and the loss on "
+                    f"object arrays of Scalars; the model has been restored)"
+                )
+            raise
+    loss.backward()
+    return Explanation(loss, _as_array(output), leaves, inputs)
+
+
+class _CallableModule(types.ModuleType):
+    """``sn.explain(...)`` is this function, although ``symnn.explain`` is also the name of
+    this module: once the module is imported, ``symnn.explain`` names it, so calling the
+    module calls ``explain``."""
+
+    def __call__(
+        self, model: Module, x: Any, target: Any, loss_fn: Any, symbolic: bool = False
+    ) -> Explanation:
+        return explain(model, x, target, loss_fn, symbolic=symbolic)
+
+
+sys.modules[__name__].__class__ = _CallableModule

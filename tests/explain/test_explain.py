@@ -1,0 +1,243 @@
+"""sn.explain: named leaves, derivations, expressions, symbolic inputs, and a restored model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy
+
+import symnn as sn
+from symnn import nn
+from symnn.explain import leaf_name
+from symnn.symbolic.functions import sigmoid, symbol
+
+
+@pytest.fixture(autouse=True)
+def float64_default():
+    previous = sn.get_default_dtype()
+    sn.set_default_dtype(np.float64)
+    yield
+    sn.set_default_dtype(previous)
+
+
+def mlp(seed: int = 0) -> nn.Sequential:
+    sn.manual_seed(seed)
+    return nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+
+
+X = np.array([[0.2, -0.7, 1.1], [0.5, 0.3, -0.4]])
+Y = np.array([[0.1, -0.2], [0.3, 0.4]])
+
+
+@pytest.mark.parametrize(
+    ("param", "index", "owner", "expected"),
+    [
+        ("0.weight", (1, 0), "Linear", "W^(0)_1,0"),
+        ("0.bias", (1,), "Linear", "b^(0)_1"),
+        ("weight", (0, 2), "Linear", "W_0,2"),
+        ("3.weight", (0, 1, 2, 2), "Conv2d", "W^(3)_0,1,2,2"),
+        ("1.weight", (0,), "BatchNorm1d", "gamma^(1)_0"),
+        ("1.bias", (2,), "LayerNorm", "beta^(1)_2"),
+        ("encoder.0.scale", (), "Custom", "scale^(encoder.0)"),
+    ],
+)
+def test_leaf_names_follow_parameter_names(param, index, owner, expected):
+    assert leaf_name(param, index, owner) == expected
+
+
+def test_a_sequential_weight_renders_as_W_with_the_layer_as_superscript():
+    e = sn.explain(mlp(), X, Y, nn.MSELoss())
+    assert e.leaf("0.weight", (1, 0)).name == "W^(0)_1,0"
+    assert sympy.latex(symbol(e.leaf("0.weight", (1, 0)).name)) == "W^{(0)}_{1,0}"
+    assert sympy.latex(symbol(e.leaf("2.bias", 1).name)) == "b^{(2)}_{1}"
+
+
+def test_grads_have_the_keys_and_shapes_of_named_parameters():
+    model = mlp()
+    e = sn.explain(model, X, Y, nn.MSELoss())
+    assert list(e.grads) == [name for name, _ in model.named_parameters()]
+    for name, p in model.named_parameters():
+        assert e.grads[name].shape == tuple(p.shape)
+        assert e.grads[name].dtype == np.float64
+
+
+def test_the_model_is_restored_after_explain():
+    model = mlp()
+    before = {name: (p.data, p.data.copy(), p.requires_grad) for name, p in model.named_parameters()}
+    sn.explain(model, X, Y, nn.MSELoss())
+    for name, p in model.named_parameters():
+        data, values, requires_grad = before[name]
+        assert p.data is data
+        np.testing.assert_array_equal(p.data, values)
+        assert p.requires_grad == requires_grad
+        assert p.grad is None
+
+
+class FailsAfterFirstLayer(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.first = nn.Linear(3, 2)
+        self.norm = nn.BatchNorm1d(2)
+
+    def forward(self, x):
+        self.norm(self.first(x))
+        raise RuntimeError("deliberate failure in forward")
+
+
+def test_the_model_is_restored_when_forward_fails():
+    sn.manual_seed(1)
+    model = FailsAfterFirstLayer()
+    params = {name: (p.data, p.data.copy()) for name, p in model.named_parameters()}
+    running = model.norm.running_mean.data
+    with pytest.raises(RuntimeError, match="deliberate failure") as info:
+        sn.explain(model, X, np.zeros((2, 2)), nn.MSELoss())
+    if hasattr(BaseException, "add_note"):  # Python >= 3.11 says where it happened
+        assert any("sn.explain" in note for note in info.value.__notes__)
+    for name, p in model.named_parameters():
+        assert p.data is params[name][0]
+        assert p.data.dtype == np.float64
+        np.testing.assert_array_equal(p.data, params[name][1])
+    assert model.norm.running_mean.data is running
+    np.testing.assert_array_equal(running, np.zeros(2))
+    assert int(np.asarray(model.norm.num_batches_tracked.data)) == 0
+
+
+def test_the_model_is_restored_when_the_loss_fails():
+    model = mlp()
+    originals = [p.data for p in model.parameters()]
+
+    def broken_loss(output, target):
+        raise ValueError("deliberate failure in the loss")
+
+    with pytest.raises(ValueError, match="deliberate failure in the loss"):
+        sn.explain(model, X, Y, broken_loss)
+    assert all(p.data is data for p, data in zip(model.parameters(), originals))
+    out = model(sn.tensor(X))  # and the model still runs numerically
+    assert out.data.dtype == np.float64
+
+
+def test_batch_statistics_in_train_mode_leave_running_stats_untouched():
+    sn.manual_seed(2)
+    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+    bn = model[1]
+    mean, var, count = bn.running_mean.data, bn.running_var.data, bn.num_batches_tracked.data
+    saved = mean.copy(), var.copy(), count.copy()
+    e = sn.explain(model, X, Y, nn.MSELoss())
+    assert isinstance(e.loss.value, float)
+    assert bn.running_mean.data is mean and bn.running_var.data is var
+    assert bn.num_batches_tracked.data is count
+    for now, then in zip((mean, var, count), saved):
+        assert now.dtype == then.dtype
+        np.testing.assert_array_equal(now, then)
+    model(sn.tensor(X))  # a numeric training step still updates them as usual
+    assert int(np.asarray(bn.num_batches_tracked.data)) == 1
+    assert not np.array_equal(bn.running_mean.data, saved[0])
+
+
+def test_derivation_of_one_weight_has_text_latex_and_the_gradient():
+    e = sn.explain(mlp(), X, Y, nn.MSELoss())
+    d = e.derivation("0.weight", (2, 1))
+    assert d.wrt is e.leaf("0.weight", (2, 1))
+    assert "W^(0)_2,1" in str(d)
+    assert "W^{(0)}_{2,1}" in d.to_latex()
+    assert d.numeric_gradients[d.wrt] == pytest.approx(e.grads["0.weight"][2, 1], rel=1e-12)
+    assert len(d.steps) > 0
+    assert all(step.product_value is not None for step in d.steps)
+
+
+def test_derivative_equals_the_numeric_gradient_at_the_leaf_values():
+    e = sn.explain(mlp(), X, Y, nn.MSELoss())
+    values = {symbol(leaf.name): leaf.value
+              for arr in e.leaves.values() for leaf in arr.reshape(-1)}
+    d = e.derivative("2.weight", (1, 3))
+    assert float(d.subs(values)) == pytest.approx(e.grads["2.weight"][1, 3], rel=1e-10)
+
+
+def test_expr_evaluates_to_the_loss():
+    e = sn.explain(mlp(), X, Y, nn.MSELoss())
+    values = {symbol(leaf.name): leaf.value
+              for arr in e.leaves.values() for leaf in arr.reshape(-1)}
+    assert e.expr.free_symbols == set(values)
+    assert float(e.expr.subs(values)) == pytest.approx(e.loss.value, rel=1e-12)
+
+
+def textbook_221():
+    """The 2-2-1 sigmoid network's output, squared error and dL/dW^(0)_0,0 written by hand."""
+    W0 = [[symbol(f"W^(0)_{j},{i}") for i in range(2)] for j in range(2)]
+    b0 = [symbol(f"b^(0)_{j}") for j in range(2)]
+    W2 = [symbol(f"W^(2)_0,{j}") for j in range(2)]
+    b2 = symbol("b^(2)_0")
+    x = [symbol("x_0"), symbol("x_1")]
+    y = symbol("y_0")
+    h = [sigmoid(W0[j][0] * x[0] + W0[j][1] * x[1] + b0[j]) for j in range(2)]
+    y_hat = sigmoid(W2[0] * h[0] + W2[1] * h[1] + b2)
+    loss = (y_hat - y) ** 2
+    dloss_dw = 2 * (y_hat - y) * y_hat * (1 - y_hat) * W2[0] * h[0] * (1 - h[0]) * x[0]
+    return y_hat, loss, dloss_dw
+
+
+def net_221():
+    sn.manual_seed(3)
+    return nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+
+
+def test_symbolic_inputs_give_the_textbook_formula_of_a_2_2_1_network():
+    e = sn.explain(net_221(), np.array([[0.5, -1.0]]), np.array([[1.0]]), nn.MSELoss(),
+                   symbolic=True)
+    y_hat, loss, dloss_dw = textbook_221()
+    assert sympy.simplify(e.output.reshape(-1)[0].expr - y_hat) == 0
+    assert sympy.simplify(e.expr - loss) == 0
+    assert sympy.simplify(e.derivative("0.weight", (0, 0)) - dloss_dw) == 0
+    names = {s.name for s in e.expr.free_symbols}
+    assert {"x_0", "x_1", "y_0", "W^(0)_1,1", "b^(2)_0"} <= names
+
+
+def test_symbolic_inputs_keep_their_values_so_grads_are_unchanged():
+    x, y = np.array([[0.5, -1.0]]), np.array([[1.0]])
+    numeric = sn.explain(net_221(), x, y, nn.MSELoss())
+    symbolic = sn.explain(net_221(), x, y, nn.MSELoss(), symbolic=True)
+    assert symbolic.loss.value == pytest.approx(numeric.loss.value, rel=1e-15)
+    for name in numeric.grads:
+        np.testing.assert_allclose(symbolic.grads[name], numeric.grads[name], rtol=1e-14)
+    assert [leaf.name for leaf in symbolic.inputs.reshape(-1)] == ["x_0", "x_1"]
+
+
+def test_tensors_and_arrays_are_accepted_alike():
+    a = sn.explain(mlp(), X, Y, nn.MSELoss())
+    b = sn.explain(mlp(), sn.tensor(X), sn.tensor(Y), nn.MSELoss())
+    for name in a.grads:
+        np.testing.assert_array_equal(a.grads[name], b.grads[name])
+
+
+def test_a_float32_model_is_explained_in_double_precision():
+    sn.set_default_dtype(np.float32)
+    model32 = mlp()
+    sn.set_default_dtype(np.float64)
+    model64 = mlp()
+    model64.load_state_dict({k: np.asarray(v.data if hasattr(v, "data") else v,
+                                           dtype=np.float64)
+                             for k, v in model32.state_dict().items()})
+    e = sn.explain(model32, X.astype(np.float32), Y.astype(np.float32), nn.MSELoss())
+    x64, y64 = X.astype(np.float32).astype(np.float64), Y.astype(np.float32).astype(np.float64)
+    nn.MSELoss()(model64(sn.tensor(x64)), sn.tensor(y64)).backward()
+    for name, p in model64.named_parameters():
+        np.testing.assert_allclose(e.grads[name], p.grad.data, rtol=1e-9, atol=1e-12)
+    assert all(p.data.dtype == np.float32 for p in model32.parameters())
+
+
+def test_unknown_parameter_and_bad_index_are_named():
+    e = sn.explain(mlp(), X, Y, nn.MSELoss())
+    with pytest.raises(KeyError, match="no parameter named '5.weight'.*0.weight, 0.bias"):
+        e.derivation("5.weight", (0, 0))
+    with pytest.raises(IndexError, match=r"0.weight has shape \(4, 3\); index \(4, 0\)"):
+        e.leaf("0.weight", (4, 0))
+
+
+def test_a_loss_that_is_not_one_number_is_refused():
+    with pytest.raises(ValueError, match="reduction='mean' or 'sum'"):
+        sn.explain(mlp(), X, Y, nn.MSELoss(reduction="none"))
+
+
+def test_a_model_without_parameters_is_refused():
+    with pytest.raises(ValueError, match="Tanh has no parameters"):
+        sn.explain(nn.Tanh(), X, X, nn.MSELoss())
