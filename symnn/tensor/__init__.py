@@ -43,6 +43,8 @@ class _CallableModule(types.ModuleType):
 
 sys.modules[__name__].__class__ = _CallableModule
 
+from . import conv  # noqa: E402  (needs the ops above)
+
 
 __all__ = [
     "Tensor", "tensor", "Function", "FunctionCtx",
