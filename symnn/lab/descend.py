@@ -1,0 +1,316 @@
+"""Optimizer runs on a loss surface, recorded step by step.
+
+``descend(f, optimizer, lr, start, steps)`` moves a point downhill and records its position,
+loss, gradient and learning rate at every step. The optimizers are the real ``symnn.optim``
+classes acting on a parameter tensor (the gradient is SymPy's, evaluated by NumPy, written into
+``param.grad``), plus plain gradient descent and Newton's method:
+
+    gradient descent   w' = w - lr * grad f(w)
+    Newton's method    w' = w - lr * H(w)^-1 grad f(w)      (lr = 1: the pure Newton step)
+
+A run that overflows, produces NaN, or moves the loss or the position past a bound stops with
+status ``diverged``; one whose final gradient is tiny is ``converged``; otherwise
+``max_steps``. No run raises because of divergence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from symnn.lab.surfaces import Surface, surface
+
+__all__ = ["descend", "compare", "Run", "StepExplanation", "optimizer_names"]
+
+GRADIENT_TOL = 1e-6
+# a run has diverged once |loss - loss0| exceeds this many times (1 + |loss0|) ...
+LOSS_GROWTH = 1e3
+# ... or a coordinate exceeds this magnitude
+POSITION_BOUND = 1e6
+
+_OWN = {"gd": "gradient descent", "newton": "Newton's method"}
+
+
+def _optim_classes() -> dict[str, type]:
+    from symnn import optim
+
+    return {name.lower(): getattr(optim, name) for name in optim.__all__
+            if isinstance(getattr(optim, name), type)
+            and issubclass(getattr(optim, name), optim.Optimizer)
+            and getattr(optim, name) is not optim.Optimizer}
+
+
+def optimizer_names() -> list[str]:
+    """Names accepted by ``descend``: "gd", "newton" and each ``sn.optim`` class in lower case."""
+    return list(_OWN) + sorted(_optim_classes())
+
+
+@dataclass(frozen=True)
+class StepExplanation:
+    """One step's update formula with its numbers, as text and LaTeX."""
+
+    step: int
+    text: str
+    latex: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def to_latex(self) -> str:
+        return self.latex
+
+
+@dataclass
+class Run:
+    """A recorded optimizer run. ``points`` has one row per visited point (steps + 1 rows,
+    fewer when the run stopped on divergence); ``grads[k]`` is the gradient at ``points[k]``;
+    ``lrs[k]`` the learning rate of step k + 1."""
+
+    optimizer: str
+    lr: float
+    surface: Surface
+    points: np.ndarray
+    losses: np.ndarray
+    grads: np.ndarray
+    lrs: np.ndarray
+    status: str
+    reason: str
+    options: dict[str, Any] = field(default_factory=dict)
+    reports: list[Any] = field(default_factory=list, repr=False)
+
+    @property
+    def steps(self) -> int:
+        """The number of steps taken."""
+        return len(self.points) - 1
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.points[-1]
+
+    @property
+    def step_sizes(self) -> np.ndarray:
+        """|w_{k+1} - w_k| for each step."""
+        return np.linalg.norm(np.diff(self.points, axis=0), axis=1)
+
+    @property
+    def effective_lr(self) -> np.ndarray:
+        """|w_{k+1} - w_k| / |grad f(w_k)| per step: the learning rate the step actually used
+        (constant for plain SGD, shrinking for Adagrad)."""
+        g = np.linalg.norm(self.grads[: self.steps], axis=1)
+        with np.errstate(all="ignore"):
+            return self.step_sizes / g
+
+    def explain(self, step: int | None = None) -> StepExplanation:
+        """The update formula of step ``step`` (1 = the first step; default the last) with the
+        numbers filled in: the optimizer's own update report for ``sn.optim`` optimizers."""
+        if self.steps == 0:
+            raise ValueError("the run took no step")
+        k = self.steps if step is None else int(step)
+        if not 1 <= k <= self.steps:
+            raise ValueError(f"step must be between 1 and {self.steps}, got {step}")
+        before, after, g = self.points[k - 1], self.points[k], self.grads[k - 1]
+        names = self.surface.names
+        if self.optimizer == "gd":
+            return _explain_gd(k, names, before, after, g, self.lrs[k - 1])
+        if self.optimizer == "newton":
+            return _explain_newton(k, names, before, after, g, self.surface.hessian(before),
+                                   self.lrs[k - 1])
+        report = self.reports[k - 1]
+        texts, latexes = [], []
+        for i, name in enumerate(names):
+            head = f"step {k}, coordinate {name}:" if len(names) > 1 else f"step {k}:"
+            texts.append(head + "\n" + "\n".join(
+                f"  {line.name} = {line.text} = {report.at(i)[line.name]:.6g}"
+                for line in report.formula))
+            latexes.append(f"\\text{{{head}}}\\\\\n" + report.to_latex(i))
+        return StepExplanation(k, f"{report.optimizer} update\n" + "\n".join(texts),
+                               "\n".join(latexes))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"optimizer": self.optimizer, "lr": self.lr, "options": self.options,
+                "variables": list(self.surface.names), "points": self.points.tolist(),
+                "losses": self.losses.tolist(), "status": self.status, "reason": self.reason}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def _explain_gd(k, names, before, after, g, lr) -> StepExplanation:
+    text = [f"step {k}: gradient descent, w' = w - lr * df/dw"]
+    tex = []
+    for name, w0, w1, gi in zip(names, before, after, g):
+        text.append(f"  {name}' = {_fmt(w0)} - {_fmt(lr)} * {_fmt(gi)} = {_fmt(w1)}")
+        tex.append(f"{name}' &= {name} - \\eta \\frac{{\\partial f}}{{\\partial {name}}} = "
+                   f"{_fmt(w0)} - {_fmt(lr)} \\cdot ({_fmt(gi)}) = {_fmt(w1)}")
+    return StepExplanation(k, "\n".join(text),
+                           "\\begin{aligned}\n" + " \\\\\n".join(tex) + "\n\\end{aligned}")
+
+
+def _explain_newton(k, names, before, after, g, H, lr) -> StepExplanation:
+    d = len(names)
+    if d == 1:
+        text = (f"step {k}: Newton's method, w' = w - lr * f'(w) / f''(w)\n"
+                f"  {names[0]}' = {_fmt(before[0])} - {_fmt(lr)} * {_fmt(g[0])} / "
+                f"{_fmt(H[0, 0])} = {_fmt(after[0])}")
+        tex = (f"{names[0]}' = {names[0]} - \\eta \\frac{{f'({names[0]})}}{{f''({names[0]})}} = "
+               f"{_fmt(before[0])} - {_fmt(lr)} \\cdot \\frac{{{_fmt(g[0])}}}{{{_fmt(H[0, 0])}}}"
+               f" = {_fmt(after[0])}")
+        return StepExplanation(k, text, tex)
+    step = (before - after) / lr if lr else np.zeros(d)
+    rows = "; ".join(", ".join(_fmt(v) for v in row) for row in H)
+    text = (f"step {k}: Newton's method, w' = w - lr * H^-1 grad f(w)\n"
+            f"  grad f = ({', '.join(_fmt(v) for v in g)}), H = [{rows}]\n"
+            f"  H^-1 grad f = ({', '.join(_fmt(v) for v in step)})\n"
+            f"  w' = ({', '.join(_fmt(v) for v in before)}) - {_fmt(lr)} * "
+            f"({', '.join(_fmt(v) for v in step)}) = ({', '.join(_fmt(v) for v in after)})")
+    vec = lambda v: "\\begin{pmatrix}" + " \\\\ ".join(_fmt(x) for x in v) + "\\end{pmatrix}"  # noqa: E731
+    mat = "\\begin{pmatrix}" + " \\\\ ".join(" & ".join(_fmt(x) for x in r) for r in H) + \
+        "\\end{pmatrix}"
+    tex = (f"w' = w - \\eta H^{{-1}} \\nabla f = {vec(before)} - {_fmt(lr)} \\cdot {mat}^{{-1}}"
+           f" {vec(g)} = {vec(after)}")
+    return StepExplanation(k, text, tex)
+
+
+class _Stepper:
+    """One update rule behind a common interface: step(x, g) -> new x."""
+
+    def __init__(self, name: str, surf: Surface, start: np.ndarray, lr: float | None,
+                 options: Mapping[str, Any]) -> None:
+        self.name, self.surface, self.options = name, surf, dict(options)
+        self.report = None
+        if name in _OWN:
+            if options:
+                raise ValueError(f"{_OWN[name]} takes no options besides lr; got "
+                                 f"{', '.join(options)}")
+            self.lr = float(1.0 if lr is None and name == "newton" else 0.1 if lr is None else lr)
+            if not self.lr > 0:
+                raise ValueError(f"learning rate must be positive, got {self.lr}")
+            self.x = start.copy()
+            return
+        classes = _optim_classes()
+        if name not in classes:
+            raise ValueError(f"unknown optimizer {name!r}; choose one of "
+                             f"{', '.join(optimizer_names())}")
+        from symnn.tensor import tensor
+
+        self.param = tensor(start.copy(), requires_grad=True, dtype=np.float64)
+        kwargs = dict(options)
+        if lr is not None:
+            kwargs["lr"] = lr
+        try:
+            self.opt = classes[name]([self.param], record=True, **kwargs)
+        except TypeError as exc:
+            raise ValueError(f"{classes[name].__name__}: {exc}") from exc
+        self.lr = float(self.opt.param_groups[0]["lr"])
+
+    @property
+    def position(self) -> np.ndarray:
+        return (self.x if self.name in _OWN else self.param.data).copy()
+
+    def current_lr(self) -> float:
+        return self.lr if self.name in _OWN else float(self.opt.param_groups[0]["lr"])
+
+    def step(self, g: np.ndarray) -> None:
+        if self.name == "gd":
+            self.x = self.x - self.lr * g
+        elif self.name == "newton":
+            H = self.surface.hessian(self.x)
+            try:
+                direction = np.linalg.solve(H, g)
+            except np.linalg.LinAlgError:
+                direction = np.linalg.lstsq(H, g, rcond=None)[0]
+            self.x = self.x - self.lr * direction
+        else:
+            from symnn.tensor import tensor
+
+            self.param.grad = tensor(g.copy(), dtype=np.float64)
+            self.opt.step()
+            self.report = self.opt.last_update(self.param)
+
+
+def descend(f: object, optimizer: str = "gd", lr: float | None = None,
+            start: Sequence[float] | None = None, steps: int = 50, **options: Any) -> Run:
+    """Run ``optimizer`` on ``f`` (preset name, text, SymPy expression or Surface) for ``steps``
+    steps from ``start`` (default: the surface's suggested start). ``lr=None`` uses the
+    optimizer's default (1 for Newton, 0.1 for gradient descent). Further keywords go to the
+    ``sn.optim`` optimizer (``momentum=0.9``, ``betas=(0.9, 0.99)``, ...)."""
+    surf = surface(f)
+    name = str(optimizer).strip().lower()
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    x0 = np.asarray(surf.start if start is None else start, dtype=np.float64).reshape(-1)
+    if x0.shape[0] != surf.dim:
+        raise ValueError(f"start has {x0.shape[0]} coordinate(s) but {surf.name} has "
+                         f"{surf.dim} variable(s): {', '.join(surf.names)}")
+    if not np.all(np.isfinite(x0)):
+        raise ValueError("start must be finite")
+    stepper = _Stepper(name, surf, x0, lr, options)
+    with np.errstate(all="ignore"):
+        return _run(surf, name, stepper, x0, int(steps))
+
+
+def _run(surf: Surface, name: str, stepper: _Stepper, x0: np.ndarray, steps: int) -> Run:
+    points, losses, grads, lrs, reports = [x0.copy()], [surf.value(x0)], [surf.gradient(x0)], [], []
+    status, reason = "max_steps", f"stopped after {steps} steps"
+    loss0 = losses[0]
+    if not (np.isfinite(loss0) and np.all(np.isfinite(grads[0]))):
+        status, reason = "diverged", "f or its gradient is not finite at the start"
+        steps = 0
+    for k in range(1, steps + 1):
+        lrs.append(stepper.current_lr())
+        try:
+            stepper.step(grads[-1])
+        except (FloatingPointError, OverflowError, ValueError) as exc:
+            lrs.pop()
+            status, reason = "diverged", f"step {k} failed: {exc}"
+            break
+        x = stepper.position
+        loss = surf.value(x) if np.all(np.isfinite(x)) else float("nan")
+        g = surf.gradient(x) if np.isfinite(loss) else np.full_like(x, np.nan)
+        if not (np.all(np.isfinite(x)) and np.isfinite(loss) and np.all(np.isfinite(g))):
+            lrs.pop()
+            status, reason = "diverged", f"step {k} overflowed (a non-finite value)"
+            break
+        points.append(x)
+        losses.append(loss)
+        grads.append(g)
+        reports.append(stepper.report)
+        if np.max(np.abs(x)) > POSITION_BOUND:
+            status, reason = "diverged", f"step {k} moved past |w| = {POSITION_BOUND:g}"
+            break
+        if abs(loss - loss0) > LOSS_GROWTH * (1 + abs(loss0)):
+            status = "diverged"
+            reason = (f"at step {k} the loss {loss:.4g} had moved more than {LOSS_GROWTH:g} "
+                      f"times (1 + |initial loss|) from {loss0:.4g}")
+            break
+    if status == "max_steps" and np.linalg.norm(grads[-1]) <= GRADIENT_TOL:
+        status = "converged"
+        reason = (f"|grad f| = {np.linalg.norm(grads[-1]):.3g} <= {GRADIENT_TOL:g} after "
+                  f"{len(points) - 1} steps")
+    return Run(name, stepper.lr, surf, np.array(points), np.array(losses), np.array(grads),
+               np.array(lrs, dtype=float), status, reason, stepper.options, reports)
+
+
+def compare(f: object, optimizers: Iterable[str] | Mapping[str, Mapping[str, Any]]
+            | Iterable[tuple[str, Mapping[str, Any]]],
+            start: Sequence[float] | None = None, steps: int = 50) -> dict[str, Run]:
+    """Several optimizers from the same start: ``{"sgd": {"lr": 0.01}, "adam": {"lr": 0.1}}``,
+    a list of names, or ``(name, options)`` pairs (the same name may repeat). Returns
+    ``{label: Run}``, where a label is the name plus its options."""
+    if isinstance(optimizers, Mapping):
+        items = list(optimizers.items())
+    else:
+        items = [(o, {}) if isinstance(o, str) else (o[0], o[1]) for o in optimizers]
+    surf = surface(f)
+    runs: dict[str, Run] = {}
+    for name, opts in items:
+        opts = dict(opts)
+        label = name + (" (" + ", ".join(f"{k}={v}" for k, v in opts.items()) + ")"
+                        if opts else "")
+        lr = opts.pop("lr", None)
+        runs[label] = descend(surf, name, lr=lr, start=start, steps=steps, **opts)
+    return runs

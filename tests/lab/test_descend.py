@@ -1,0 +1,161 @@
+"""sn.lab runs: the syllabus claims about learning rates, Adagrad, the W-shaped loss and Newton's
+method, divergence without exceptions, and explanations of single steps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symnn as sn
+from symnn import optim
+from symnn.lab import PlotUnavailable, compare, descend, plot_runs, surface
+
+
+@pytest.mark.parametrize("lr", [0.4, 0.6, 1.2])
+def test_gradient_descent_on_square_follows_w_times_one_minus_two_lr(lr):
+    run = descend("w**2", optimizer="sgd", lr=lr, start=[1.0], steps=8)
+    expected = (1 - 2 * lr) ** np.arange(run.steps + 1)  # w' = w - lr * 2w
+    np.testing.assert_allclose(run.points[:, 0], expected, rtol=1e-12)
+
+
+def test_lr_04_converges_without_crossing_the_minimum():
+    run = descend("w**2", optimizer="sgd", lr=0.4, start=[1.0], steps=20)
+    w = run.points[:, 0]
+    assert run.status == "converged" and run.points.shape == (21, 1)
+    assert np.all(w > 0)
+    assert np.all(np.diff(np.abs(w)) < 0)
+
+
+def test_lr_06_converges_while_crossing_the_minimum_every_step():
+    run = descend("w**2", optimizer="sgd", lr=0.6, start=[1.0], steps=20)
+    w = run.points[:, 0]
+    assert run.status == "converged"
+    assert np.all(w[:-1] * w[1:] < 0)
+    assert np.all(np.diff(np.abs(w)) < 0)
+
+
+def test_lr_12_diverges_and_stops_without_an_error():
+    run = descend("w**2", optimizer="sgd", lr=1.2, start=[1.0], steps=20)
+    w = run.points[:, 0]
+    assert run.status == "diverged"
+    assert np.all(w[:-1] * w[1:] < 0) and np.all(np.diff(np.abs(w)) > 0)
+    assert run.steps < 20 and np.all(np.isfinite(run.losses))
+
+
+def test_overflow_stops_the_run_as_diverged():
+    run = descend("exp(w**2)", optimizer="gd", lr=1.0, start=[3.0], steps=50)
+    assert run.status == "diverged"
+    assert np.all(np.isfinite(run.points)) and np.all(np.isfinite(run.losses))
+
+
+def test_adagrad_effective_step_shrinks_while_sgd_stays_constant():
+    ada = descend("w**2", optimizer="adagrad", lr=0.5, start=[1.0], steps=10)
+    sgd = descend("w**2", optimizer="sgd", lr=0.05, start=[1.0], steps=10)
+    assert np.all(np.diff(ada.effective_lr) < 0)
+    # Adagrad: lr / sqrt(sum of squared gradients)
+    g = ada.grads[:-1, 0]
+    np.testing.assert_allclose(ada.effective_lr, 0.5 / np.sqrt(np.cumsum(g**2)), rtol=1e-6)
+    np.testing.assert_allclose(sgd.effective_lr, 0.05, rtol=1e-9)
+
+
+def _w_shaped_minima():
+    # f = w^4 - 2 w^2 + w/2, f' = 4 w^3 - 4 w + 1/2; minima where f'' = 12 w^2 - 4 > 0
+    roots = np.sort(np.roots([4, 0, -4, 0.5]).real)
+    return roots[0], roots[2]
+
+
+@pytest.mark.parametrize("optimizer,lr", [("gd", 0.05), ("sgd", 0.05), ("adam", 0.05)])
+def test_w_shaped_start_decides_which_minimum(optimizer, lr):
+    left, right = _w_shaped_minima()
+    from_right = descend("w_shaped", optimizer=optimizer, lr=lr, start=[0.5], steps=400)
+    from_left = descend("w_shaped", optimizer=optimizer, lr=lr, start=[-0.5], steps=400)
+    assert from_right.final[0] == pytest.approx(right, abs=1e-3)
+    assert from_left.final[0] == pytest.approx(left, abs=1e-3)
+    assert from_left.losses[-1] < from_right.losses[-1]  # unequal minima
+
+
+def test_newton_reaches_a_quadratics_minimum_in_one_step():
+    # f = x^2 + 3 y^2 + x y - x: gradient A w - c with A = [[2, 1], [1, 6]], c = (1, 0)
+    run = descend("x**2 + 3*y**2 + x*y - x", optimizer="newton", start=[1.0, 2.0], steps=1)
+    expected = np.linalg.solve(np.array([[2.0, 1.0], [1.0, 6.0]]), np.array([1.0, 0.0]))
+    np.testing.assert_allclose(run.points[1], expected, rtol=1e-12)
+    assert run.status == "converged"
+    one_d = descend("3*(w - 2)**2 + 1", optimizer="newton", start=[-5.0], steps=1)
+    assert one_d.points[1, 0] == pytest.approx(2.0, rel=1e-12)
+
+
+def test_runs_use_the_real_optimizer_update_reports():
+    run = descend("bowl", optimizer="adam", lr=0.1, steps=3)
+    assert all(isinstance(r, optim.UpdateReport) for r in run.reports)
+    assert run.reports[0].optimizer == "Adam"
+    np.testing.assert_array_equal(run.reports[-1].quantities["param"], run.points[-1])
+
+
+def test_sgd_momentum_matches_the_textbook_recurrence():
+    run = descend("w**2", optimizer="sgd", lr=0.1, start=[1.0], steps=5, momentum=0.9)
+    w, buf = 1.0, None
+    for k in range(5):
+        g = 2 * w
+        buf = g if buf is None else 0.9 * buf + g
+        w -= 0.1 * buf
+        assert run.points[k + 1, 0] == pytest.approx(w, rel=1e-12)
+
+
+def test_explain_adam_step_shows_bias_corrections_with_numbers():
+    run = descend("w**2", optimizer="adam", lr=0.1, start=[1.0], steps=2)
+    e = run.explain(1)
+    assert "m_hat" in e.text and "v_hat" in e.text
+    assert f"param = param_prev - lr*m_hat/(sqrt(v_hat) + eps) = {run.points[1, 0]:.6g}" in e.text
+    assert r"\hat m_t" in e.latex and "1-0.9^{1}" in e.latex
+
+
+def test_explain_gradient_descent_and_newton_fill_in_numbers():
+    gd = descend("w**2", optimizer="gd", lr=0.4, start=[1.0], steps=2)
+    assert "w' = 1 - 0.4 * 2 = 0.2" in gd.explain(1).text
+    nt = descend("w**2", optimizer="newton", start=[3.0], steps=1)
+    assert "w' = 3 - 1 * 6 / 2 = 0" in nt.explain().text
+    with pytest.raises(ValueError, match="between 1 and 2"):
+        gd.explain(3)
+
+
+def test_bad_arguments_are_clear_errors():
+    with pytest.raises(ValueError, match="unknown optimizer 'bogus'.*adam"):
+        descend("w**2", optimizer="bogus")
+    with pytest.raises(ValueError, match="start has 2 coordinate"):
+        descend("w**2", start=[1.0, 2.0])
+    with pytest.raises(ValueError, match="learning rate"):
+        descend("w**2", optimizer="gd", lr=-1)
+    with pytest.raises(sn.ParseError):
+        descend("w**", optimizer="gd")
+
+
+def test_compare_runs_several_optimizers_from_one_start():
+    runs = compare("rosenbrock", {"gd": {"lr": 1e-3}, "adam": {"lr": 0.05}}, steps=30)
+    assert list(runs) == ["gd (lr=0.001)", "adam (lr=0.05)"]
+    starts = {tuple(r.points[0]) for r in runs.values()}
+    assert starts == {(-1.5, 2.0)}
+
+
+def test_saddle_gradient_descent_escapes_along_the_negative_curvature():
+    run = descend("saddle", optimizer="gd", lr=0.1, start=[1.0, 0.01], steps=100)
+    assert abs(run.final[0]) < 1e-3 and abs(run.final[1]) > 1.0
+    assert run.status == "diverged"  # x^2 - y^2 is unbounded below
+
+
+@pytest.mark.parametrize("name", ["bowl", "ill_conditioned", "rosenbrock", "beale", "himmelblau",
+                                  "w_shaped"])
+def test_preset_minima_have_zero_gradient(name):
+    s = surface(name)
+    assert s.minima
+    for m in s.minima:
+        assert np.linalg.norm(s.gradient(m)) < 1e-4
+
+
+def test_plots_are_written_for_one_and_two_variables(tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib not installed")
+    one = plot_runs(descend("w_shaped", optimizer="gd", lr=0.05, steps=20), tmp_path / "w.png")
+    two = plot_runs(list(compare("bowl", ["gd", "adam"], steps=10).values()), tmp_path / "b.png")
+    for path in (one, two):
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(PlotUnavailable, match="3 variables"):
+        plot_runs(descend("x**2 + y**2 + z**2", steps=1), tmp_path / "c.png")
