@@ -1,6 +1,7 @@
-"""Unit-testing gradients: ``gradcheck`` (a function's backward against central differences)
-and ``assert_grads_match`` (a model's gradients three ways: NumPy backward, scalar engine,
-finite differences). The pytest plugin ``symnn.testing.pytest_plugin`` offers both as the
+"""Unit-testing gradients: ``gradcheck`` (a function's backward against central differences),
+``assert_grads_match`` (a model's gradients three ways: NumPy backward, scalar engine,
+finite differences) and ``check_op`` (a scalar-engine op's numeric rule against its SymPy
+form). The pytest plugin ``symnn.testing.pytest_plugin`` offers both as the
 fixtures ``gradcheck`` and ``grads_match``.
 
 Names load lazily so that the pytest plugin, which lives in this package, imports nothing
@@ -19,6 +20,7 @@ _EXPORTS = {
     "gradient_report": "symnn.testing.gradcheck",
     "GradcheckError": "symnn.testing.gradcheck",
     "assert_grads_match": "symnn.testing.assertions",
+    "check_op": "symnn.testing.scalar_ops",
 }
 
 __all__ = sorted(_EXPORTS)
