@@ -19,6 +19,34 @@ _EXPORTS = {
     "kfold_indices": "symnn.train.splits",
     "bootstrap_indices": "symnn.train.splits",
     "bootstrap_estimate": "symnn.train.splits",
+    # the loop
+    "fit": "symnn.train.fit",
+    "evaluate": "symnn.train.fit",
+    "predict": "symnn.train.fit",
+    "array_loader": "symnn.train.fit",
+    "train_classifier": "symnn.train.fit",
+    "make_optimizer": "symnn.train.fit",
+    "layer_grad_norms": "symnn.train.fit",
+    "TrainState": "symnn.train.fit",
+    "History": "symnn.train.history",
+    "mlp": "symnn.train.models",
+    "small_cnn": "symnn.train.models",
+    # callbacks and regularizers
+    "Callback": "symnn.train.callbacks",
+    "EarlyStopping": "symnn.train.callbacks",
+    "SchedulerStep": "symnn.train.callbacks",
+    "DivergenceGuard": "symnn.train.callbacks",
+    "GradientNormMonitor": "symnn.train.callbacks",
+    "L1": "symnn.train.regularizers",
+    "L2": "symnn.train.regularizers",
+    "ElasticNet": "symnn.train.regularizers",
+    "WeightNoise": "symnn.train.regularizers",
+    # generalization
+    "cross_validate": "symnn.train.crossval",
+    "CVResult": "symnn.train.crossval",
+    "standardize_in_fold": "symnn.train.crossval",
+    "Bagging": "symnn.train.ensembles",
+    "AdaBoost": "symnn.train.ensembles",
 }
 
 __all__ = sorted(_EXPORTS)

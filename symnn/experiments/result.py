@@ -1,0 +1,96 @@
+"""The result of an experiment: its numbers, a readable summary, and plot panels."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Panel", "ExperimentResult"]
+
+
+@dataclass
+class Panel:
+    """One subplot: named series of (x, y) points, drawn as lines or as bars (one bar per
+    series, its y values' last entry), optionally with a logarithmic y axis."""
+
+    title: str
+    xlabel: str
+    ylabel: str
+    series: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    kind: str = "line"
+    logy: bool = False
+
+    def draw(self, ax) -> None:
+        if self.kind == "bar":
+            names = list(self.series)
+            values = [self.series[k][1][-1] for k in names]
+            ax.bar(range(len(names)), values, color=[f"C{i}" for i in range(len(names))])
+            ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
+        else:
+            for label, (xs, ys) in self.series.items():
+                ax.plot(xs, ys, label=label, marker="o" if len(xs) <= 12 else None)
+            if len(self.series) > 1:
+                ax.legend(fontsize=8)
+        if self.logy:
+            ax.set_yscale("log")
+        ax.set(title=self.title, xlabel=self.xlabel, ylabel=self.ylabel)
+
+
+@dataclass
+class ExperimentResult:
+    """What an experiment measured.
+
+    ``numbers`` holds every measured value (JSON-ready); ``summary`` the lines printed for a
+    reader, ending with what the numbers show; ``panels`` what ``plot`` draws.
+    """
+
+    name: str
+    title: str
+    numbers: dict[str, Any]
+    summary: list[str]
+    panels: list[Panel] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        return "\n".join([self.title, "=" * len(self.title), *self.summary])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: name, title, numbers, summary, seconds and the plotted curves."""
+        curves = {p.title: {k: {"x": list(v[0]), "y": list(v[1])} for k, v in p.series.items()}
+                  for p in self.panels}
+        return _jsonable({"name": self.name, "title": self.title, "numbers": self.numbers,
+                          "summary": self.summary, "seconds": self.seconds, "curves": curves})
+
+    def plot(self, path: str) -> str:
+        """Draw the panels side by side into a PNG at ``path`` (needs matplotlib)."""
+        from symnn.experiments._plot import figure
+
+        n = max(len(self.panels), 1)
+        ncols = min(n, 3)
+        nrows = math.ceil(n / ncols)
+        with figure(path, ncols=ncols, nrows=nrows, title=self.title) as (fig, axes):
+            for panel, ax in zip(self.panels, axes):
+                panel.draw(ax)
+            for ax in axes[len(self.panels):]:
+                ax.axis("off")
+        return path
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value

@@ -1,0 +1,297 @@
+"""The training loop: prediction, loss, backward, step, as in PyTorch, with a history.
+
+``fit`` runs ``epochs`` passes over ``train_loader``; in each batch it computes
+``loss = loss_fn(model(x), y) (+ regularizer(model))``, calls ``backward()`` and
+``optimizer.step()``, and records the numbers a learner wants to see (loss, accuracy,
+learning rate, per-layer gradient norms, time). Callbacks hook into every stage and can stop
+the run (early stopping, divergence guard).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from symnn.train.history import History
+from symnn.train.metrics import accuracy as accuracy_fn
+from symnn.train.progress import make_progress
+
+__all__ = ["fit", "evaluate", "predict", "TrainState", "layer_grad_norms", "array_loader",
+           "train_classifier", "make_optimizer"]
+
+
+@dataclass
+class TrainState:
+    """What callbacks see: the objects being trained and where the loop is."""
+
+    model: Any
+    optimizer: Any
+    loss_fn: Any
+    history: History
+    epochs: int
+    epoch: int = 0
+    batch: int = 0
+    loss: float | None = None          # the last batch's loss (before regularization)
+    logs: dict[str, Any] = field(default_factory=dict)  # the last epoch's numbers
+    stop: bool = False
+    stop_reason: str | None = None
+
+    def request_stop(self, reason: str) -> None:
+        """Stop after the current batch (callbacks call this)."""
+        self.stop = True
+        if self.stop_reason is None:
+            self.stop_reason = reason
+
+
+def _to_tensor(x):
+    if isinstance(x, np.ndarray):
+        from symnn.tensor import tensor
+
+        return tensor(x)
+    return x
+
+
+def _numpy(x) -> np.ndarray:
+    return np.asarray(getattr(x, "data", x))
+
+
+def layer_grad_norms(model) -> dict[str, float]:
+    """L2 norm of the gradient of each layer (all parameters of one module together),
+    keyed by the module's name in ``named_parameters`` (e.g. ``"0"``, ``"fc1"``)."""
+    sums: dict[str, float] = {}
+    for name, p in model.named_parameters():
+        if p.grad is None:
+            continue
+        layer = name.rsplit(".", 1)[0] if "." in name else name
+        g = _numpy(p.grad)
+        sums[layer] = sums.get(layer, 0.0) + float(np.vdot(g, g))
+    return {k: float(np.sqrt(v)) for k, v in sums.items()}
+
+
+def _split_batch(batch):
+    if isinstance(batch, (list, tuple)) and len(batch) == 2:
+        return batch[0], batch[1]
+    raise ValueError("each batch must be a pair (inputs, targets); "
+                     f"got {type(batch).__name__} of length {len(batch) if hasattr(batch, '__len__') else '?'}")
+
+
+def _wants_accuracy(metric, targets) -> bool:
+    if metric is None or metric is False:
+        return False
+    if metric == "auto":
+        return np.issubdtype(_numpy(targets).dtype, np.integer) or _numpy(targets).ndim == 2 and \
+            _numpy(targets).shape[1] > 1
+    return True
+
+
+def fit(model, loss_fn, optimizer, train_loader: Iterable, val_loader: Iterable | None = None,
+        epochs: int = 10, scheduler: Any = None, callbacks: Sequence[Any] = (),
+        regularizer: Callable[[Any], Any] | None = None, augment: Callable | None = None,
+        metric: str | None = "auto", progress: bool = True,
+        track_grad_norms: bool = True) -> History:
+    """Train ``model`` and return its :class:`History`.
+
+    - ``train_loader`` / ``val_loader``: iterables of ``(inputs, targets)`` batches (a
+      ``DataLoader``; NumPy arrays are turned into Tensors).
+    - ``scheduler``: stepped once per epoch (``ReduceLROnPlateau`` with the validation loss,
+      or the training loss without a validation set), or once per batch for ``CyclicLR``;
+      see :class:`symnn.train.callbacks.SchedulerStep` for other choices.
+    - ``regularizer``: ``regularizer(model)`` is added to the loss (e.g. ``L2(1e-4)``).
+    - ``augment``: applied to each training input batch (a NumPy array); a
+      :class:`symnn.data.transforms.BatchTransform` (mixup) gets and returns inputs and targets.
+    - ``metric``: "auto" records accuracy when the targets are class indices, None never.
+    - ``progress``: a Rich progress bar on stderr.
+    """
+    from symnn.data.transforms import BatchTransform
+    from symnn.tensor import no_grad
+    from symnn.train.callbacks import SchedulerStep
+
+    if epochs < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    callbacks = list(callbacks)
+    if scheduler is not None:
+        callbacks.insert(0, SchedulerStep(scheduler))
+    history = History()
+    state = TrainState(model, optimizer, loss_fn, history, epochs)
+    for cb in callbacks:
+        _call(cb, "on_train_begin", state)
+    with make_progress(progress, epochs) as bar:
+        for epoch in range(1, epochs + 1):
+            state.epoch = epoch
+            lr = float(optimizer.param_groups[0]["lr"])
+            for cb in callbacks:
+                _call(cb, "on_epoch_begin", state)
+            model.train()
+            start = time.perf_counter()
+            total_loss = correct = 0.0
+            seen = 0
+            use_acc: bool | None = None
+            norm_sums: dict[str, float] = {}
+            n_batches = 0
+            for state.batch, batch in enumerate(train_loader):
+                x, y = _split_batch(batch)
+                if augment is not None:
+                    if isinstance(augment, BatchTransform):
+                        x, y = augment(_numpy(x), _numpy(y))
+                    else:
+                        x = augment(_numpy(x))
+                x, y = _to_tensor(x), _to_tensor(y)
+                for cb in callbacks:
+                    _call(cb, "on_batch_begin", state)
+                optimizer.zero_grad()
+                out = model(x)
+                loss = loss_fn(out, y)
+                total = loss + regularizer(model) if regularizer is not None else loss
+                total.backward()
+                for cb in callbacks:
+                    _call(cb, "on_after_backward", state)
+                if track_grad_norms:
+                    for k, v in layer_grad_norms(model).items():
+                        norm_sums[k] = norm_sums.get(k, 0.0) + v
+                optimizer.step()
+                n = len(_numpy(y))
+                state.loss = float(loss.item())
+                total_loss += state.loss * n
+                seen += n
+                n_batches += 1
+                if use_acc is None:
+                    use_acc = _wants_accuracy(metric, y)
+                if use_acc:
+                    correct += accuracy_fn(_numpy(out), _numpy(y)) * n
+                for cb in callbacks:
+                    _call(cb, "on_batch_end", state)
+                if state.stop:
+                    break
+            if seen == 0:
+                raise ValueError("train_loader produced no batches (is the dataset empty, or "
+                                 "drop_last=True with fewer samples than batch_size?)")
+            elapsed = time.perf_counter() - start
+            logs: dict[str, Any] = {"train_loss": total_loss / seen,
+                                    "train_accuracy": correct / seen if use_acc else None,
+                                    "val_loss": None, "val_accuracy": None}
+            if val_loader is not None and not state.stop:
+                with no_grad():
+                    val = evaluate(model, val_loader, loss_fn, metric=metric)
+                logs["val_loss"], logs["val_accuracy"] = val["loss"], val.get("accuracy")
+            history.epoch.append(epoch)
+            history.train_loss.append(logs["train_loss"])
+            history.train_accuracy.append(logs["train_accuracy"])
+            history.val_loss.append(logs["val_loss"])
+            history.val_accuracy.append(logs["val_accuracy"])
+            history.lr.append(lr)
+            history.grad_norms.append({k: v / max(n_batches, 1) for k, v in norm_sums.items()})
+            history.epoch_time.append(elapsed)
+            state.logs = logs
+            for cb in callbacks:
+                _call(cb, "on_epoch_end", state)
+            bar.update(epoch, logs)
+            if state.stop:
+                break
+    for cb in callbacks:
+        _call(cb, "on_train_end", state)
+    history.stopped_early = state.stop
+    history.stop_reason = state.stop_reason
+    return history
+
+
+def _call(cb, hook: str, state: TrainState) -> None:
+    method = getattr(cb, hook, None)
+    if method is not None:
+        method(state)
+
+
+def evaluate(model, loader: Iterable, loss_fn=None, metric: str | None = "auto") -> dict[str, float]:
+    """Mean loss (when ``loss_fn`` is given) and accuracy of ``model`` over ``loader``, in eval
+    mode and without recording gradients; the model's mode is restored afterwards."""
+    from symnn.tensor import no_grad
+
+    was_training = getattr(model, "training", False)
+    model.eval()
+    total_loss = correct = 0.0
+    seen = 0
+    use_acc = None
+    try:
+        with no_grad():
+            for batch in loader:
+                x, y = _split_batch(batch)
+                x, y = _to_tensor(x), _to_tensor(y)
+                out = model(x)
+                n = len(_numpy(y))
+                if loss_fn is not None:
+                    total_loss += float(loss_fn(out, y).item()) * n
+                if use_acc is None:
+                    use_acc = _wants_accuracy(metric, y)
+                if use_acc:
+                    correct += accuracy_fn(_numpy(out), _numpy(y)) * n
+                seen += n
+    finally:
+        model.train(was_training)
+    if seen == 0:
+        raise ValueError("evaluate: the loader produced no batches")
+    result: dict[str, float] = {}
+    if loss_fn is not None:
+        result["loss"] = total_loss / seen
+    if use_acc:
+        result["accuracy"] = correct / seen
+    return result
+
+
+def predict(model, X, batch_size: int = 512) -> np.ndarray:
+    """Model outputs for the rows of ``X`` (eval mode, no gradients), as one NumPy array."""
+    from symnn.tensor import no_grad, tensor
+
+    X = _numpy(X)
+    was_training = getattr(model, "training", False)
+    model.eval()
+    outs = []
+    try:
+        with no_grad():
+            for i in range(0, len(X), batch_size):
+                outs.append(_numpy(model(tensor(X[i:i + batch_size]))).copy())
+    finally:
+        model.train(was_training)
+    return np.concatenate(outs) if outs else np.zeros((0,))
+
+
+def array_loader(X, y, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
+                 drop_last: bool = False):
+    """A ``DataLoader`` over NumPy arrays (wrapped in a ``TensorDataset``)."""
+    from symnn.data import DataLoader
+    from symnn.data.datasets import to_dataset
+
+    return DataLoader(to_dataset(X, y), batch_size=batch_size, shuffle=shuffle, seed=seed,
+                      drop_last=drop_last)
+
+
+def train_classifier(model, X, y, epochs: int = 20, lr: float = 1e-2, optimizer: str = "adam",
+                     batch_size: int = 32, seed: int | None = 0, X_val=None, y_val=None,
+                     loss_fn=None, progress: bool = False, **fit_kwargs: Any) -> History:
+    """Fit a classifier on arrays in one call: cross-entropy, the named optimizer
+    (``"sgd"``, ``"adam"``, ... any ``symnn.optim`` class name in lower case) and shuffled
+    mini-batches. Used by cross-validation and the ensembles."""
+    from symnn import nn
+
+    opt = make_optimizer(optimizer, model.parameters(), lr)
+    val = array_loader(X_val, y_val, batch_size=512) if X_val is not None else None
+    return fit(model, loss_fn or nn.CrossEntropyLoss(), opt,
+               array_loader(X, y, batch_size, shuffle=True, seed=seed), val,
+               epochs=epochs, progress=progress, **fit_kwargs)
+
+
+def make_optimizer(name: str, params, lr: float, **kwargs: Any):
+    """An optimizer by lower-case name: sgd, momentum (SGD with momentum 0.9), nesterov,
+    adagrad, adadelta, rmsprop, adam, adamw."""
+    from symnn import optim
+
+    table = {"sgd": (optim.SGD, {}), "momentum": (optim.SGD, {"momentum": 0.9}),
+             "nesterov": (optim.SGD, {"momentum": 0.9, "nesterov": True}),
+             "adagrad": (optim.Adagrad, {}), "adadelta": (optim.Adadelta, {}),
+             "rmsprop": (optim.RMSprop, {}), "adam": (optim.Adam, {}), "adamw": (optim.AdamW, {})}
+    if name.lower() not in table:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(table)}")
+    cls, defaults = table[name.lower()]
+    return cls(params, lr=lr, **{**defaults, **kwargs})
