@@ -1,0 +1,61 @@
+"""``symnn convexity EXPR [--domain "x>0"] [--variables x,y] [--latex] [--json]``.
+
+Prints the verdict (convex, concave, affine, neither, unknown) and the reason; for ``neither``
+the counterexample's points, chord and function values. ``--json`` prints one object with
+``verdict``, ``reason`` and ``counterexample`` (plus ``expression``, ``variables``, ``domain``
+and ``latex``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from symnn.cli import UsageError
+
+HELP = "decide whether a function is convex, concave, affine or neither, with a reason"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expression", metavar="EXPR", help="the function, e.g. 'w^4 - 2*w^2'")
+    parser.add_argument("--domain", default=None,
+                        help="conditions joined by commas, e.g. 'x>0' or 'p>0, p<1' "
+                        "(default: all real numbers)")
+    parser.add_argument("--variables", default=None,
+                        help="comma-separated variables (default: every symbol); the others "
+                        "are parameters")
+    parser.add_argument("--latex", action="store_true", help="print the reason as LaTeX")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _analyse(args: argparse.Namespace):
+    from symnn.symbolic.convexity import convexity
+    from symnn.symbolic.domain import DomainError
+    from symnn.symbolic.parser import ParseError, parse
+
+    try:
+        expr = parse(args.expression)
+    except ParseError as exc:
+        raise UsageError(f"cannot read EXPR: {exc}\n{exc.pointer()}") from None
+    variables = None
+    if args.variables is not None:
+        variables = [v.strip() for v in args.variables.split(",")]
+        bad = [v for v in variables if not v.isidentifier()]
+        if bad or not variables:
+            raise UsageError(f"--variables must be comma-separated names, got {args.variables!r}")
+    try:
+        return convexity(expr, variables=variables, domain=args.domain)
+    except DomainError as exc:
+        raise UsageError(f"bad --domain {args.domain!r}: {exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    result = _analyse(args)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    elif args.latex:
+        print(result.reason_latex)
+    else:
+        print(result.verdict)
+        print(result.reason)
+    return 0
