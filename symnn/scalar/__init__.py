@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from symnn.scalar.node import Scalar, topological_order
+from symnn.scalar.node import Scalar, constant, topological_order
 from symnn.scalar.ops import OPS, Op, apply, register_op
 
 __all__ = [
     "Scalar",
+    "constant",
     "Op",
     "OPS",
     "register_op",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from symnn.scalar.derivation import Derivation
 
-__all__ = ["Scalar", "install_op", "apply_op", "topological_order"]
+__all__ = ["Scalar", "constant", "install_op", "apply_op", "topological_order"]
 
 _new = object.__new__
 _CONST = OPS["const"]
@@ -266,6 +266,14 @@ def _as_scalar(x: Any):
         c.name = None
         return c
     return NotImplemented
+
+
+def constant(value: float) -> Scalar:
+    """A constant node: a number inside an expression, shown as the number (not a symbol)."""
+    node = _as_scalar(value)
+    if node is NotImplemented or node.op is not _CONST:
+        raise TypeError(f"constant() expects a real number, got {type(value).__name__}")
+    return node
 
 
 def _unary(op: Op, a: Scalar, params: tuple[float, ...]) -> Scalar:

@@ -198,7 +198,7 @@ class LatexRenderer:
 
     def _result(self, d: Derivation) -> list[str]:
         rows = []
-        targets = [d.wrt] if d.wrt is not None else []
+        targets = [d.wrt] if d.wrt is not None else _variable_leaves(d)
         for leaf in targets:
             row = f"{self._partial(d, d.forms.get(leaf, leaf.symbol))} &= "
             parts = []
