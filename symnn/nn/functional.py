@@ -1,0 +1,589 @@
+"""The functional forms of symnn's layers and losses (``torch.nn.functional``).
+
+Every function here is written with Tensor operations only (plus ``symnn.tensor.conv`` for
+convolution and pooling), so the same code runs on float arrays, where the Tensor tape
+records gradients, and on object arrays of ``symnn.Scalar``, where the scalar graph records
+every chain-rule step (``sn.explain``).  NumPy touches ``.data`` only for bookkeeping that is
+not part of the differentiable result: index arithmetic, masks, input validation and the
+running statistics of the normalization layers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+
+from symnn.nn.module import as_tensor
+from symnn.tensor import Tensor
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+# ----------------------------------------------------------------------------- helpers
+def _tensor(x: Any) -> Tensor:
+    return as_tensor(x)
+
+
+def _constant(values: np.ndarray, like: Tensor) -> Tensor:
+    """A no-grad Tensor holding ``values`` in the float dtype of ``like`` (float64 for objects)."""
+    dtype = like.data.dtype if like.data.dtype.kind == "f" else np.float64
+    return _tensor(np.asarray(values, dtype=dtype))
+
+
+def _numeric(arr: np.ndarray) -> np.ndarray:
+    """Plain float values of an array that may hold ``symnn.Scalar`` objects."""
+    if arr.dtype != object:
+        return arr
+    return np.vectorize(lambda v: float(getattr(v, "value", v)), otypes=[np.float64])(arr)
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum()
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+
+
+def _ntuple(value: Any, n: int, name: str) -> tuple[int, ...]:
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError(f"{name} must be an int or a tuple of {n} ints, got {value}")
+    return value
+
+
+# ----------------------------------------------------------------------------- linear
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x Wᵀ + b, with W of shape (out_features, in_features)."""
+    if input.shape[-1:] != weight.shape[-1:]:
+        raise ValueError(
+            f"linear expected input (..., {weight.shape[-1]}), got {tuple(input.shape)}"
+        )
+    out = input @ weight.T
+    return out if bias is None else out + bias
+
+
+# ----------------------------------------------------------------------------- activations
+def relu(input: Tensor) -> Tensor:
+    """max(x, 0)."""
+    return input.relu()
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x if x > 0 else negative_slope·x."""
+    return input.leaky_relu(negative_slope)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + e^(-x))."""
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def _softmax_dim(ndim: int, dim: int | None, name: str) -> int:
+    if dim is not None:
+        return dim
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """log softmax(x) = (x - m) - log Σ exp(x - m), with m = max(x) (detached: it cancels)."""
+    dim = _softmax_dim(input.ndim, dim, "log_softmax")
+    shifted = input - input.max(dim=dim, keepdim=True).detach()
+    return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
+
+
+def softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """softmax(x)_i = exp(x_i - m) / Σ_j exp(x_j - m)."""
+    dim = _softmax_dim(input.ndim, dim, "softmax")
+    e = (input - input.max(dim=dim, keepdim=True).detach()).exp()
+    return e / e.sum(dim=dim, keepdim=True)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: keep each element with probability 1-p and scale it by 1/(1-p), so
+    the expected output equals the input and evaluation needs no rescaling."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    from symnn.tensor.random import generator
+
+    keep = generator().random(input.shape) < 1.0 - p
+    scale = keep / (1.0 - p) if p < 1.0 else np.zeros(input.shape)
+    return input * _constant(scale, input)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return input.flatten(start_dim, end_dim)
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None
+        ) -> Tensor:
+    """Constant padding, PyTorch's pad order (last dimension first)."""
+    if mode != "constant":
+        raise ValueError(f"only mode='constant' padding is supported, got {mode!r}")
+    from symnn.tensor import pad as tensor_pad
+
+    return tensor_pad(input, tuple(pad), value=0.0 if value is None else value)
+
+
+# ----------------------------------------------------------------------------- convolution
+def _conv(n: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
+          padding: Any, dilation: Any, groups: int) -> Tensor:
+    from symnn.tensor.conv import conv_nd
+
+    name = f"conv{n}d"
+    if input.ndim not in (n + 1, n + 2):
+        raise ValueError(
+            f"{name} expected a {n + 1}D (unbatched) or {n + 2}D (batched) input, "
+            f"got {input.ndim}D input of shape {tuple(input.shape)}"
+        )
+    unbatched = input.ndim == n + 1
+    x = input.unsqueeze(0) if unbatched else input
+    if x.shape[1] != weight.shape[1] * groups:
+        raise ValueError(
+            f"{name} expected input with {weight.shape[1] * groups} channels, "
+            f"got {x.shape[1]} channels (input shape {tuple(input.shape)})"
+        )
+    stride = _ntuple(stride, n, "stride")
+    dilation = _ntuple(dilation, n, "dilation")
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = (0,) * n
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+            left = [t // 2 for t in total]
+            if any(t % 2 for t in total):  # PyTorch puts the odd extra zero on the right
+                extra = []
+                for t in reversed(total):
+                    extra += [0, t % 2]
+                x = pad(x, extra)
+            padding = tuple(left)
+        else:
+            raise ValueError(f"padding must be 'valid', 'same' or ints, got {padding!r}")
+    else:
+        padding = _ntuple(padding, n, "padding")
+    out = conv_nd(x, weight, bias, stride=stride, padding=padding, dilation=dilation,
+                  groups=groups)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """1-D cross-correlation; input (N, C_in, L), weight (C_out, C_in/groups, k)."""
+    return _conv(1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation; input (N, C_in, H, W), weight (C_out, C_in/groups, kh, kw)."""
+    return _conv(2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-D cross-correlation; input (N, C_in, D, H, W), weight (C_out, C_in/groups, kd, kh, kw)."""
+    return _conv(3, input, weight, bias, stride, padding, dilation, groups)
+
+
+# ----------------------------------------------------------------------------- pooling
+def _pool_input(n: int, input: Tensor, name: str) -> tuple[Tensor, bool]:
+    if input.ndim not in (n + 1, n + 2):
+        raise ValueError(
+            f"{name} expected a {n + 1}D (unbatched) or {n + 2}D (batched) input, "
+            f"got {input.ndim}D input of shape {tuple(input.shape)}"
+        )
+    unbatched = input.ndim == n + 1
+    return (input.unsqueeze(0) if unbatched else input), unbatched
+
+
+def _pool_args(n: int, kernel_size: Any, stride: Any, padding: Any) -> tuple:
+    kernel = _ntuple(kernel_size, n, "kernel_size")
+    stride = kernel if stride is None or stride == [] or stride == () else _ntuple(
+        stride, n, "stride")
+    padding = _ntuple(padding, n, "padding")
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise ValueError(
+            f"pad should be at most half of effective kernel size, got padding={padding} "
+            f"and kernel_size={kernel}"
+        )
+    return kernel, stride, padding
+
+
+def _max_pool(n: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,
+              dilation: Any, ceil_mode: bool, return_indices: bool) -> Tensor:
+    from symnn.tensor.conv import max_pool_nd
+
+    if return_indices:
+        raise NotImplementedError("return_indices=True is not supported")
+    x, unbatched = _pool_input(n, input, f"max_pool{n}d")
+    kernel, stride, padding = _pool_args(n, kernel_size, stride, padding)
+    out = max_pool_nd(x, kernel, stride=stride, padding=padding,
+                      dilation=_ntuple(dilation, n, "dilation"), ceil_mode=ceil_mode)
+    return out.squeeze(0) if unbatched else out
+
+
+def _avg_pool(n: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,
+              ceil_mode: bool, count_include_pad: bool, divisor_override: int | None) -> Tensor:
+    from symnn.tensor.conv import avg_pool_nd
+
+    if divisor_override is not None:
+        raise NotImplementedError("divisor_override is not supported")
+    x, unbatched = _pool_input(n, input, f"avg_pool{n}d")
+    kernel, stride, padding = _pool_args(n, kernel_size, stride, padding)
+    out = avg_pool_nd(x, kernel, stride=stride, padding=padding, ceil_mode=ceil_mode,
+                      count_include_pad=count_include_pad)
+    return out.squeeze(0) if unbatched else out
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor:
+    """Maximum over each window; the first maximum of a window wins ties."""
+    return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor:
+    """Maximum over each window; the first maximum of a window wins ties."""
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor:
+    """Maximum over each window; the first maximum of a window wins ties."""
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over each window (zero padding counted unless count_include_pad=False)."""
+    return _avg_pool(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """Mean over each window (zero padding counted unless count_include_pad=False)."""
+    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """Mean over each window (zero padding counted unless count_include_pad=False)."""
+    return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+# ----------------------------------------------------------------------------- normalization
+def _normalize(input: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """(x - mean) / sqrt(var + eps) over ``dims`` with the biased variance; also returns the
+    mean and variance (keepdim) for running statistics."""
+    mean = input.mean(dim=dims, keepdim=True)
+    centered = input - mean
+    var = (centered * centered).mean(dim=dims, keepdim=True)
+    return centered / (var + eps).sqrt(), mean, var
+
+
+def _update_running(running: Tensor | None, batch_value: np.ndarray, momentum: float) -> None:
+    """running ← (1 - momentum)·running + momentum·batch_value, in place, outside the graph."""
+    if running is None:
+        return
+    value = _numeric(batch_value).astype(running.data.dtype, copy=False)
+    running.data[...] = (1.0 - momentum) * running.data + momentum * value
+
+
+def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple) -> Tensor:
+    if weight is not None:
+        x = x * weight.reshape(*shape)
+    if bias is not None:
+        x = x + bias.reshape(*shape)
+    return x
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Per-channel normalization over (N, *spatial): batch statistics (biased variance) in
+    training, which also update the running averages (unbiased variance, factor ``momentum``);
+    the running statistics otherwise."""
+    channels = input.shape[1]
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    if training:
+        count = input.numel() // channels
+        if count <= 1:
+            raise ValueError(
+                "Expected more than 1 value per channel when training, "
+                f"got input size {tuple(input.shape)}"
+            )
+        xhat, mean, var = _normalize(input, dims, eps)
+        _update_running(running_mean, mean.data.reshape(channels), momentum)
+        _update_running(running_var, var.data.reshape(channels) * (count / (count - 1)), momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm in evaluation mode needs running_mean and running_var")
+        xhat = (input - running_mean.reshape(*shape)) / (running_var.reshape(*shape) + eps).sqrt()
+    return _affine(xhat, weight, bias, shape)
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalize each (sample, channel) over its spatial positions.  With running statistics,
+    they track the batch average of the per-instance mean and unbiased variance."""
+    channels = input.shape[1]
+    dims = tuple(range(2, input.ndim))
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    if use_input_stats:
+        count = int(np.prod(input.shape[2:]))
+        if count <= 1:
+            raise ValueError(
+                "Expected more than 1 spatial element when training, "
+                f"got input size {tuple(input.shape)}"
+            )
+        xhat, mean, var = _normalize(input, dims, eps)
+        n = input.shape[0]
+        _update_running(running_mean, mean.data.reshape(n, channels).mean(axis=0), momentum)
+        _update_running(
+            running_var, var.data.reshape(n, channels).mean(axis=0) * (count / (count - 1)),
+            momentum,
+        )
+    else:
+        xhat = (input - running_mean.reshape(*shape)) / (running_var.reshape(*shape) + eps).sqrt()
+    return _affine(xhat, weight, bias, shape)
+
+
+def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalize over the trailing ``normalized_shape`` dimensions (biased variance)."""
+    normalized_shape = tuple(normalized_shape)
+    k = len(normalized_shape)
+    if tuple(input.shape[input.ndim - k:]) != normalized_shape or input.ndim < k:
+        raise ValueError(
+            f"layer_norm expected input (..., {', '.join(map(str, normalized_shape))}), "
+            f"got {tuple(input.shape)}"
+        )
+    xhat, _, _ = _normalize(input, tuple(range(input.ndim - k, input.ndim)), eps)
+    return _affine(xhat, weight, bias, normalized_shape)
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalize each (sample, group of C/G channels) over its channels and positions."""
+    if input.ndim < 2 or input.shape[1] % num_groups:
+        raise ValueError(
+            f"group_norm expected input (N, C, ...) with C divisible by {num_groups}, "
+            f"got {tuple(input.shape)}"
+        )
+    n, channels = input.shape[:2]
+    grouped = input.reshape(n, num_groups, -1)
+    xhat, _, _ = _normalize(grouped, (2,), eps)
+    xhat = xhat.reshape(*input.shape)
+    return _affine(xhat, weight, bias, (1, channels) + (1,) * (input.ndim - 2))
+
+
+# ----------------------------------------------------------------------------- losses
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """(x - y)², reduced."""
+    _check_reduction(reduction)
+    target = _tensor(target)
+    _warn_broadcast(input, target)
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """|x - y|, reduced."""
+    _check_reduction(reduction)
+    target = _tensor(target)
+    _warn_broadcast(input, target)
+    return _reduce((input - target).abs(), reduction)
+
+
+def _warn_broadcast(input: Tensor, target: Tensor) -> None:
+    if tuple(input.shape) != tuple(target.shape):
+        warnings.warn(
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            stacklevel=3,
+        )
+
+
+def _class_rows(input: Tensor) -> Tensor:
+    """(N, C, *d) → (N·prod(d), C) with the class dimension last; (C,) → (1, C)."""
+    channels = input.shape[0] if input.ndim == 1 else input.shape[1]
+    if input.ndim == 1:
+        return input.reshape(1, channels)
+    if input.ndim == 2:
+        return input
+    return input.permute(0, *range(2, input.ndim), 1).reshape(-1, channels)
+
+
+def _class_targets(input: Tensor, target: Tensor, ignore_index: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Flat class indices (ignored ones replaced by 0) and the flat mask of counted targets."""
+    expected = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    if tuple(target.shape) != expected:
+        raise ValueError(
+            f"expected target of shape {expected} for input of shape {tuple(input.shape)}, "
+            f"got {tuple(target.shape)}"
+        )
+    channels = input.shape[0] if input.ndim == 1 else input.shape[1]
+    t = np.asarray(target.data).reshape(-1).astype(np.int64)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= channels))
+    if bad.any():
+        raise IndexError(f"Target {t[bad][0]} is out of bounds for {channels} classes")
+    return np.where(valid, t, 0), valid
+
+
+def nll_loss(input: Tensor, target: Any, weight: Tensor | None = None,
+             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    """-w[y]·x[n, y]; the mean divides by Σ w[y] over the targets that are not ignored
+    (NaN when all are ignored)."""
+    _check_reduction(reduction)
+    target = _tensor(target)
+    t, valid = _class_targets(input, target, ignore_index)
+    w = valid.astype(np.float64)
+    if weight is not None:
+        w = w * _numeric(_tensor(weight).data)[t]
+    picked = _class_rows(input)[np.arange(t.size), t]
+    loss = -(picked * _constant(w, input))
+    if reduction == "none":
+        return loss.reshape(*target.shape)
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    denominator = float(w.sum())
+    return total / denominator if denominator != 0 else total * float("nan")
+
+
+def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """-Σ_c q_c·w_c·log softmax(x)_c, with q the one-hot (class-index targets) or the given
+    probabilities, smoothed to (1-ε)q + ε/C.  Class-index means divide by Σ w[y]; probability
+    targets divide by the number of samples."""
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    target = _tensor(target)
+    class_dim = 0 if input.ndim == 1 else 1
+    channels = input.shape[class_dim]
+    logp = log_softmax(input, dim=class_dim)
+    wshape = [1] * input.ndim
+    wshape[class_dim] = channels
+    w_b = None if weight is None else _constant(_numeric(_tensor(weight).data), input).reshape(
+        *wshape)
+
+    if target.data.dtype.kind not in "iu":  # probability targets
+        if tuple(target.shape) != tuple(input.shape):
+            raise ValueError(
+                f"probability targets must have the input's shape {tuple(input.shape)}, "
+                f"got {tuple(target.shape)}"
+            )
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / channels
+        term = logp * target
+        if w_b is not None:
+            term = term * w_b
+        loss = -term.sum(dim=class_dim)
+        if reduction == "mean":
+            return loss.sum() / (input.numel() / channels)
+        return _reduce(loss, reduction)
+
+    nll = nll_loss(logp, target, weight, ignore_index, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    t, valid = _class_targets(input, target, ignore_index)
+    smooth = -((logp if w_b is None else logp * w_b).sum(dim=class_dim))
+    smooth = smooth * _constant(valid.reshape(target.shape), input)
+    if reduction == "mean":
+        denominator = float(valid.sum()) if weight is None else float(
+            _numeric(_tensor(weight).data)[t][valid].sum())
+        ret = smooth.sum() / denominator if denominator != 0 else smooth.sum() * float("nan")
+    else:
+        ret = _reduce(smooth, reduction)
+    return nll * (1 - label_smoothing) + ret * (label_smoothing / channels)
+
+
+def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """-(y·log x + (1-y)·log(1-x)), each log clamped at -100 (so BCE(0, 1) = 100)."""
+    _check_reduction(reduction)
+    target = _tensor(target)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}) is not supported. Please ensure they have the same size."
+        )
+    if input.data.dtype.kind == "f" and ((input.data < 0) | (input.data > 1)).any():
+        raise ValueError("all elements of input should be between 0 and 1")
+    with np.errstate(divide="ignore"):
+        log_x = input.log().clamp(min=-100)
+        log_1mx = (1 - input).log().clamp(min=-100)
+    loss = (target - 1) * log_1mx - target * log_x
+    if weight is not None:
+        loss = loss * _tensor(weight)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor | None = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """(1-y)·x + (1 + (pw-1)·y)·(log(e^(-m) + e^(-x-m)) + m), m = max(-x, 0): BCE of
+    sigmoid(x) without overflow (finite at x = ±200), computed as PyTorch does."""
+    _check_reduction(reduction)
+    target = _tensor(target)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Target size ({tuple(target.shape)}) must be the same as input size "
+            f"({tuple(input.shape)})"
+        )
+    m = (-input).clamp(min=0).detach()
+    log_sum = ((-m).exp() + (-input - m).exp()).log()
+    if pos_weight is None:
+        loss = (1 - target) * input + m + log_sum
+    else:
+        log_weight = (_tensor(pos_weight) - 1) * target + 1
+        loss = (1 - target) * input + log_weight * (log_sum + m)
+    if weight is not None:
+        loss = loss * _tensor(weight)
+    return _reduce(loss, reduction)
+
+
+__all__ = [
+    "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
+    "flatten", "pad", "conv1d", "conv2d", "conv3d", "max_pool1d", "max_pool2d", "max_pool3d",
+    "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm", "instance_norm", "layer_norm",
+    "group_norm", "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]
