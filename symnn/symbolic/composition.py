@@ -73,22 +73,20 @@ class _Rules:
         if e.is_Pow:
             return self._pow(e)
         if isinstance(e, sp.exp):
-            return self._compose(e, CONVEX, _INC, [e.args[0]], "exp is convex and non-decreasing")
+            return self._compose(e, CONVEX, _INC, [e.args[0]], "exp")
         if isinstance(e, sp.log):
             lse = self._log_sum_exp(e)
             if lse is not None:
                 return lse
-            return self._compose(e, CONCAVE, _INC, [e.args[0]], "log is concave and non-decreasing")
+            return self._compose(e, CONCAVE, _INC, [e.args[0]], "log")
         if isinstance(e, sp.Abs):
             s = self.oracle.sign(e.args[0])
             mono = _INC if s <= NONNEG else _DEC if s <= NONPOS else _NONE
-            return self._compose(e, CONVEX, mono, [e.args[0]], f"abs is convex (and {mono} here)")
+            return self._compose(e, CONVEX, mono, [e.args[0]], "abs")
         if isinstance(e, sp.Max):
-            return self._compose(e, CONVEX, _INC, list(e.args),
-                                 "max is convex and non-decreasing in each argument")
+            return self._compose(e, CONVEX, _INC, list(e.args), "max")
         if isinstance(e, sp.Min):
-            return self._compose(e, CONCAVE, _INC, list(e.args),
-                                 "min is concave and non-decreasing in each argument")
+            return self._compose(e, CONCAVE, _INC, list(e.args), "min")
         return UNKNOWN
 
     def _add(self, e: sp.Expr) -> str:
@@ -118,7 +116,7 @@ class _Rules:
             return inner
         if s <= NONPOS:
             flipped = _flip(inner)
-            self.note(e, flipped, f"a negative multiple of a {inner} function is {flipped}")
+            self.note(e, flipped, f"a non-positive multiple of a {inner} function is {flipped}")
             return flipped
         return UNKNOWN
 
@@ -139,25 +137,25 @@ class _Rules:
         integer = p.is_integer
         if integer and p > 0 and int(p) % 2 == 0:
             mono = _INC if s <= NONNEG else _DEC if s <= NONPOS else _NONE
-            return self._compose(e, CONVEX, mono, [base], f"an even power is convex ({mono} here)")
+            return self._compose(e, CONVEX, mono, [base], f"the even power u**{p}")
         if p > 1 and s <= NONNEG:
             return self._compose(e, CONVEX, _INC, [base],
-                                 f"u**{p} is convex and non-decreasing for u >= 0")
+                                 f"u**{p} for u >= 0")
         if integer and p > 1 and s <= NONPOS:
             return self._compose(e, CONCAVE, _INC, [base],
-                                 f"an odd power is concave and non-decreasing for u <= 0")
+                                 f"the odd power u**{p} for u <= 0")
         if 0 < p < 1 and s <= NONNEG:
             return self._compose(e, CONCAVE, _INC, [base],
-                                 f"u**{p} is concave and non-decreasing for u >= 0")
+                                 f"u**{p} for u >= 0")
         if p < 0 and s == POS:
             return self._compose(e, CONVEX, _DEC, [base],
-                                 f"u**({p}) is convex and non-increasing for u > 0")
+                                 f"u**({p}) for u > 0")
         if p < 0 and integer and s <= NONPOS and 0 not in s:
             if int(p) % 2 == 0:
                 return self._compose(e, CONVEX, _INC, [base],
-                                     f"u**({p}) is convex and non-decreasing for u < 0")
+                                     f"u**({p}) for u < 0")
             return self._compose(e, CONCAVE, _DEC, [base],
-                                 f"u**({p}) is concave and non-increasing for u < 0")
+                                 f"u**({p}) for u < 0")
         return UNKNOWN
 
     def _is_sum_of_squares(self, e: sp.Expr) -> bool:
@@ -186,9 +184,9 @@ class _Rules:
         if not exponents or len(terms) < 2:
             return None
         return self._compose(e, CONVEX, _INC, exponents,
-                             "log-sum-exp is convex and non-decreasing in each exponent")
+                             "log-sum-exp")
 
-    def _compose(self, e: sp.Expr, outer: str, mono: str, args: list[sp.Expr], why: str) -> str:
+    def _compose(self, e: sp.Expr, outer: str, mono: str, args: list[sp.Expr], atom: str) -> str:
         kinds = [self.kind(a) for a in args]
         if all(k == CONSTANT for k in kinds):
             return CONSTANT
@@ -206,8 +204,14 @@ class _Rules:
                 ok.append(k)
             else:
                 return UNKNOWN
-        inner = "affine" if all(k == "affine" for k in ok) else "/".join(sorted(set(ok)))
-        self.note(e, outer, f"{why}, applied to {inner} argument{'s' if len(args) > 1 else ''}")
+        plural = "s" if len(args) > 1 else ""
+        if all(k == "affine" for k in ok):
+            self.note(e, outer, f"{atom} is {outer}, applied to affine argument{plural}")
+        else:
+            inner = " and ".join(sorted(set(ok)))
+            self.note(e, outer, f"{atom} is {outer} and {mono}"
+                                f"{' in each argument' if plural else ''}, applied to {inner} "
+                                f"argument{plural}")
         return outer
 
 
