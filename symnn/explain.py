@@ -117,6 +117,50 @@ def _scalar_parameters(model: Module) -> Iterator[dict[str, np.ndarray]]:
         buffers.restore()
 
 
+def _output_names(module: Module, path: str, calls: int, shape: tuple[int, ...]) -> list[str]:
+    """``z^(path)_i`` for the output of a layer with parameters, ``a^(path)_i`` otherwise
+    (activations, pooling, ...); a leading batch dimension of 1 is dropped from the index."""
+    letter = "z" if next(iter(module.parameters()), None) is not None else "a"
+    where = path if calls == 1 else f"{path}, call {calls}" if path else f"call {calls}"
+    return _input_names(letter + (f"^({where})" if where else ""), shape)
+
+
+@contextmanager
+def _named_layer_outputs(model: Module) -> Iterator[None]:
+    """Name the Scalars each innermost layer outputs, so derivations read like a textbook:
+    ``z^(0)_1 = W^(0)_1,0 x_0 + ... + b^(0)_1``, ``a^(1)_1 = sigma(z^(0)_1)``.
+
+    Each layer's ``forward`` is wrapped for the duration (an instance attribute shadowing the
+    method); nodes that are leaves or already named keep their names.
+    """
+    from symnn.tensor import Tensor
+
+    wrapped = []
+    for path, module in model.named_modules():
+        if next(iter(module.children()), None) is not None or "forward" in vars(module):
+            continue
+        calls = [0]
+
+        def forward(*args, _module=module, _path=path, _calls=calls, **kwargs):
+            out = type(_module).forward(_module, *args, **kwargs)
+            if isinstance(out, Tensor) and out.data.dtype == object:
+                _calls[0] += 1
+                flat = out.data.reshape(-1)
+                names = _output_names(_module, _path, _calls[0], out.data.shape)
+                for node, name in zip(flat, names):
+                    if getattr(node, "parents", None) and node.name is None:
+                        node.named(name)
+            return out
+
+        object.__setattr__(module, "forward", forward)
+        wrapped.append(module)
+    try:
+        yield
+    finally:
+        for module in wrapped:
+            del module.__dict__["forward"]
+
+
 class Explanation:
     """The scalar graph of one loss evaluation: the loss, each parameter's leaves and grads.
 
@@ -213,7 +257,7 @@ def explain(
     stay numeric. With ``symbolic=True`` the inputs (and float targets) are named leaves
     too. The model is restored afterwards, also when something fails.
     """
-    from symnn.tensor import Tensor, no_grad
+    from symnn.tensor import no_grad, tensor
 
     if not list(model.parameters()):
         raise ValueError(f"explain: {type(model).__name__} has no parameters to explain")
@@ -230,9 +274,10 @@ def explain(
             t_arr = _leaf_array(t_arr, _input_names("y", t_arr.shape))
     elif np.issubdtype(t_arr.dtype, np.floating):
         t_arr = t_arr.astype(np.float64)
-    x_t, t_t = Tensor(x_arr), Tensor(t_arr)
+    x_t = tensor(x_arr, dtype=x_arr.dtype)
+    t_t = tensor(t_arr, dtype=t_arr.dtype)
 
-    with _scalar_parameters(model) as leaves:
+    with _scalar_parameters(model) as leaves, _named_layer_outputs(model):
         try:
             with no_grad():
                 output = model(x_t)

@@ -127,11 +127,11 @@ def assert_grads_match(
     with a table of the disagreeing elements (parameter, index, the three values).
     """
     from symnn.explain import explain
-    from symnn.tensor import Tensor
+    from symnn.tensor import Tensor, tensor
 
-    x = Tensor(np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64))
+    x = tensor(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    target = Tensor(t.astype(np.float64) if np.issubdtype(t.dtype, np.floating) else t)
+    target = tensor(t, dtype=np.float64 if np.issubdtype(t.dtype, np.floating) else t.dtype)
     with _float64_model(model) as buffers:
         rewind = _Rewind(buffers)
         try:

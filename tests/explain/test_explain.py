@@ -99,6 +99,7 @@ def test_the_model_is_restored_when_forward_fails():
         np.testing.assert_array_equal(p.data, params[name][1])
     assert model.norm.running_mean.data is running
     np.testing.assert_array_equal(running, np.zeros(2))
+    assert all("forward" not in vars(m) for m in model.modules())
     assert int(np.asarray(model.norm.num_batches_tracked.data)) == 0
 
 
@@ -143,6 +144,25 @@ def test_derivation_of_one_weight_has_text_latex_and_the_gradient():
     assert d.numeric_gradients[d.wrt] == pytest.approx(e.grads["0.weight"][2, 1], rel=1e-12)
     assert len(d.steps) > 0
     assert all(step.product_value is not None for step in d.steps)
+
+
+def test_layer_outputs_are_named_so_derivations_read_like_a_textbook():
+    e = sn.explain(net_221(), np.array([[0.5, -1.0]]), np.array([[1.0]]), nn.MSELoss(),
+                   symbolic=True)
+    assert [node.name for node in e.output.reshape(-1)] == ["a^(3)_0"]
+    text = str(e.derivation("0.weight", (1, 0)))
+    for name in ("a^(3)_0", "z^(2)_0", "a^(1)_1", "z^(0)_1"):
+        assert f"∂L/∂{name} =" in text
+    assert "W^(2)_0,1" in text  # the weight that carries dL/da^(1)_1 back
+
+
+def test_layer_output_names_carry_the_call_count_and_are_removed_afterwards():
+    sn.manual_seed(5)
+    shared = nn.Linear(2, 2)
+    model = nn.Sequential(shared, nn.Tanh(), shared)
+    e = sn.explain(model, np.array([[0.5, -1.0]]), np.array([[0.0, 1.0]]), nn.MSELoss())
+    assert [node.name for node in e.output.reshape(-1)] == ["z^(0, call 2)_0", "z^(0, call 2)_1"]
+    assert all("forward" not in vars(m) for m in model.modules())
 
 
 def test_derivative_equals_the_numeric_gradient_at_the_leaf_values():
