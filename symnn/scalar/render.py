@@ -69,7 +69,7 @@ def unicode(expr) -> str:
 
 def _group(text: str, expr) -> str:
     """Parenthesize a printed sum/product so it reads unambiguously inside a product."""
-    if expr.is_Atom or expr.is_Function or expr.is_Pow:
+    if (expr.is_Atom and not (expr.is_Number and expr.is_negative)) or expr.is_Function or expr.is_Pow:
         return text
     return f"({text})"
 
@@ -173,7 +173,8 @@ class LatexRenderer:
     @staticmethod
     def _paren(form) -> str:
         text = sympy.latex(form)
-        return text if form.is_Symbol or form.is_Number else f"\\left({text}\\right)"
+        plain = form.is_Symbol or (form.is_Number and not form.is_negative)
+        return text if plain else f"\\left({text}\\right)"
 
     def _partial(self, d: Derivation, form) -> str:
         return f"\\frac{{\\partial {sympy.latex(d.output_symbol)}}}{{\\partial {self._paren(form)}}}"
