@@ -15,6 +15,8 @@ status ``diverged``; one whose final gradient is tiny is ``converged``; otherwis
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,9 +124,10 @@ class Run:
         texts, latexes = [], []
         for i, name in enumerate(names):
             head = f"step {k}, coordinate {name}:" if len(names) > 1 else f"step {k}:"
+            values = report.at(i)
             texts.append(head + "\n" + "\n".join(
-                f"  {line.name} = {line.text} = {report.at(i)[line.name]:.6g}"
-                for line in report.formula))
+                f"  {line.name} = {line.text} = {_fill(line.text, values)} = "
+                f"{_fmt(values[line.name])}" for line in report.formula))
             latexes.append(f"\\text{{{head}}}\\\\\n" + report.to_latex(i))
         return StepExplanation(k, f"{report.optimizer} update\n" + "\n".join(texts),
                                "\n".join(latexes))
@@ -137,6 +140,18 @@ class Run:
 
 def _fmt(v: float) -> str:
     return f"{v:.6g}"
+
+
+def _fill(formula: str, values: Mapping[str, float]) -> str:
+    """A formula's names replaced by their numbers (negative ones in parentheses)."""
+    def number(match: re.Match) -> str:
+        name = match.group()
+        if name not in values:
+            return name
+        v = values[name]
+        return f"({_fmt(v)})" if v < 0 else _fmt(v)
+
+    return re.sub(r"[A-Za-z_][A-Za-z_0-9]*", number, formula)
 
 
 def _explain_gd(k, names, before, after, g, lr) -> StepExplanation:

@@ -104,8 +104,12 @@ def test_sgd_momentum_matches_the_textbook_recurrence():
 def test_explain_adam_step_shows_bias_corrections_with_numbers():
     run = descend("w**2", optimizer="adam", lr=0.1, start=[1.0], steps=2)
     e = run.explain(1)
-    assert "m_hat" in e.text and "v_hat" in e.text
-    assert f"param = param_prev - lr*m_hat/(sqrt(v_hat) + eps) = {run.points[1, 0]:.6g}" in e.text
+    # g = 2, m = 0.1 g = 0.2, v = 0.001 g^2 = 0.004, m_hat = 2, v_hat = 4, w = 1 - 0.1 * 2 / 2
+    assert "m = beta1*m_prev + (1-beta1)*g = 0.9*0 + (1-0.9)*2 = 0.2" in e.text
+    assert "m_hat = m/(1-beta1^step) = 0.2/(1-0.9^1) = 2" in e.text
+    assert "v_hat = v/(1-beta2^step) = 0.004/(1-0.999^1) = 4" in e.text
+    assert (f"param = param_prev - lr*m_hat/(sqrt(v_hat) + eps) = 1 - 0.1*2/(sqrt(4) + 1e-08) = "
+            f"{run.points[1, 0]:.6g}") in e.text
     assert r"\hat m_t" in e.latex and "1-0.9^{1}" in e.latex
 
 
