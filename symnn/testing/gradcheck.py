@@ -69,17 +69,16 @@ class GradcheckReport:
     def message(self) -> str:
         """The readable verdict: a one-line summary, then the worst entries first."""
         checked = [i for i, s in enumerate(self.input_shapes) if s is not None]
-        head = (
-            f"checked {self.checked_entries} Jacobian entries of inputs {checked} "
-            f"(eps={self.eps:g}, atol={self.atol:g}, rtol={self.rtol:g})"
-        )
+        settings = f"eps={self.eps:g}, atol={self.atol:g}, rtol={self.rtol:g}"
         if self.ok:
             return (
-                f"gradcheck passed: {head}; max abs error {self.max_abs_error:.3e}, "
-                f"max rel error {self.max_rel_error:.3e}"
+                f"gradcheck passed: {self.checked_entries} Jacobian entries of inputs {checked} "
+                f"agree ({settings}); max abs error {self.max_abs_error:.3e}, max rel error "
+                f"{self.max_rel_error:.3e}"
             )
         lines = [
-            f"gradcheck failed: {len(self.mismatches)} of {head} disagree; worst first:"
+            f"gradcheck failed: {len(self.mismatches)} of {self.checked_entries} Jacobian "
+            f"entries of inputs {checked} disagree ({settings}); worst first:"
         ]
         for m in self.mismatches[:MAX_LISTED]:
             where = f"input {m.input}, element {_fmt_index(m.index)}"
