@@ -51,7 +51,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
         "A verdict with its reason, the chord between two points, a counterexample.",
         "tui.screens.convexity", "ConvexityScreen",
         "the convexity checker (sn.convexity)",
-        ("convexity", "parse", "ParseError"),
+        ("convexity", "parse", "ParseError", "lab.surface"),
     ),
     ScreenInfo(
         "5", "training", "Training dashboard",

@@ -16,7 +16,7 @@ class SymnnScreen(Screen):
 
     HELP: ClassVar[str] = ""
     SCREEN_NAME: ClassVar[str] = ""
-    AUTO_FOCUS = None  # keys act on the screen until the learner chooses a field (e, v, ...)
+    AUTO_FOCUS = ""  # keys act on the screen until the learner chooses a field (e, v, ...)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -1,0 +1,107 @@
+"""Convexity lab and optimizer playground: verdicts, runs, the lr lesson, bad input."""
+
+from __future__ import annotations
+
+import symnn as sn
+from tui.app import SymnnApp
+
+SIZE = (120, 40)
+
+
+async def _set(pilot, field: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(f"#{field}")
+    widget.value = text
+    widget.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_convexity_verdict_on_screen_is_the_librarys(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _set(pilot, "fx", "w**4 - 2*w**2")
+        text = screen_text(app)
+        assert app.screen.result.verdict == sn.convexity("w**4 - 2*w**2").verdict == "neither"
+        assert "verdict: neither" in text and "counterexample" in text
+
+
+async def test_convexity_uses_the_typed_domain():
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#fx").value = "log(x)"
+        await _set(pilot, "domain", "x>0")
+        assert app.screen.result.verdict == "concave"
+
+
+async def test_convexity_parse_error_shows_a_caret_and_keeps_the_last_verdict(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = app.screen.result
+        await _set(pilot, "fx", "x**2 +* 3")
+        assert app.screen.query_one("#error").shown
+        assert "^" in screen_text(app)
+        assert app.screen.result is before and app.is_running
+
+
+async def test_chord_keys_move_the_chord_ends():
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        a, b = app.screen.a, app.screen.b
+        await pilot.press("h", "k")
+        assert app.screen.a < a and app.screen.b > b
+
+
+async def test_lr_lesson_shows_converge_zigzag_and_diverge():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        app.screen.k = app.screen.max_k
+        statuses = [run.status for _, run in app.screen.runs]
+    expected = [sn.lab.descend("w**2", optimizer="gd", lr=lr, start=[1.0], steps=20).status
+                for lr in (0.4, 0.6, 1.2)]
+    assert statuses == expected and expected[-1] == "diverged"
+
+
+async def test_optimizer_steps_reveal_the_recorded_trajectory(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n")
+        assert app.screen.k == 2
+        assert "step 2" in screen_text(app)
+        await pilot.press("r")
+        assert app.screen.k == 0
+
+
+async def test_optimizer_bad_lr_is_shown_not_raised():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        runs = app.screen.runs
+        await _set(pilot, "lr", "fast")
+        assert app.screen.query_one("#error").shown and app.screen.runs is runs
+
+
+async def test_optimizer_unknown_option_is_shown_not_raised():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _set(pilot, "options", "wobble=3")
+        assert app.screen.query_one("#error").shown and app.is_running
+
+
+async def test_run_key_plays_and_pauses():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause(0.5)
+        await pilot.press("u")
+        k = app.screen.k
+        await pilot.pause(0.3)
+        assert k > 0 and app.screen.k == k

@@ -1,0 +1,33 @@
+"""Snapshot tests: the main screens look as recorded (pytest --snapshot-update to re-record)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytest_textual_snapshot", reason="pytest-textual-snapshot not installed")
+
+from tui.app import SymnnApp  # noqa: E402
+
+SIZE = (120, 40)
+
+
+def test_backprop_stepper_mid_backward_pass(snap_compare):
+    assert snap_compare(SymnnApp(start="backprop"), press=["b", "n", "n", "n"], terminal_size=SIZE)
+
+
+def test_backprop_parse_error_with_caret(snap_compare):
+    assert snap_compare(SymnnApp(start="backprop"), press=["e", *"sigmoid(w*x + )", "enter"],
+                        terminal_size=SIZE)
+
+
+def test_convexity_lab_w_shaped_counterexample(snap_compare):
+    assert snap_compare(SymnnApp(start="convexity"), terminal_size=SIZE)
+
+
+def test_optimizer_playground_lr_lesson(snap_compare):
+    assert snap_compare(SymnnApp(start="optimizer"), press=["w", "n", "n", "n", "n"],
+                        terminal_size=SIZE)
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(SymnnApp(start="backprop"), press=["question_mark"], terminal_size=SIZE)
