@@ -7,16 +7,17 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from symnn.data.dataset import Dataset
-from symnn.tensor import Tensor
+from symnn.tensor import Tensor, tensor
 
 
 def default_collate(batch: list) -> Any:
-    """Stack a list of samples field by field: Tensors/arrays/numbers become one Tensor with a
-    new leading batch dimension; tuples, lists and dicts are collated per field (a tuple
+    """Stack a list of samples field by field: Tensors (keeping their dtype), arrays and numbers
+    (by ``Tensor``'s rules: floats to the default dtype) become one Tensor with a new leading
+    batch dimension; tuples, lists and dicts are collated per field (a tuple
     sample gives a list of Tensors, as in PyTorch)."""
     first = batch[0]
     if isinstance(first, Tensor):
-        return Tensor(np.stack([s.data for s in batch]))
+        return tensor(np.stack([s.data for s in batch]), dtype=first.dtype)
     if isinstance(first, (np.ndarray, np.generic, int, float, bool)):
         return Tensor(np.stack([np.asarray(s) for s in batch]))
     if isinstance(first, dict):

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from symnn.tensor import Tensor
+from symnn.tensor import Tensor, tensor
 
 
 class Dataset:
@@ -21,7 +21,10 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Samples are the i-th rows of the given Tensors (or arrays): ``(x[i], y[i], ...)``."""
+    """Samples are the i-th rows of the given Tensors (or arrays): ``(x[i], y[i], ...)``.
+
+    Arrays become Tensors by ``Tensor``'s rules (floats to the default dtype); Tensors keep
+    their dtype, and so do the samples and batches taken from them."""
 
     def __init__(self, *tensors: Any) -> None:
         if not tensors:
@@ -35,14 +38,14 @@ class TensorDataset(Dataset):
                              "must be equal")
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
-        return tuple(Tensor(t.data[index]) for t in self.tensors)
+        return tuple(tensor(t.data[index], dtype=t.dtype) for t in self.tensors)
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
     def _batch(self, indices: np.ndarray) -> list[Tensor]:
         """The samples at ``indices``, already stacked (what default collate would build)."""
-        return [Tensor(t.data[indices]) for t in self.tensors]
+        return [tensor(t.data[indices], dtype=t.dtype) for t in self.tensors]
 
 
 class Subset(Dataset):

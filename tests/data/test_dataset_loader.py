@@ -102,3 +102,18 @@ def test_loader_over_a_subset_yields_the_subset_rows():
     (x, y), = list(DataLoader(subset, batch_size=3))
     assert y.data.tolist() == [9, 2, 4]
     np.testing.assert_array_equal(x.data[1], [4.0, 5.0])
+
+
+def test_batches_keep_the_dtype_of_float64_dataset_tensors():
+    x = sn.tensor(np.arange(6.0).reshape(3, 2), dtype=np.float64)
+    data = TensorDataset(x, sn.tensor(np.arange(3)))
+    (bx, by), = list(DataLoader(data, batch_size=3))
+    assert bx.dtype == np.float64 and by.dtype == np.int64
+    assert data[0][0].dtype == np.float64
+
+
+def test_a_custom_collate_fn_receives_the_list_of_samples():
+    seen = []
+    loader = DataLoader(_dataset(5), batch_size=2, collate_fn=lambda b: seen.append(b) or len(b))
+    assert list(loader) == [2, 2, 1]
+    assert [int(y.item()) for _, y in seen[0]] == [0, 1]
