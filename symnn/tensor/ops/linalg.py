@@ -48,11 +48,11 @@ def matmul(a: Any, b: Any) -> Tensor:
     def matmul_nd_vjp(g):
         a2 = ad[None, :] if ad.ndim == 1 else ad
         b2 = bd[:, None] if bd.ndim == 1 else bd
-        g2 = g
-        if ad.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
+        g2 = np.asarray(g)
         if bd.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
+            g2 = g2[..., None]
+        if ad.ndim == 1:
+            g2 = g2[..., None, :]
         ga = gb = None
         if pa is not None:
             ga = unbroadcast(np.matmul(g2, np.swapaxes(b2, -1, -2)), a2.shape).reshape(ad.shape)
