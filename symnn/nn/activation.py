@@ -1,4 +1,7 @@
-"""Activation layers: thin Modules around ``symnn.nn.functional``."""
+"""Activation layers: thin Modules around ``symnn.nn.functional``.
+
+``inplace=True`` is accepted for PyTorch compatibility; the result is a new tensor either way
+(an in-place activation would overwrite values the tape needs for backward)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,9 @@ class ReLU(Module):
     def forward(self, input: Tensor) -> Tensor:
         return F.relu(input)
 
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
 
 class LeakyReLU(Module):
     """x if x > 0 else negative_slope·x."""
@@ -30,7 +36,7 @@ class LeakyReLU(Module):
         return F.leaky_relu(input, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class Sigmoid(Module):

@@ -164,3 +164,34 @@ def test_module_list_registers_its_modules():
     layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
     assert len(list(layers.parameters())) == 6
     assert list(layers.state_dict())[:2] == ["0.weight", "0.bias"]
+
+
+def test_non_persistent_buffer_is_listed_but_not_saved():
+    model = nn.Linear(2, 2)
+    model.register_buffer("scratch", np.zeros(3), persistent=False)
+    assert "scratch" in dict(model.named_buffers())
+    assert "scratch" not in model.state_dict()
+
+
+def test_buffer_keeps_its_float64_dtype_under_a_float32_default():
+    model = nn.Module()
+    model.register_buffer("stat", np.zeros(2, dtype=np.float64))
+    assert model.stat.dtype == np.float64
+
+
+def test_apply_visits_children_before_the_parent():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU()))
+    visited = []
+    model.apply(lambda m: visited.append(type(m).__name__))
+    assert visited == ["Linear", "ReLU", "Sequential", "Sequential"]
+
+
+def test_requires_grad_false_freezes_every_parameter():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1)).requires_grad_(False)
+    assert not any(p.requires_grad for p in model.parameters())
+
+
+def test_parameter_keeps_the_dtype_of_the_array_it_wraps():
+    p = nn.Parameter(np.zeros(3, dtype=np.float64))
+    assert p.dtype == np.float64 and p.requires_grad and p.is_leaf
+    assert repr(p).startswith("Parameter containing:\ntensor(")

@@ -293,5 +293,7 @@ def test_repr_of_layers_equals_torch():
                  lambda lib: lib.Flatten(), lambda lib: lib.InstanceNorm2d(3),
                  lambda lib: lib.BatchNorm1d(3, affine=False),
                  lambda lib: lib.LayerNorm(4, bias=False),
-                 lambda lib: lib.GroupNorm(2, 4, bias=False)):
+                 lambda lib: lib.GroupNorm(2, 4, bias=False), lambda lib: lib.ReLU(inplace=True),
+                 lambda lib: lib.Conv3d(2, 2, 3, padding="same", dilation=2),
+                 lambda lib: lib.MaxPool1d(3, stride=1, padding=1, ceil_mode=True)):
         assert repr(make(nn)) == repr(make(tnn))
