@@ -22,14 +22,10 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 
 # ----------------------------------------------------------------------------- helpers
-def _tensor(x: Any) -> Tensor:
-    return as_tensor(x)
-
-
 def _constant(values: np.ndarray, like: Tensor) -> Tensor:
     """A no-grad Tensor holding ``values`` in the float dtype of ``like`` (float64 for objects)."""
     dtype = like.data.dtype if like.data.dtype.kind == "f" else np.float64
-    return _tensor(np.asarray(values, dtype=dtype))
+    return as_tensor(np.asarray(values, dtype=dtype))
 
 
 def _numeric(arr: np.ndarray) -> np.ndarray:
@@ -413,7 +409,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """(x - y)², reduced."""
     _check_reduction(reduction)
-    target = _tensor(target)
+    target = as_tensor(target)
     _warn_broadcast(input, target)
     diff = input - target
     return _reduce(diff * diff, reduction)
@@ -422,7 +418,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """|x - y|, reduced."""
     _check_reduction(reduction)
-    target = _tensor(target)
+    target = as_tensor(target)
     _warn_broadcast(input, target)
     return _reduce((input - target).abs(), reduction)
 
@@ -470,11 +466,11 @@ def nll_loss(input: Tensor, target: Any, weight: Tensor | None = None,
     """-w[y]·x[n, y]; the mean divides by Σ w[y] over the targets that are not ignored
     (NaN when all are ignored)."""
     _check_reduction(reduction)
-    target = _tensor(target)
+    target = as_tensor(target)
     t, valid = _class_targets(input, target, ignore_index)
     w = valid.astype(np.float64)
     if weight is not None:
-        w = w * _numeric(_tensor(weight).data)[t]
+        w = w * _numeric(as_tensor(weight).data)[t]
     picked = _class_rows(input)[np.arange(t.size), t]
     loss = -(picked * _constant(w, input))
     if reduction == "none":
@@ -495,14 +491,16 @@ def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
-    target = _tensor(target)
+    target = as_tensor(target)
     class_dim = 0 if input.ndim == 1 else 1
     channels = input.shape[class_dim]
     logp = log_softmax(input, dim=class_dim)
-    wshape = [1] * input.ndim
-    wshape[class_dim] = channels
-    w_b = None if weight is None else _constant(_numeric(_tensor(weight).data), input).reshape(
-        *wshape)
+    class_weight = None if weight is None else _numeric(as_tensor(weight).data)
+    w_b = None  # the class weights, shaped to broadcast along the class dimension
+    if class_weight is not None:
+        wshape = [1] * input.ndim
+        wshape[class_dim] = channels
+        w_b = _constant(class_weight.reshape(wshape), input)
 
     if target.data.dtype.kind not in "iu":  # probability targets
         if tuple(target.shape) != tuple(input.shape):
@@ -526,9 +524,9 @@ def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
     t, valid = _class_targets(input, target, ignore_index)
     smooth = -((logp if w_b is None else logp * w_b).sum(dim=class_dim))
     smooth = smooth * _constant(valid.reshape(target.shape), input)
-    if reduction == "mean":
-        denominator = float(valid.sum()) if weight is None else float(
-            _numeric(_tensor(weight).data)[t][valid].sum())
+    if reduction == "mean":  # the same denominator as the NLL mean: Σ w[y] over counted y
+        counted = valid if class_weight is None else class_weight[t][valid]
+        denominator = float(counted.sum())
         ret = smooth.sum() / denominator if denominator != 0 else smooth.sum() * float("nan")
     else:
         ret = _reduce(smooth, reduction)
@@ -539,7 +537,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
                          reduction: str = "mean") -> Tensor:
     """-(y·log x + (1-y)·log(1-x)), each log clamped at -100 (so BCE(0, 1) = 100)."""
     _check_reduction(reduction)
-    target = _tensor(target)
+    target = as_tensor(target)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Using a target size ({tuple(target.shape)}) that is different to the input size "
@@ -552,7 +550,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
         log_1mx = (1 - input).log().clamp(min=-100)
     loss = (target - 1) * log_1mx - target * log_x
     if weight is not None:
-        loss = loss * _tensor(weight)
+        loss = loss * as_tensor(weight)
     return _reduce(loss, reduction)
 
 
@@ -562,7 +560,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor 
     """(1-y)·x + (1 + (pw-1)·y)·(log(e^(-m) + e^(-x-m)) + m), m = max(-x, 0): BCE of
     sigmoid(x) without overflow (finite at x = ±200), computed as PyTorch does."""
     _check_reduction(reduction)
-    target = _tensor(target)
+    target = as_tensor(target)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Target size ({tuple(target.shape)}) must be the same as input size "
@@ -573,10 +571,10 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor 
     if pos_weight is None:
         loss = (1 - target) * input + m + log_sum
     else:
-        log_weight = (_tensor(pos_weight) - 1) * target + 1
+        log_weight = (as_tensor(pos_weight) - 1) * target + 1
         loss = (1 - target) * input + log_weight * (log_sum + m)
     if weight is not None:
-        loss = loss * _tensor(weight)
+        loss = loss * as_tensor(weight)
     return _reduce(loss, reduction)
 
 
