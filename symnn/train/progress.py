@@ -30,7 +30,7 @@ class EpochProgress(NullProgress):
 
         self.epochs = epochs
         self._progress = Progress(
-            TextColumn("epoch"), MofNCompleteColumn(), BarColumn(), TimeElapsedColumn(),
+            TextColumn("epoch"), MofNCompleteColumn(), BarColumn(bar_width=16), TimeElapsedColumn(),
             TextColumn("{task.fields[status]}"), console=Console(stderr=True), transient=False)
         self._task = None
 
@@ -44,11 +44,12 @@ class EpochProgress(NullProgress):
 
     def update(self, epoch: int, logs: dict[str, Any]) -> None:
         parts = []
-        for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+        for key, label in (("train_loss", "loss"), ("val_loss", "val"),
+                           ("train_accuracy", "acc"), ("val_accuracy", "val")):
             value = logs.get(key)
             if value is not None:
-                parts.append(f"{key} {value:.4g}")
-        self._progress.update(self._task, completed=epoch, status="  ".join(parts))
+                parts.append(f"{label} {value:.3g}")
+        self._progress.update(self._task, completed=epoch, status=" ".join(parts))
 
 
 def make_progress(enabled: bool, epochs: int) -> NullProgress:

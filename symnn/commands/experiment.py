@@ -1,0 +1,73 @@
+"""``symnn experiment NAME [--json] [--plot F] [--quick] [--seed N]``: run one of the syllabus
+lessons and print what it measured; ``symnn experiment --list`` prints one experiment a line,
+its name then a one-line description."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from symnn.cli import UsageError
+
+HELP = "run a lesson experiment (xor, vanishing-gradient, batchnorm, ...); --list shows them all"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", nargs="?", metavar="NAME", help="the experiment to run")
+    parser.add_argument("--list", action="store_true", help="list the experiments and exit")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny settings (a few epochs): checks that it runs, not the lesson")
+    parser.add_argument("--seed", type=int, default=0, help="seed for data, splits and weights")
+    parser.add_argument("--plot", metavar="FILE", help="save the experiment's figure as a PNG")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def check_plot_path(path: str) -> None:
+    """Fail fast, before any training, when a PNG cannot be written to ``path``."""
+    from symnn.experiments._plot import require_matplotlib
+
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageError(f"cannot write {path}: directory {directory} does not exist")
+    try:
+        require_matplotlib()
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from symnn import experiments
+
+    if args.list:
+        if args.name:
+            raise UsageError("--list takes no experiment name")
+        width = max(len(n) for n in experiments.names())
+        for name in experiments.names():
+            print(f"{name:<{width}}  {experiments.describe(name)}")
+        return 0
+    if not args.name:
+        raise UsageError("name an experiment (one of: " + ", ".join(experiments.names()) +
+                         ") or use --list")
+    if args.name not in experiments.EXPERIMENTS:
+        raise UsageError(f"unknown experiment {args.name!r}; choose one of: "
+                         + ", ".join(experiments.names()))
+    if args.plot:
+        check_plot_path(args.plot)
+    result = experiments.run(args.name, quick=args.quick, seed=args.seed)
+    if args.plot:
+        try:
+            result.plot(args.plot)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.plot}: {exc.strerror or exc}") from None
+    if args.json:
+        data = result.to_dict()
+        if args.plot:
+            data["plot"] = args.plot
+        print(json.dumps(data))
+        return 0
+    print(result)
+    print(f"({result.seconds:.1f} s)")
+    if args.plot:
+        print(f"wrote {args.plot}")
+    return 0
