@@ -8,20 +8,13 @@ import warnings
 import numpy as np
 import pytest
 
+import symnn as sn
 from symnn import optim
 from symnn.optim import lr_scheduler
 
 
-class _Leaf:
-    """Stand-in parameter (an ndarray ``.data`` and a ``.grad``) until symnn.tensor lands."""
-
-    def __init__(self, data: np.ndarray) -> None:
-        self.data = data
-        self.grad = None
-
-
 def param():
-    return _Leaf(np.zeros(2))
+    return sn.tensor(np.zeros(2), requires_grad=True)
 
 
 def lrs(opt, sched, steps):

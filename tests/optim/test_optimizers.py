@@ -7,23 +7,16 @@ import math
 import numpy as np
 import pytest
 
+import symnn as sn
 from symnn import optim
 
 
-class _Leaf:
-    """Stand-in parameter (an ndarray ``.data`` and a ``.grad``) until symnn.tensor lands."""
-
-    def __init__(self, data: np.ndarray) -> None:
-        self.data = data
-        self.grad = None
-
-
 def param(values, dtype=np.float64):
-    return _Leaf(np.array(values, dtype=dtype))
+    return sn.tensor(np.array(values, dtype=dtype), requires_grad=True, dtype=dtype)
 
 
 def set_grad(p, values) -> None:
-    p.grad = _Leaf(np.array(values, dtype=p.data.dtype))
+    p.grad = sn.tensor(np.array(values, dtype=p.data.dtype), dtype=p.data.dtype)
 
 
 ALL = [
@@ -236,7 +229,7 @@ def test_named_parameters_are_kept_as_param_names():
     ({"params": []}, TypeError, "iterable of Tensors or dicts"),
 ])
 def test_bad_parameter_lists_raise_clear_errors(bad, error, match):
-    params = bad if not isinstance(bad, dict) else _Leaf(np.zeros(1))
+    params = bad if not isinstance(bad, dict) else sn.tensor(np.zeros(1), requires_grad=True)
     with pytest.raises(error, match=match):
         optim.SGD(params, lr=0.1)
 

@@ -9,23 +9,16 @@ import operator
 import numpy as np
 import pytest
 
+import symnn as sn
 from symnn import optim
 
 
-class _Leaf:
-    """Stand-in parameter (an ndarray ``.data`` and a ``.grad``) until symnn.tensor lands."""
-
-    def __init__(self, data: np.ndarray) -> None:
-        self.data = data
-        self.grad = None
-
-
 def param(values, dtype=np.float64):
-    return _Leaf(np.array(values, dtype=dtype))
+    return sn.tensor(np.array(values, dtype=dtype), requires_grad=True, dtype=dtype)
 
 
 def set_grad(p, values) -> None:
-    p.grad = _Leaf(np.array(values, dtype=p.data.dtype))
+    p.grad = sn.tensor(np.array(values, dtype=p.data.dtype), dtype=p.data.dtype)
 
 
 CONFIGS = [

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+import symnn as sn
 from symnn import optim
 
 torch = pytest.importorskip("torch", reason="PyTorch not installed")
@@ -14,16 +15,8 @@ torch = pytest.importorskip("torch", reason="PyTorch not installed")
 STEPS = 60
 
 
-class _Leaf:
-    """Stand-in parameter (an ndarray ``.data`` and a ``.grad``) until symnn.tensor lands."""
-
-    def __init__(self, data: np.ndarray) -> None:
-        self.data = data
-        self.grad = None
-
-
 def param():
-    return _Leaf(np.zeros(3))
+    return sn.tensor(np.zeros(3), requires_grad=True)
 
 
 def two_groups(module, make, opt_name, opt_kwargs):

@@ -5,25 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import symnn as sn
 from symnn import optim
 
 torch = pytest.importorskip("torch", reason="PyTorch not installed")
 
 
-class _Leaf:
-    """Stand-in parameter (an ndarray ``.data`` and a ``.grad``) until symnn.tensor lands."""
-
-    def __init__(self, data: np.ndarray) -> None:
-        self.data = data
-        self.grad = None
-
-
 def param(values: np.ndarray, dtype=np.float64):
-    return _Leaf(np.array(values, dtype=dtype))
+    return sn.tensor(np.array(values, dtype=dtype), requires_grad=True, dtype=dtype)
 
 
 def grad_tensor(values: np.ndarray):
-    return _Leaf(np.asarray(values))
+    return sn.tensor(values, dtype=values.dtype)
 
 STEPS = 25
 START = {

@@ -1,0 +1,104 @@
+"""Shared benchmark harness: 2 threads, interleaved rounds, medians, and the GEMM yardstick.
+
+Import this module before NumPy or torch: it limits every BLAS/OpenMP pool to two threads
+through the environment (read when those libraries load) and, once they are loaded, through
+``threadpoolctl`` and ``torch.set_num_threads``.
+"""
+
+from __future__ import annotations
+
+import os
+
+THREADS = 2
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = str(THREADS)
+
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+
+def limit_threads() -> dict[str, str]:
+    """Pin NumPy's BLAS and torch to two threads; return the BLAS library and kernel in use."""
+    info = {"blas": "unknown", "kernel": "unknown", "threads": "?"}
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+
+        threadpool_limits(THREADS)
+        for pool in threadpool_info():
+            if pool.get("user_api") == "blas" and "numpy" in pool.get("filepath", ""):
+                info = {"blas": pool.get("internal_api", "?"),
+                        "kernel": str(pool.get("architecture", "?")),
+                        "threads": str(pool.get("num_threads", "?"))}
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        torch.set_num_threads(THREADS)
+    except ImportError:
+        pass
+    return info
+
+
+def gemm_rate(n: int = 1024, repeats: int = 7) -> float:
+    """float32 GFLOP/s of ``np.matmul`` on n×n×n (median of repeats): the machine's yardstick."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    out = np.empty((n, n), dtype=np.float32)
+    np.matmul(a, b, out=out)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.matmul(a, b, out=out)
+        times.append(time.perf_counter() - start)
+    return 2 * n**3 / statistics.median(times) / 1e9
+
+
+@dataclass
+class Contender:
+    """A named training step to time (``step()`` runs one full step)."""
+
+    name: str
+    step: Callable[[], object]
+
+
+def interleaved(contenders: list[Contender], rounds: int = 15, steps: int = 10,
+                warmup: int = 5) -> dict[str, float]:
+    """Median seconds per step of each contender, timed in alternating rounds.
+
+    Each round times ``steps`` consecutive steps of every contender in turn (the order is
+    reversed every other round), so slow drifts of the machine hit all contenders alike.
+    """
+    for c in contenders:
+        for _ in range(warmup):
+            c.step()
+    samples: dict[str, list[float]] = {c.name: [] for c in contenders}
+    for r in range(rounds):
+        order = contenders if r % 2 == 0 else contenders[::-1]
+        for c in order:
+            start = time.perf_counter()
+            for _ in range(steps):
+                c.step()
+            samples[c.name].append((time.perf_counter() - start) / steps)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def report(title: str, times: dict[str, float], baseline: str, gemm_flop: float,
+           gflops: float, blas: dict[str, str]) -> str:
+    """The table: contender, ms/step, ratio to the baseline, share of the GEMM rate."""
+    lines = [
+        title,
+        f"BLAS {blas['blas']} ({blas['kernel']}, {blas['threads']} threads); np.matmul 1024^3 "
+        f"float32: {gflops:.1f} GFLOP/s; step GEMM work {gemm_flop / 1e6:.1f} MFLOP",
+        f"{'contender':<22}{'ms/step':>10}{'ratio':>9}{'GEMM share':>12}",
+    ]
+    for name, seconds in times.items():
+        share = gemm_flop / seconds / (gflops * 1e9)
+        lines.append(f"{name:<22}{seconds * 1e3:>10.3f}{seconds / times[baseline]:>8.2f}x"
+                     f"{share:>11.0%}")
+    return "\n".join(lines)
