@@ -151,9 +151,11 @@ def derivative(root: Scalar, wrt: Scalar | str) -> sympy.Expr:
 class Step:
     """One edge of the backward pass: d out/d parent += (d out/d node) * (d node/d parent).
 
-    ``local``, ``upstream`` and ``product`` are SymPy expressions in the display forms
-    (names of named nodes, leaf symbols, small unnamed sub-expressions, automatic ``u_k``);
-    the ``*_value`` fields are the same quantities as floats when every leaf has a value.
+    ``local`` is a SymPy expression in the display forms (names of named nodes, leaf
+    symbols, small unnamed sub-expressions, automatic ``u_k``); ``upstream`` (d out/d node)
+    and ``product`` are assembled on first access. The ``*_value`` fields are the same
+    quantities as floats when every leaf has a value. ``first``/``last``: whether this is
+    the first/last contribution to the parent's gradient.
     """
 
     node: Scalar
@@ -162,8 +164,6 @@ class Step:
     node_form: sympy.Expr
     parent_form: sympy.Expr
     local: sympy.Expr
-    upstream: sympy.Expr
-    product: sympy.Expr
     local_value: float | None = None
     upstream_value: float | None = None
     product_value: float | None = None
@@ -171,17 +171,29 @@ class Step:
     last: bool = True
     upstream_size: int = field(default=1, repr=False)
     product_size: int = field(default=1, repr=False)
+    derivation: Derivation | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def upstream(self) -> sympy.Expr:
+        """d out / d node, assembled from the steps into ``node`` (display forms)."""
+        return self.derivation.gradient(self.node)
+
+    @property
+    def product(self) -> sympy.Expr:
+        """upstream * local: this edge's contribution to d out / d parent."""
+        return self.upstream * self.local
 
 
 class Derivation:
     """The recorded backward pass of ``output``, as steps in order, ready to print.
 
     ``steps``: every edge from the output back to the leaves (or only the edges on paths to
-    ``wrt``), in the order backpropagation visits them. ``gradients``: the assembled
-    d output/d node for every node touched, in display forms. ``definitions``: automatic
-    names ``u_k`` for long unnamed sub-expressions. Renderers: ``str(d)`` (Unicode text),
-    ``d.to_latex()`` (an ``align*`` block), ``d.to_latex(standalone=True)`` (a document),
-    ``d.to_dot()`` (Graphviz) and ``_repr_latex_`` for notebooks.
+    ``wrt``), in the order backpropagation visits them. ``gradient(node)``: the assembled
+    d output/d node in display forms (built on request, so big graphs stay cheap until a
+    closed form is asked for). ``definitions``: automatic names ``u_k`` for long unnamed
+    sub-expressions. Renderers: ``str(d)`` (Unicode text), ``d.to_latex()`` (an ``align*``
+    block), ``d.to_latex(standalone=True)`` (a document), ``d.to_dot()`` (Graphviz) and
+    ``_repr_latex_`` for notebooks.
     """
 
     def __init__(self, output: Scalar, wrt: Scalar | str | None = None) -> None:
@@ -197,14 +209,13 @@ class Derivation:
             symbol(output.name) if output.name is not None else sympy.Symbol("L")
         )
         self.definitions: list[tuple[sympy.Symbol, sympy.Expr]] = []
-        forms, sizes = self._display_forms(order)
-        self.forms = forms
+        self._full: dict[Scalar, sympy.Expr] = {}
+        self.forms = self._display_forms(order, reach)
         numeric = output.value is not None
         values = _numeric_grads(order, output) if numeric else {}
         self.value: float | None = output.value
+        self.numeric_gradients = values
 
-        grads: dict[Scalar, sympy.Expr] = {output: sympy.S.One}
-        gsize: dict[Scalar, int] = {output: 1}
         contributions: dict[Scalar, int] = {}
         edges = []
         for node in reversed(order):
@@ -214,78 +225,107 @@ class Derivation:
                 if p in reach:
                     edges.append((node, i, p))
                     contributions[p] = contributions.get(p, 0) + 1
+        gsize: dict[Scalar, int] = {output: 1} if output in reach else {}
         seen: dict[Scalar, int] = {}
+        self._incoming: dict[Scalar, list[Step]] = {}
         self.steps: list[Step] = []
         for node, i, p in edges:
-            local = self._named_local(node, i, forms)
-            upstream = grads[node]
-            product = upstream * local
-            lsize = _size(local)
-            psize = gsize[node] + lsize + 1
-            grads[p] = grads.get(p, sympy.S.Zero) + product
+            local = self._named_local(node, i)
+            psize = gsize[node] + _size(local) + 1
             gsize[p] = gsize.get(p, 0) + psize
             seen[p] = seen.get(p, 0) + 1
             step = Step(
                 node=node,
                 parent=p,
                 index=i,
-                node_form=self.output_symbol if node is output else forms[node],
-                parent_form=forms[p],
+                node_form=self.output_symbol if node is output else self.forms[node],
+                parent_form=self.forms[p],
                 local=local,
-                upstream=upstream,
-                product=product,
                 first=seen[p] == 1,
                 last=seen[p] == contributions[p],
                 upstream_size=gsize[node],
                 product_size=psize,
+                derivation=self,
             )
             if numeric:
                 step.upstream_value = values[node]
                 step.local_value = node.local[i]
                 step.product_value = step.local_value * step.upstream_value
+            self._incoming.setdefault(p, []).append(step)
             self.steps.append(step)
-        self.gradients = grads
         self.gradient_sizes = gsize
-        self.numeric_gradients = values
+        self._grads: dict[Scalar, sympy.Expr] = {output: sympy.S.One}
 
-    def _named_local(self, node: Scalar, index: int, forms) -> sympy.Expr:
+    def _named_local(self, node: Scalar, index: int) -> sympy.Expr:
         """The local derivative, written with the node's own name where it reappears
         (d sigmoid(z)/dz = y (1 - y) once y is named)."""
-        local = _local(node, index, forms)
-        label = self.output_symbol if node is self.output else forms[node]
-        if label.is_Symbol:
-            full = node.op.sympy(*(forms[p] for p in node.parents), *(number(a) for a in node.arg))
-            if not full.is_Symbol:
-                local = local.xreplace({full: label})
+        local = _local(node, index, self.forms)
+        label = self.output_symbol if node is self.output else self.forms[node]
+        full = self._full[node]
+        if label.is_Symbol and not full.is_Symbol:
+            local = local.xreplace({full: label})
         return local
 
-    def _display_forms(self, order):
+    def _display_forms(self, order, reach) -> dict[Scalar, sympy.Expr]:
         forms: dict[Scalar, sympy.Expr] = {}
         sizes: dict[Scalar, int] = {}
         auto = 0
         for node in order:
             if node.op is _CONST:
                 forms[node], sizes[node] = number(node.value), 1
-            elif not node.parents or node.name is not None:
+                continue
+            if not node.parents:
                 forms[node], sizes[node] = symbol_of(node), 1
+                continue
+            full = node.op.sympy(*(forms[p] for p in node.parents), *(number(a) for a in node.arg))
+            self._full[node] = full
+            size = 1 + sum(sizes[p] for p in node.parents)
+            if node.name is not None:
+                full_form, size = symbol_of(node), 1
+            elif size > DISPLAY_LIMIT and node is not self.output and node in reach:
+                auto += 1
+                full_form = symbol(f"u_{auto}")
+                self.definitions.append((full_form, full))
+                size = 1
             else:
-                size = 1 + sum(sizes[p] for p in node.parents)
-                expr = node.op.sympy(*(forms[p] for p in node.parents), *(number(a) for a in node.arg))
-                if size > DISPLAY_LIMIT and node is not self.output:
-                    auto += 1
-                    sym = symbol(f"u_{auto}")
-                    self.definitions.append((sym, expr))
-                    expr, size = sym, 1
-                forms[node], sizes[node] = expr, size
-        return forms, sizes
+                full_form = full
+            forms[node], sizes[node] = full_form, size
+        return forms
 
     # ---- results ---------------------------------------------------------------------
 
     def gradient(self, node: Scalar | str) -> sympy.Expr:
-        """d output / d node assembled from the steps (display forms); 0 if not reached."""
+        """d output / d node assembled from the steps (display forms); 0 if not reached.
+
+        Built on request: the sum over the steps into ``node`` of upstream * local, resolved
+        iteratively (no recursion limit) and cached.
+        """
         if isinstance(node, str):
             node = _resolve(self.output, node)
-        return self.gradients.get(node, sympy.S.Zero)
+        grads = self._grads
+        if node in grads:
+            return grads[node]
+        if node not in self._incoming:
+            return sympy.S.Zero
+        stack = [node]
+        while stack:
+            n = stack[-1]
+            if n in grads:
+                stack.pop()
+                continue
+            missing = [s.node for s in self._incoming[n] if s.node not in grads]
+            if missing:
+                stack.extend(missing)
+                continue
+            grads[n] = sympy.Add(*(grads[s.node] * s.local for s in self._incoming[n]))
+            stack.pop()
+        return grads[node]
+
+    @property
+    def gradients(self) -> dict[Scalar, sympy.Expr]:
+        """d output / d node for every node reached (assembles every closed form: can be
+        slow for big graphs; prefer ``gradient(node)``)."""
+        return {n: self.gradient(n) for n in self.gradient_sizes}
 
     @property
     def result(self) -> sympy.Expr | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sympy
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from symnn.scalar.derivation import format_number
@@ -141,21 +142,55 @@ class TextRenderer:
 
 
 def _variable_leaves(d: Derivation) -> list[Scalar]:
-    found = [n for n in d.gradients if not n.parents and n.op is not _CONST]
+    found = [n for n in d.gradient_sizes if not n.parents and n.op is not _CONST]
     return sorted(found, key=lambda n: str(d.forms[n]))
+
+
+class _MemoLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with default settings, remembering what it printed.
+
+    Output is identical to ``sympy.latex``; repeated sub-expressions (names, upstream
+    gradients) are printed once per derivation instead of once per row.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._memo: dict = {}
+
+    def _print(self, expr, **kwargs) -> str:
+        if kwargs:
+            return super()._print(expr, **kwargs)
+        try:
+            return self._memo[expr]
+        except KeyError:
+            text = self._memo[expr] = super()._print(expr)
+            return text
+        except TypeError:  # unhashable argument
+            return super()._print(expr)
 
 
 class LatexRenderer:
     """An ``align*`` block, one row per step; optionally wrapped in a complete document."""
 
+    def __init__(self) -> None:
+        self._printer = _MemoLatexPrinter()
+
+    def _tex(self, expr) -> str:
+        """``sympy.latex(expr)`` (same output), memoized: forms recur in many rows."""
+        return self._printer.doprint(expr)
+
     def render(self, d: Derivation, standalone: bool = False) -> str:
         rows = []
         for sym, expr in d.definitions:
-            rows.append(f"{sympy.latex(sym)} &= {sympy.latex(expr)}")
+            rows.append(f"{self._tex(sym)} &= {self._tex(expr)}")
         for step in d.steps:
             rows.append(self.step(d, step))
         for line in self._result(d):
             rows.append(line)
+        if not rows:  # nothing to differentiate: the output is a constant or a lone leaf
+            from symnn.scalar.derivation import expression
+
+            rows.append(f"{self._tex(d.output_symbol)} &= {self._tex(expression(d.output))}")
         body = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
         if not standalone:
             return body
@@ -165,19 +200,18 @@ class LatexRenderer:
             "\\usepackage{amsmath,amssymb}\n"
             "\\allowdisplaybreaks\n"
             "\\begin{document}\n"
-            f"\\section*{{Derivation of ${sympy.latex(d.output_symbol)}$}}\n"
+            f"\\section*{{Derivation of ${self._tex(d.output_symbol)}$}}\n"
             f"{body}\n"
             "\\end{document}\n"
         )
 
-    @staticmethod
-    def _paren(form) -> str:
-        text = sympy.latex(form)
+    def _paren(self, form) -> str:
+        text = self._tex(form)
         plain = form.is_Symbol or (form.is_Number and not form.is_negative)
         return text if plain else f"\\left({text}\\right)"
 
     def _partial(self, d: Derivation, form) -> str:
-        return f"\\frac{{\\partial {sympy.latex(d.output_symbol)}}}{{\\partial {self._paren(form)}}}"
+        return f"\\frac{{\\partial {self._tex(d.output_symbol)}}}{{\\partial {self._paren(form)}}}"
 
     def step(self, d: Derivation, step: Step) -> str:
         op = "&=" if step.first and step.last else "&\\mathrel{+}="
@@ -189,7 +223,7 @@ class LatexRenderer:
         up = self._paren(step.upstream) if closed else self._partial(d, step.node_form)
         row = f"{self._partial(d, step.parent_form)} {op} {chain} = {up} \\cdot {self._paren(step.local)}"
         if closed and step.product_size <= CLOSED_FORM_LIMIT:
-            row += f" = {sympy.latex(step.product)}"
+            row += f" = {self._tex(step.product)}"
         if step.product_value is not None:
             row += (
                 f" = {_latex_number(step.upstream_value)} \\cdot {_latex_number(step.local_value)}"
@@ -204,7 +238,7 @@ class LatexRenderer:
             row = f"{self._partial(d, d.forms.get(leaf, leaf.symbol))} &= "
             parts = []
             if d.gradient_sizes.get(leaf, 1) <= CLOSED_FORM_LIMIT:
-                parts.append(sympy.latex(d.gradient(leaf)))
+                parts.append(self._tex(d.gradient(leaf)))
             if d.numeric_gradients:
                 parts.append(_latex_number(d.numeric_gradients.get(leaf, 0.0)))
             if parts:

@@ -49,6 +49,11 @@ def number(value: float) -> sympy.Number:
     return sympy.Float(value)
 
 
+def _with_power(head: str, exp: str | None) -> str:
+    """``\\sigma^{2}`` for sigmoid(x)**2, as SymPy writes ``\\sin^{2}``."""
+    return head if exp is None else f"{head}^{{{exp}}}"
+
+
 class sigmoid(Function):
     """Logistic sigmoid: sigma(x) = 1 / (1 + exp(-x)); sigma'(x) = sigma(x) (1 - sigma(x))."""
 
@@ -81,8 +86,8 @@ class sigmoid(Function):
     def _eval_is_positive(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\sigma", exp) + r"\left(%s\right)" % printer._print(self.args[0])
 
 
 class relu(Function):
@@ -118,8 +123,9 @@ class relu(Function):
     def _eval_is_nonnegative(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        head = _with_power(r"\operatorname{ReLU}", exp)
+        return head + r"\left(%s\right)" % printer._print(self.args[0])
 
 
 class leaky_relu(Function):
@@ -152,12 +158,10 @@ class leaky_relu(Function):
     def _eval_is_real(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         x, slope = self.args
-        return r"\operatorname{LeakyReLU}_{%s}\left(%s\right)" % (
-            printer._print(slope),
-            printer._print(x),
-        )
+        head = _with_power(r"\operatorname{LeakyReLU}_{%s}" % printer._print(slope), exp)
+        return head + r"\left(%s\right)" % printer._print(x)
 
 
 class softplus(Function):
@@ -189,8 +193,9 @@ class softplus(Function):
     def _eval_is_positive(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        head = _with_power(r"\operatorname{softplus}", exp)
+        return head + r"\left(%s\right)" % printer._print(self.args[0])
 
 
 def _np_sigmoid(x):

@@ -339,3 +339,18 @@ def test_register_op_refuses_a_taken_name():
 
 def test_derivation_class_is_exported():
     assert sn.Derivation is Derivation
+
+
+@settings(max_examples=20, deadline=None)
+@given(trees, points)
+def test_renderers_print_every_random_derivation_with_sympys_own_latex(tree, point):
+    out, env, _ = make(tree, point)
+    d = out.derivation()
+    tex = d.to_latex()
+    text = str(d)
+    leaves = [n for n in d.gradient_sizes if not n.parents and not n.is_constant]
+    rows = len(d.definitions) + len(d.steps) + len(leaves)
+    assert tex.count(" \\\\\n") == max(rows, 1) - 1
+    for step in d.steps:
+        assert sympy.latex(step.local) in tex
+    assert text.count("\n") >= len(d.steps)
