@@ -7,7 +7,19 @@ import sys
 import textwrap
 from importlib import metadata
 
+import numpy  # noqa: F401  (imported before the inner sessions: NumPy cannot load twice)
+
+import symnn.explain  # noqa: F401
+import symnn.nn  # noqa: F401
+import symnn.testing.assertions  # noqa: F401
+import symnn.testing.gradcheck  # noqa: F401
+
 pytest_plugins = ["pytester"]
+
+# The inner sessions run in this process (pytester puts sys.modules back after each, so the
+# modules they use are imported above); plugins that keep session-wide state (app snapshots)
+# are left out of them.
+INNER_ARGS = ("-q", "-p", "no:cacheprovider", "-p", "no:textual-snapshot", "-p", "no:syrupy")
 
 
 def test_plugin_is_registered_through_the_pytest11_entry_point():
@@ -62,7 +74,7 @@ def test_gradcheck_fixture_passes_a_right_gradient_and_fails_a_wrong_one(pyteste
             """
         )
     )
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess(*INNER_ARGS)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*GradcheckError: gradcheck failed: 1 of*",
                                  "*input 0, element (2,): analytic 7.750000e+00, numeric 6.750000e+00*"])
@@ -84,5 +96,5 @@ def test_grads_match_fixture_checks_a_model(pytester):
             """
         )
     )
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess(*INNER_ARGS)
     result.assert_outcomes(passed=1)
