@@ -33,7 +33,8 @@ from symnn.symbolic.chord import ChordSearch, Counterexample
 from symnn.symbolic.composition import (AFFINE, CONCAVE, CONSTANT, CONVEX, Step, curvature,
                                         is_concave_kind, is_convex_kind)
 from symnn.symbolic.domain import Domain, DomainError, parse_domain
-from symnn.symbolic.sign import NEG, NONNEG, NONPOS, NONZERO, POS, ZERO, SignOracle, sign_words
+from symnn.symbolic.sign import (ANY, NEG, NONNEG, NONPOS, NONZERO, POS, ZERO, SignOracle,
+                                 sign_words)
 
 __all__ = ["convexity", "ConvexityResult", "Counterexample", "DomainError", "VERDICTS"]
 
@@ -257,12 +258,14 @@ class _Analysis:
         s = self.oracle.sign(den)
         return s in (POS, NEG, NONZERO)
 
-    def second_derivative(self) -> _Proof | None:
+    def second_derivative(self, explain_only: bool = False) -> _Proof | None:
+        """f'' and its sign on the domain; with ``explain_only`` (f is already known to be
+        neither), only the regions where f'' < 0 and f'' > 0, for the reason text."""
         (x,) = self.variables
         f2 = _simplify(sp.diff(self.expr, x, 2))
         if not self._nonzero_on_domain(f2):
             return None
-        s = self.oracle.sign(f2)
+        s = ANY if explain_only else self.oracle.sign(f2)
         proof = _Proof(method="second derivative")
         name = x.name
         head = f"f''({name}) = {sp.sstr(f2)}"
@@ -304,13 +307,13 @@ class _Analysis:
             return None
         return region
 
-    def hessian(self) -> _Proof | None:
+    def hessian(self, constant_only: bool = False) -> _Proof | None:
         n = len(self.variables)
         if n > _MAX_CONSTANT_HESSIAN_VARS:
             return None
         H = sp.hessian(self.expr, self.variables)
         if any(h.free_symbols for h in H):
-            if n > _MAX_SYMBOLIC_VARS:
+            if n > _MAX_SYMBOLIC_VARS or constant_only:
                 return None
             H = H.applyfunc(_simplify)
         if not all(self._nonzero_on_domain(h) for h in H):
@@ -559,23 +562,35 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
             "and concave (every chord lies on the graph)."))
         return result
 
-    proof = analysis.composition()
-    smooth = _is_smooth(expr)
-    if proof is None and smooth:
-        proof = analysis.second_derivative() if len(vars_) == 1 else analysis.hessian()
-    if (proof is None or not (proof.convex or proof.concave)) and not smooth and len(vars_) == 1:
-        proof = analysis.piecewise() or proof
-    proof = proof or _Proof()
+    # the chord test first: when it refutes both convexity and concavity, no proof is
+    # attempted (only a cheap explanation), which keeps hard "neither" cases fast
+    import numpy as np
 
     a, b = search.pairs()
-    hints = proof.not_convex_near + proof.not_concave_near
-    local = _local_pairs(hints, len(vars_), len(params)) if hints and not params else None
-    if local is not None:
-        import numpy as np
-
-        a, b = np.concatenate([local[0], a]), np.concatenate([local[1], b])
     against_convex = search.search(a, b, "convexity")
     against_concave = search.search(a, b, "concavity")
+    smooth = _is_smooth(expr)
+    if against_convex is not None and against_concave is not None:
+        proof = None
+        if smooth and len(vars_) == 1:
+            proof = analysis.second_derivative(explain_only=True)
+        elif smooth:
+            proof = analysis.hessian(constant_only=True)
+    else:
+        proof = analysis.composition()
+        if proof is None and smooth:
+            proof = analysis.second_derivative() if len(vars_) == 1 else analysis.hessian()
+        if ((proof is None or not (proof.convex or proof.concave)) and not smooth
+                and len(vars_) == 1):
+            proof = analysis.piecewise() or proof
+    proof = proof or _Proof()
+
+    # the proof may point at places where f bends the wrong way: search there too
+    hints = proof.not_convex_near + proof.not_concave_near
+    if hints and not params and (against_convex is None or against_concave is None):
+        a, b = _local_pairs(hints, len(vars_), len(params))
+        against_convex = against_convex or search.search(a, b, "convexity")
+        against_concave = against_concave or search.search(a, b, "concavity")
 
     steps = list(proof.steps)
     convex = proof.convex and against_convex is None

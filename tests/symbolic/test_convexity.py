@@ -294,3 +294,32 @@ def test_quadratic_forms_match_eigenvalues(a, c, d):
     else:
         expected = "neither"
     assert r.verdict == expected, f"{f}: eigenvalues {eig}, got {r.verdict}"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3))
+def test_quartics_match_the_sign_of_their_second_derivative(a4, a3, a2, a1):
+    # f'' = 12 a4 x^2 + 6 a3 x + 2 a2: convex iff f'' >= 0 everywhere, concave iff <= 0
+    f = a4 * x**4 + a3 * x**3 + a2 * x**2 + a1 * x
+    disc = (6 * a3) ** 2 - 4 * (12 * a4) * (2 * a2)
+    if a4 == a3 == a2 == 0:
+        expected = "affine"
+    elif (a4 > 0 and disc <= 0) or (a4 == 0 and a3 == 0 and a2 > 0):
+        expected = "convex"
+    elif (a4 < 0 and disc <= 0) or (a4 == 0 and a3 == 0 and a2 < 0):
+        expected = "concave"
+    else:
+        expected = "neither"
+    r = convexity(f)
+    assert r.verdict == expected, f"{f}: expected {expected}, got {r.verdict}\n{r.reason}"
+    if expected == "neither":
+        assert r.counterexample.value > r.counterexample.chord
+
+
+def test_parameter_without_domain_makes_the_verdict_hold_for_all_its_values():
+    a = symbol("a")
+    r = convexity(a * x**2, variables=["x"])
+    assert r.verdict == "neither"  # convex for a > 0, concave for a < 0
+    assert r.counterexample.parameters["a"] < 0
+    assert convexity(a * x**2, variables=["x"], domain="a > 0").verdict == "convex"
+    assert convexity(a * x**2, variables=["x"], domain="a < 0").verdict == "concave"
