@@ -180,7 +180,7 @@ def train(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     from symnn.data.checks import check_data
     from symnn.tensor import manual_seed
     from symnn.train.callbacks import DivergenceGuard, EarlyStopping
-    from symnn.train.fit import array_loader, evaluate, fit, make_optimizer
+    from symnn.train.loop import array_loader, evaluate, fit, make_optimizer
 
     recipe = RECIPES[args.dataset]
     for name, value in (("--dropout", args.dropout), ("--label-smoothing", args.label_smoothing)):

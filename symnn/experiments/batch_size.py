@@ -46,7 +46,7 @@ def run(quick: bool = False, seed: int = 0, epochs: int | None = None,
     from symnn import nn
     from symnn.experiments.setups import digits_split
     from symnn.tensor import manual_seed
-    from symnn.train.fit import array_loader, fit, make_optimizer, predict
+    from symnn.train.loop import array_loader, fit, make_optimizer, predict
     from symnn.train.metrics import accuracy
     from symnn.train.models import mlp
 

@@ -30,7 +30,7 @@ def run(quick: bool = False, seed: int = 0, epochs: int | None = None, lr: float
     from symnn.experiments.setups import digits_split
     from symnn.tensor import manual_seed
     from symnn.train.callbacks import DivergenceGuard
-    from symnn.train.fit import array_loader, evaluate, fit, make_optimizer
+    from symnn.train.loop import array_loader, evaluate, fit, make_optimizer
     from symnn.train.models import mlp
 
     start = time.perf_counter()

@@ -21,7 +21,7 @@ def run(quick: bool = False, seed: int = 0, k: int = 5, n_estimators: int | None
     from symnn.tensor import manual_seed
     from symnn.train.crossval import cross_validate
     from symnn.train.ensembles import AdaBoost, Bagging
-    from symnn.train.fit import predict, train_classifier
+    from symnn.train.loop import predict, train_classifier
     from symnn.train.metrics import accuracy
     from symnn.train.models import mlp
 

@@ -18,7 +18,7 @@ def run(quick: bool = False, seed: int = 0, epochs: int | None = None,
     from symnn.experiments.setups import digits_split
     from symnn.optim import lr_scheduler as S
     from symnn.tensor import manual_seed
-    from symnn.train.fit import array_loader, evaluate, fit, make_optimizer
+    from symnn.train.loop import array_loader, evaluate, fit, make_optimizer
     from symnn.train.models import mlp
 
     start = time.perf_counter()

@@ -38,7 +38,7 @@ def run(quick: bool = False, seed: int = 0, epochs: int | None = None, n_train: 
     from symnn.experiments.setups import digits_split, subsample
     from symnn.tensor import manual_seed
     from symnn.train.callbacks import EarlyStopping
-    from symnn.train.fit import array_loader, fit, make_optimizer, predict
+    from symnn.train.loop import array_loader, fit, make_optimizer, predict
     from symnn.train.metrics import accuracy
     from symnn.train.models import mlp
     from symnn.train.regularizers import L2

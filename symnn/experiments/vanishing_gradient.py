@@ -44,7 +44,7 @@ def run(quick: bool = False, seed: int = 0, depth: int = 10, width: int = 32,
     from symnn.data.datasets import moons
     from symnn.data.transforms import StandardScaler
     from symnn.tensor import manual_seed, tensor
-    from symnn.train.fit import array_loader, fit, layer_grad_norms, make_optimizer
+    from symnn.train.loop import array_loader, fit, layer_grad_norms, make_optimizer
     from symnn.train.models import mlp
 
     start = time.perf_counter()

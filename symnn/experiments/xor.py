@@ -19,7 +19,7 @@ def run(quick: bool = False, seed: int = 0, epochs: int | None = None, hidden: i
     from symnn import nn
     from symnn.data.datasets import xor
     from symnn.tensor import manual_seed
-    from symnn.train.fit import array_loader, fit, make_optimizer, predict
+    from symnn.train.loop import array_loader, fit, make_optimizer, predict
     from symnn.train.metrics import accuracy
     from symnn.train.models import mlp
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from symnn.train.fit import predict, train_classifier
+from symnn.train.loop import predict, train_classifier
 from symnn.train.metrics import accuracy
 from symnn.train.splits import kfold_indices
 
@@ -55,7 +55,7 @@ def cross_validate(make_model: Callable[[], Any], X, y, k: int = 5, stratified: 
     """k-fold cross-validation of a classifier recipe.
 
     ``make_model()`` builds a fresh, untrained model for each fold; ``train_kwargs`` go to
-    :func:`symnn.train.fit.train_classifier` (epochs, lr, optimizer, batch_size, ...).
+    :func:`symnn.train.loop.train_classifier` (epochs, lr, optimizer, batch_size, ...).
     ``preprocess(X_train, X_val)`` is fitted inside each fold (e.g. a scaler fitted on that
     fold's training part only), so no statistics leak from the held-out fold.
     """

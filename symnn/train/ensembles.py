@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from symnn.train.fit import predict, train_classifier
+from symnn.train.loop import predict, train_classifier
 from symnn.train.metrics import accuracy, predictions
 
 __all__ = ["Bagging", "AdaBoost", "softmax"]
@@ -74,7 +74,7 @@ class Bagging(_Ensemble):
     """Average of ``n_estimators`` models, each trained on a bootstrap resample.
 
     ``make_model()`` builds a fresh network (logits out); ``train_kwargs`` go to
-    :func:`symnn.train.fit.train_classifier` (epochs, lr, optimizer, batch_size).
+    :func:`symnn.train.loop.train_classifier` (epochs, lr, optimizer, batch_size).
     ``oob_score_`` is the out-of-bag accuracy: each sample predicted by the members that
     never saw it.
     """

@@ -11,7 +11,7 @@ __all__ = ["History"]
 
 @dataclass
 class History:
-    """Per-epoch numbers of a :func:`symnn.train.fit` run.
+    """Per-epoch numbers of a :func:`symnn.train.loop` run.
 
     ``train_loss`` / ``train_accuracy`` are running averages over the epoch's batches (in
     training mode: with dropout and augmentation); ``val_*`` are measured after the epoch in

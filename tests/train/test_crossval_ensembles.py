@@ -39,7 +39,7 @@ def test_softmax_rows_sum_to_one_and_survive_large_logits():
 def test_bagging_averages_member_probabilities():
     X, y = moons(n_samples=80, noise=0.2, seed=0)
     bag = Bagging(lambda: mlp([2, 8, 2]), n_estimators=3, seed=0, epochs=5, lr=0.05).fit(X, y)
-    from symnn.train.fit import predict
+    from symnn.train.loop import predict
 
     expected = np.mean([softmax(predict(m, X)) for m in bag.models], axis=0)
     np.testing.assert_allclose(bag.predict_scores(X), expected, rtol=1e-6)
@@ -54,7 +54,7 @@ def test_adaboost_follows_samme_weights_and_votes():
     for a, e in zip(boost.alphas_, boost.errors_):
         assert a == pytest.approx(np.log((1 - e) / e) + np.log(2 - 1))
         assert 0 < e < 0.5
-    from symnn.train.fit import predict
+    from symnn.train.loop import predict
 
     votes = sum(a * np.eye(2)[predict(m, X).argmax(1)] for a, m in zip(boost.alphas_, boost.models))
     np.testing.assert_array_equal(boost.predict(X), votes.argmax(1))

@@ -9,7 +9,7 @@ import symnn as sn
 from symnn import nn, optim
 from symnn.data.datasets import moons, xor
 from symnn.train import callbacks as C
-from symnn.train.fit import array_loader, evaluate, fit, layer_grad_norms, make_optimizer, predict
+from symnn.train.loop import array_loader, evaluate, fit, layer_grad_norms, make_optimizer, predict
 from symnn.train.models import mlp, small_cnn
 
 

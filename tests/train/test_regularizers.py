@@ -6,7 +6,7 @@ import pytest
 import symnn as sn
 from symnn import nn, optim
 from symnn.data.datasets import moons
-from symnn.train.fit import array_loader, fit
+from symnn.train.loop import array_loader, fit
 from symnn.train.models import mlp
 from symnn.train.regularizers import L1, L2, ElasticNet, WeightNoise
 

@@ -1,0 +1,21 @@
+"""Lesson: generalization — k-fold cross-validation, bagging and boosting.
+
+Run:  python examples/experiment_generalization.py [--quick] [--plot generalization.png]
+(the same as: symnn experiment generalization)
+"""
+
+import argparse
+
+from symnn.experiments import generalization
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
+args = parser.parse_args()
+
+result = generalization.run(quick=args.quick, seed=args.seed)
+print(result)
+print(f"({result.seconds:.1f} s)")
+if args.plot:
+    print("wrote", result.plot(args.plot))

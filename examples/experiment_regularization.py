@@ -1,0 +1,21 @@
+"""Lesson: regularization — dropout, L2, augmentation, label smoothing, early stopping.
+
+Run:  python examples/experiment_regularization.py [--quick] [--plot regularization.png]
+(the same as: symnn experiment regularization)
+"""
+
+import argparse
+
+from symnn.experiments import regularization
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
+args = parser.parse_args()
+
+result = regularization.run(quick=args.quick, seed=args.seed)
+print(result)
+print(f"({result.seconds:.1f} s)")
+if args.plot:
+    print("wrote", result.plot(args.plot))
