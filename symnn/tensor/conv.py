@@ -26,7 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .core import _OBJECT, _STATE, Tensor, _leaf, _make
+from .core import _OBJECT, _grad_enabled, Tensor, _leaf, _make
 from .ops import objects
 
 IntOrTuple = int | Sequence[int]
@@ -191,7 +191,7 @@ def conv_nd(
         weight if weight.requires_grad else None,
         bias if bias is not None and bias.requires_grad else None,
     )
-    if not _STATE.enabled or all(p is None for p in parents) or y.dtype is _OBJECT:
+    if not _grad_enabled() or all(p is None for p in parents) or y.dtype is _OBJECT:
         result = _leaf(y)
     else:
         result = _make(y, parents, _conv_vjp(xd.shape, xp.shape, lo, cols, wr, wd.shape, kernel,
@@ -289,7 +289,7 @@ def max_pool_nd(
     y = xp[taps[0]].copy()
     for sl in taps[1:]:
         np.maximum(y, xp[sl], out=y)
-    if not (x.requires_grad and _STATE.enabled):
+    if not (x.requires_grad and _grad_enabled()):
         result = _leaf(y)
     else:
         x_shape = xd.shape
@@ -383,7 +383,7 @@ def avg_pool_nd(
     for sl in taps[1:]:
         y += xp[sl]
     y /= np.asarray(div, dtype=y.dtype) if not isinstance(div, float) else div
-    if not (x.requires_grad and _STATE.enabled):
+    if not (x.requires_grad and _grad_enabled()):
         return _finish(_leaf(y), unbatched)
     xp_shape, x_shape = xp.shape, xd.shape
 

@@ -26,7 +26,7 @@ _OBJECT = np.dtype(object)
 _INT64 = np.dtype(np.int64)
 _BOOL = np.dtype(bool)
 _new = object.__new__
-_STATE = _gm.STATE
+_grad_enabled = _gm.enabled
 
 
 def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:
@@ -245,7 +245,7 @@ class Tensor:
 
     # in-place arithmetic: on the data, as PyTorch does under no_grad (parameter updates)
     def _inplace(self, other: Any, ufunc: np.ufunc, name: str) -> Tensor:
-        if self.requires_grad and _STATE.enabled:
+        if self.requires_grad and _grad_enabled():
             if self._vjp is None:
                 raise RuntimeError(
                     f"a leaf tensor that requires grad is used in an in-place operation ({name}); "
@@ -281,7 +281,7 @@ class Tensor:
         return self._inplace(other, np.true_divide, "div_")
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        if self.requires_grad and _STATE.enabled:
+        if self.requires_grad and _grad_enabled():
             raise RuntimeError("item assignment on a tensor that requires grad; use sn.no_grad() or .data")
         self.data[_index(index)] = value.data if isinstance(value, Tensor) else value
 
@@ -326,7 +326,7 @@ def _leaf(data: Any) -> Tensor:
 def _record1(y: Any, x: Tensor, vjp: Callable) -> Tensor:
     """The result of a one-input op: recorded when ``x`` needs a gradient and recording is on
     (object arrays never are: the scalar graph records their derivatives)."""
-    if x.requires_grad and _STATE.enabled and x.data.dtype is not _OBJECT:
+    if x.requires_grad and _grad_enabled() and x.data.dtype is not _OBJECT:
         return _make(y, (x,), vjp)
     return _leaf(y)
 
@@ -335,18 +335,19 @@ def _record1(y: Any, x: Tensor, vjp: Callable) -> Tensor:
 def _toposort(root: Tensor) -> list[Tensor]:
     """Non-leaf nodes reachable from ``root``, outputs before inputs (iterative DFS)."""
     order: list[Tensor] = []
-    seen = {id(root)}
+    seen = {root}
     stack = [(root, iter(root._parents))]
+    push, pop, append = stack.append, stack.pop, order.append
     while stack:
         node, it = stack[-1]
         for p in it:
-            if p is not None and p._vjp is not None and id(p) not in seen:
-                seen.add(id(p))
-                stack.append((p, iter(p._parents)))
+            if p is not None and p._vjp is not None and p not in seen:
+                seen.add(p)
+                push((p, iter(p._parents)))
                 break
         else:
-            stack.pop()
-            order.append(node)
+            pop()
+            append(node)
     order.reverse()
     return order
 
@@ -358,7 +359,7 @@ def _accumulate_leaf(p: Tensor, r: Any, owned: bool) -> None:
         r, owned = r.astype(pd.dtype), True
     pg = p.grad
     if pg is None:
-        if not owned or type(r) is not _ndarray:
+        if not owned:
             r = np.array(r, dtype=pd.dtype)  # materialize (broadcast views, shared arrays)
         p.grad = _leaf(r)
     else:
@@ -369,35 +370,52 @@ def _accumulate_leaf(p: Tensor, r: Any, owned: bool) -> None:
             pg.data = gd + r
 
 
+_FREED: dict[str, _Freed] = {}
+
+
+def _freed_stand_in(vjp: Callable) -> _Freed:
+    name = getattr(vjp, "__qualname__", "Op")
+    f = _FREED.get(name)
+    if f is None:
+        f = _FREED[name] = _Freed(name)
+    return f
+
+
 def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None:
-    """Propagate ``g`` (the gradient of ``root``) to every leaf that requires grad."""
+    """Propagate ``g`` (the gradient of ``root``) to every leaf that requires grad.
+
+    Ownership: a gradient array may later be written in place (accumulation) only if nobody
+    else holds it. VJPs return fresh arrays (or views of arrays they just made), or G itself
+    and views of G: those inherit G's ownership when exactly one parent receives them.
+    """
     if root._vjp is None:
-        _accumulate_leaf(root, g, owned)
+        _accumulate_leaf(root, g if type(g) is _ndarray else np.asarray(g), owned)
         return
     order = _toposort(root)
-    grads: dict[int, list] = {id(root): [g, owned]}
+    grads: dict[Tensor, list] = {root: [g, owned]}
+    pop_grad, get_grad = grads.pop, grads.get
     for node in order:
-        entry = grads.pop(id(node), None)
+        entry = pop_grad(node, None)
         if entry is None:
             continue
         G, g_owned = entry
         if node._retain:
             node.grad = _leaf(np.array(G))
-        results = node._vjp(G)
+        vjp = node._vjp
+        results = vjp(G)
         if not retain:
-            node._vjp = _Freed(getattr(node._vjp, "__qualname__", "Op"))
-        parents = node._parents
-        # an array that aliases G may only be written in place if exactly one parent gets it
-        gbase = G.base if type(G) is _ndarray and G.base is not None else G
-        if len(results) == 1:
-            unique = True
-        else:
+            node._vjp = _freed_stand_in(vjp)
+        gbase = G.base if type(G) is _ndarray else None
+        if gbase is None:
+            gbase = G
+        unique = True
+        if len(results) > 1:
             n_alias = 0
             for r in results:
-                if r is not None and (r is G or (r.base is not None and (r.base is gbase or r.base is G))):
+                if r is not None and (r is G or r.base is gbase or r.base is G):
                     n_alias += 1
             unique = n_alias <= 1
-        for p, r in zip(parents, results):
+        for p, r in zip(node._parents, results):
             if r is None or p is None:
                 continue
             if type(r) is not _ndarray:
@@ -405,22 +423,24 @@ def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None
                 r_owned = True
             else:
                 rb = r.base
-                if r is G or (rb is not None and (rb is gbase or rb is G)):
+                if rb is None:
+                    r_owned = r is not G or (g_owned and unique)
+                elif rb is gbase or rb is G:
                     r_owned = g_owned and unique and r.flags.writeable
-                else:
-                    r_owned = rb is None
+                else:  # a view of an array the VJP just made (VJPs never return saved inputs)
+                    r_owned = r.flags.writeable
             if r.shape != p.data.shape:
                 raise RuntimeError(
                     f"internal error: gradient of shape {r.shape} for a tensor of shape {p.data.shape} "
-                    f"(from {_op_name(node._vjp)})"
+                    f"(from {_op_name(vjp)})"
                 )
             if p._vjp is None:
                 if p.requires_grad:
                     _accumulate_leaf(p, r, r_owned)
                 continue
-            e = grads.get(id(p))
+            e = get_grad(p)
             if e is None:
-                grads[id(p)] = [r, r_owned]
+                grads[p] = [r, r_owned]
             elif e[1] and e[0].dtype == np.result_type(e[0], r):
                 np.add(e[0], r, out=e[0])
             else:

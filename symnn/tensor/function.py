@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import grad_mode
-from .core import _OBJECT, _STATE, Tensor, _leaf, _make
+from .core import _OBJECT, _grad_enabled, Tensor, _leaf, _make
 
 
 class FunctionCtx:
@@ -63,7 +63,7 @@ class Function:
             else:
                 raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(out).__name__}")
         y = out.data
-        if not (_STATE.enabled and any(needs)) or y.dtype is _OBJECT:
+        if not (_grad_enabled() and any(needs)) or y.dtype is _OBJECT:
             return out if out._vjp is None and not out.requires_grad else _leaf(y)
         shapes = [a.data.shape if isinstance(a, Tensor) else None for a in args]
         dtypes = [a.data.dtype if isinstance(a, Tensor) else None for a in args]

@@ -6,23 +6,21 @@ The flag is per thread (as in PyTorch), so a worker thread evaluating a model un
 
 from __future__ import annotations
 
+import contextvars
 import functools
-import threading
 from typing import Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _GradState(threading.local):
-    enabled = True
-
-
-STATE = _GradState()
+# A ContextVar is per thread (a new thread starts from the default) and cheap to read.
+GRAD_ENABLED: contextvars.ContextVar[bool] = contextvars.ContextVar("symnn_grad_enabled", default=True)
+enabled = GRAD_ENABLED.get
 
 
 def is_grad_enabled() -> bool:
     """True when new operations are recorded on the tape."""
-    return STATE.enabled
+    return GRAD_ENABLED.get()
 
 
 class _GradMode:
@@ -31,23 +29,23 @@ class _GradMode:
     _mode = True
 
     def __enter__(self) -> None:
-        self._prev = STATE.enabled
-        STATE.enabled = self._mode
+        self._prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(self._mode)
 
     def __exit__(self, *exc: object) -> None:
-        STATE.enabled = self._prev
+        GRAD_ENABLED.set(self._prev)
 
     def __call__(self, func: F) -> F:
         mode = self._mode
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            prev = STATE.enabled
-            STATE.enabled = mode
+            prev = GRAD_ENABLED.get()
+            GRAD_ENABLED.set(mode)
             try:
                 return func(*args, **kwargs)
             finally:
-                STATE.enabled = prev
+                GRAD_ENABLED.set(prev)
 
         return wrapper  # type: ignore[return-value]
 
@@ -73,8 +71,8 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool) -> None:
         self._mode = bool(mode)
-        self._prev = STATE.enabled
-        STATE.enabled = self._mode
+        self._prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(self._mode)
 
     def __enter__(self) -> None:
         pass

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import _OBJECT, _STATE, Tensor, _leaf, _make, _record1, as_array
+from ..core import _OBJECT, _grad_enabled, Tensor, _leaf, _make, _record1, as_array
 from . import objects
 
 # --------------------------------------------------------------------------- helpers
@@ -21,9 +21,12 @@ from . import objects
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum ``g`` over the axes that broadcasting added or stretched, giving ``shape``."""
-    if g.shape == shape:
+    gs = g.shape
+    if gs == shape:
         return g
-    lead = g.ndim - len(shape)
+    lead = len(gs) - len(shape)
+    if lead == 1 and gs[1:] == shape:
+        return g.sum(axis=0)
     if lead:
         g = g.sum(axis=tuple(range(lead)))
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
@@ -47,21 +50,21 @@ def _operand(v: Any) -> Any:
     return v  # a Scalar or another object: NumPy's object loops handle it
 
 
-def _parent(v: Any) -> Tensor | None:
-    return v if isinstance(v, Tensor) and v.requires_grad else None
-
-
-def _shape(d: Any) -> tuple[int, ...]:
-    return d.shape if isinstance(d, np.ndarray) else ()
-
-
 def _binary(a: Any, b: Any) -> tuple[Any, Any, Tensor | None, Tensor | None]:
     """Operand data and the parents to record (both None when nothing is recorded)."""
-    ad, bd = _operand(a), _operand(b)
-    if not _STATE.enabled:
+    if isinstance(a, Tensor):
+        ad = a.data
+        pa = a if a.requires_grad else None
+    else:
+        ad, pa = _operand(a), None
+    if isinstance(b, Tensor):
+        bd = b.data
+        pb = b if b.requires_grad else None
+    else:
+        bd, pb = _operand(b), None
+    if pa is None and pb is None:
         return ad, bd, None, None
-    pa, pb = _parent(a), _parent(b)
-    if (pa is not None and ad.dtype is _OBJECT) or (pb is not None and bd.dtype is _OBJECT):
+    if not _grad_enabled() or (pa is not None and ad.dtype is _OBJECT) or (pb is not None and bd.dtype is _OBJECT):
         return ad, bd, None, None
     return ad, bd, pa, pb
 
@@ -98,10 +101,9 @@ def add(a: Any, b: Any) -> Tensor:
     y = ad + bd
     if pa is None and pb is None:
         return _result(y)
-    sa, sb = _shape(ad), _shape(bd)
 
     def add_vjp(g):
-        return (None if pa is None else unbroadcast(g, sa), None if pb is None else unbroadcast(g, sb))
+        return (None if pa is None else unbroadcast(g, ad.shape), None if pb is None else unbroadcast(g, bd.shape))
 
     return _make(y, (pa, pb), add_vjp)
 
@@ -112,10 +114,9 @@ def sub(a: Any, b: Any) -> Tensor:
     y = ad - bd
     if pa is None and pb is None:
         return _result(y)
-    sa, sb = _shape(ad), _shape(bd)
 
     def sub_vjp(g):
-        return (None if pa is None else unbroadcast(g, sa), None if pb is None else unbroadcast(-g, sb))
+        return (None if pa is None else unbroadcast(g, ad.shape), None if pb is None else unbroadcast(-g, bd.shape))
 
     return _make(y, (pa, pb), sub_vjp)
 
@@ -126,10 +127,9 @@ def mul(a: Any, b: Any) -> Tensor:
     y = ad * bd
     if pa is None and pb is None:
         return _result(y)
-    sa, sb = _shape(ad), _shape(bd)
 
     def mul_vjp(g):
-        return (None if pa is None else unbroadcast(g * bd, sa), None if pb is None else unbroadcast(g * ad, sb))
+        return (None if pa is None else unbroadcast(g * bd, ad.shape), None if pb is None else unbroadcast(g * ad, bd.shape))
 
     return _make(y, (pa, pb), mul_vjp)
 
@@ -140,11 +140,10 @@ def div(a: Any, b: Any) -> Tensor:
     y = ad / bd
     if pa is None and pb is None:
         return _result(y)
-    sa, sb = _shape(ad), _shape(bd)
 
     def div_vjp(g):
-        ga = None if pa is None else unbroadcast(g / bd, sa)
-        gb = None if pb is None else unbroadcast(-(g * y) / bd, sb)
+        ga = None if pa is None else unbroadcast(g / bd, ad.shape)
+        gb = None if pb is None else unbroadcast(-(g * y) / bd, bd.shape)
         return ga, gb
 
     return _make(y, (pa, pb), div_vjp)
@@ -156,7 +155,6 @@ def pow(a: Any, b: Any) -> Tensor:
     y = ad**bd
     if pa is None and pb is None:
         return _result(y)
-    sa, sb = _shape(ad), _shape(bd)
 
     def pow_vjp(g):
         ga = gb = None
@@ -170,12 +168,12 @@ def pow(a: Any, b: Any) -> Tensor:
                     ga = g * (bd * ad ** (bd - 1))
             else:
                 ga = g * np.where(bd == 0, 0, bd * ad ** (bd - 1))
-            ga = unbroadcast(ga, sa)
+            ga = unbroadcast(ga, ad.shape)
         if pb is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 d = y * np.log(ad)
             d = np.where((np.asarray(ad) == 0) & (np.asarray(bd) >= 0), 0, d)
-            gb = unbroadcast(g * d, sb)
+            gb = unbroadcast(g * d, bd.shape)
         return ga, gb
 
     return _make(y, (pa, pb), pow_vjp)
@@ -340,11 +338,10 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     y = np.where(c, ad, bd)
     if pa is None and pb is None:
         return _result(y)
-    sa, sb = _shape(ad), _shape(bd)
 
     def where_vjp(g):
-        ga = None if pa is None else unbroadcast(np.where(c, g, 0), sa)
-        gb = None if pb is None else unbroadcast(np.where(c, 0, g), sb)
+        ga = None if pa is None else unbroadcast(np.where(c, g, 0), ad.shape)
+        gb = None if pb is None else unbroadcast(np.where(c, 0, g), bd.shape)
         return ga, gb
 
     return _make(y, (pa, pb), where_vjp)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import _OBJECT, _STATE, Tensor, _leaf, _make
+from ..core import _OBJECT, _grad_enabled, Tensor, _leaf, _make
 from .elementwise import _operand, unbroadcast
 
 
@@ -33,7 +33,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         raise RuntimeError(f"matmul: shapes {sa} and {sb} cannot be multiplied") from None
     pa = a if isinstance(a, Tensor) and a.requires_grad else None
     pb = b if isinstance(b, Tensor) and b.requires_grad else None
-    if not _STATE.enabled or (pa is None and pb is None) or ad.dtype is _OBJECT or bd.dtype is _OBJECT:
+    if not _grad_enabled() or (pa is None and pb is None) or ad.dtype is _OBJECT or bd.dtype is _OBJECT:
         return _leaf(y)
 
     if ad.ndim == 2 and bd.ndim == 2:

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..core import _OBJECT, _STATE, Tensor, _index, _leaf, _make, _record1
+from ..core import _OBJECT, _grad_enabled, Tensor, _index, _leaf, _make, _record1
 
 
 def _sizes(shape: tuple) -> tuple[int, ...]:
@@ -157,7 +157,7 @@ def _tensors(tensors: Sequence[Any], name: str) -> list[Tensor]:
 
 
 def _record_many(y: np.ndarray, ts: list[Tensor], vjp: Any) -> Tensor:
-    if _STATE.enabled and any(t.requires_grad for t in ts) and y.dtype is not _OBJECT:
+    if _grad_enabled() and any(t.requires_grad for t in ts) and y.dtype is not _OBJECT:
         return _make(y, tuple(t if t.requires_grad else None for t in ts), vjp)
     return _leaf(y)
 
