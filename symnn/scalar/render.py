@@ -43,6 +43,12 @@ class UnicodePrinter(StrPrinter):
             return b + str(exp).translate(_SUPERSCRIPT)
         return super()._print_Pow(expr, rational=rational)
 
+    def _print_Symbol(self, expr):
+        name = expr.name  # "yhat" -> "ŷ", as SymPy's pretty printer writes it
+        if len(name) == 4 and name.endswith("hat") and name[0].isalpha():
+            return name[0] + "\u0302"
+        return super()._print_Symbol(expr)
+
     def _print_sigmoid(self, expr):
         return f"σ({self._print(expr.args[0])})"
 
@@ -55,6 +61,12 @@ class UnicodePrinter(StrPrinter):
 
     def _print_Heaviside(self, expr):
         return f"H({self._print(expr.args[0])})"
+
+    def _print_Max(self, expr):
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr):
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Abs(self, expr):
         return f"|{self._print(expr.args[0])}|"
@@ -226,8 +238,8 @@ class LatexRenderer:
             row += f" = {self._tex(step.product)}"
         if step.product_value is not None:
             row += (
-                f" = {_latex_number(step.upstream_value)} \\cdot {_latex_number(step.local_value)}"
-                f" = {_latex_number(step.product_value)}"
+                f" = {_latex_number(step.upstream_value, True)} \\cdot "
+                f"{_latex_number(step.local_value, True)} = {_latex_number(step.product_value)}"
             )
         return row
 
@@ -246,7 +258,8 @@ class LatexRenderer:
         return rows
 
 
-def _latex_number(x: float | None) -> str:
+def _latex_number(x: float | None, factor: bool = False) -> str:
+    """A number in LaTeX (``1.5 \\cdot 10^{-7}``); negative factors get parentheses."""
     text = format_number(x)
     if text in ("inf", "-inf"):
         return "-\\infty" if text.startswith("-") else "\\infty"
@@ -255,7 +268,7 @@ def _latex_number(x: float | None) -> str:
     if "e" in text:
         mant, exp = text.split("e")
         return f"{mant} \\cdot 10^{{{int(exp)}}}"
-    return f"\\left({text}\\right)" if text.startswith("-") else text
+    return f"\\left({text}\\right)" if factor and text.startswith("-") else text
 
 
 def _dot_escape(text: str) -> str:
