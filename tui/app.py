@@ -74,6 +74,7 @@ class SymnnApp(App):
         await self.action_show(name)
         await self.screen.run_action(action)
 
+    @guarded
     def action_command_palette(self) -> None:
         """Open the command palette: every screen and every action, searchable."""
         from tui.palette import SafeCommandPalette

@@ -58,7 +58,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
         "Train a model live: losses, accuracy, per-layer gradient norms, decision boundary.",
         "tui.screens.training", "TrainingScreen",
         "the training toolkit (symnn.train) with the NumPy backend and optimizers",
-        ("train", "nn.Linear", "optim.SGD", "data.datasets"),
+        ("train.fit", "train.mlp", "nn.Linear", "optim.SGD", "data.datasets"),
     ),
     ScreenInfo(
         "6", "layers", "Layers lab",
