@@ -141,3 +141,18 @@ def test_console_command_runs_end_to_end():
         capture_output=True, text=True, check=True,
     )
     assert json.loads(out.stdout)["gradient"] == 4.0
+
+
+def test_readme_derive_example_is_the_real_output(capsys):
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("<!-- section: derive -->", 1)[1].split("<!-- section:", 1)[0]
+    block = re.search(r"```console\n\$ symnn (derive .*?)\n(.*?)```", section, re.S)
+    assert block, "README's derive section has no console example"
+    argv = shlex.split(block.group(1))
+    code = main(argv)
+    assert code == 0
+    assert capsys.readouterr().out == block.group(2)
