@@ -220,3 +220,10 @@ def test_softmax_rows_sum_to_one_and_log_softmax_is_its_log():
     p = F.softmax(x, dim=1).data
     np.testing.assert_allclose(p.sum(1), 1.0, rtol=1e-12)
     np.testing.assert_allclose(F.log_softmax(x, dim=1).data, np.log(p), rtol=1e-9)
+
+
+def test_softmax_without_dim_warns_and_picks_pytorchs_legacy_dimension():
+    x = _x(2, 3, 4, dtype=np.float64)
+    with pytest.warns(UserWarning, match="Implicit dimension"):
+        p = F.softmax(x)
+    np.testing.assert_allclose(p.data.sum(axis=0), 1.0, rtol=1e-12)  # 3-D input: dim 0
