@@ -7,8 +7,8 @@ importable from the current directory (``mypkg.checks``) or a path to a ``.py`` 
 the text on the command line itself is never evaluated.
 
 Exit status: 0 when the gradients agree, 1 when they do not (the report lists the worst
-elements), 2 for bad input (a missing module or function, a wrong return value, float32
-inputs).
+elements; a backward that raises counts as disagreeing), 2 for bad input (a missing module
+or function, a wrong return value, float32 inputs, a function that raises).
 """
 
 from __future__ import annotations
@@ -48,13 +48,18 @@ def _load_module(spec: str) -> Any:
         if module_spec is None or module_spec.loader is None:
             raise UsageError(f"cannot import {spec} as a Python module")
         module = importlib.util.module_from_spec(module_spec)
-        sys.path.insert(0, str(path.resolve().parent))
+        folder = str(path.resolve().parent)
+        sys.path.insert(0, folder)
         try:
             module_spec.loader.exec_module(module)
+        except Exception as exc:
+            raise UsageError(f"importing {spec} failed: {type(exc).__name__}: {exc}") from None
         finally:
-            sys.path.remove(str(path.resolve().parent))
+            if folder in sys.path:
+                sys.path.remove(folder)
         return module
-    sys.path.insert(0, str(Path.cwd()))
+    folder = str(Path.cwd())
+    sys.path.insert(0, folder)
     try:
         return importlib.import_module(spec)
     except ModuleNotFoundError as exc:
@@ -63,9 +68,12 @@ def _load_module(spec: str) -> Any:
                 f"no module named {spec!r} (looked on the Python path and in the current "
                 f"directory; a file path ending in .py works too)"
             ) from None
-        raise
+        raise UsageError(f"importing {spec} failed: {exc}") from None
+    except Exception as exc:
+        raise UsageError(f"importing {spec} failed: {type(exc).__name__}: {exc}") from None
     finally:
-        sys.path.remove(str(Path.cwd()))
+        if folder in sys.path:
+            sys.path.remove(folder)
 
 
 def resolve(target: str) -> tuple[Any, Any]:
@@ -91,6 +99,8 @@ def resolve(target: str) -> tuple[Any, Any]:
             f"calling {target}() failed: {exc}; it must take no arguments and return "
             f"(fn, inputs)"
         ) from None
+    except Exception as exc:
+        raise UsageError(f"calling {target}() raised {type(exc).__name__}: {exc}") from None
     if not (isinstance(result, tuple) and len(result) == 2 and callable(result[0])):
         raise UsageError(
             f"{target}() must return a pair (fn, inputs) with fn callable, got "
@@ -109,10 +119,14 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"target": args.target, "ok": False, "message": str(exc)}))
         else:
-            print(exc)
+            print(f"{args.target}: {exc}")
         return 1
     except (TypeError, ValueError) as exc:
         raise UsageError(str(exc).removeprefix("gradcheck: ")) from None
+    except Exception as exc:  # the function under check raised
+        raise UsageError(
+            f"the function returned by {args.target}() raised {type(exc).__name__}: {exc}"
+        ) from None
     if args.json:
         print(json.dumps({"target": args.target, **report.as_dict()}))
     else:

@@ -196,7 +196,14 @@ def _analytic_jacobians(fn, inputs, checked) -> list[list[np.ndarray]]:
                     inputs[i].grad = None
                 seed = np.zeros(out.shape, dtype=out.dtype)
                 seed[j] = 1.0
-                _outputs_of(fn, inputs)[k].backward(Tensor(seed))
+                out_k = _outputs_of(fn, inputs)[k]
+                try:
+                    out_k.backward(Tensor(seed))
+                except Exception as exc:  # a broken backward is a failed check
+                    raise GradcheckError(
+                        f"gradcheck failed: the backward pass of output {k} raised "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
                 for slot, i in enumerate(checked):
                     g = inputs[i].grad
                     if g is None:
@@ -322,7 +329,8 @@ def gradcheck(
     sequence (non-Tensor entries are passed through unchanged). Inputs that require grad
     must be float64. Returns True, or raises GradcheckError naming, worst first, each
     disagreeing entry: input, element index, analytic and numeric values, relative error
-    (with ``raise_exception=False`` returns False instead).
+    (with ``raise_exception=False`` returns False instead). A backward that raises, or
+    returns a gradient of the wrong shape, is a GradcheckError too.
     """
     report = gradient_report(fn, inputs, eps=eps, atol=atol, rtol=rtol)
     if report.ok:

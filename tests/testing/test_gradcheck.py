@@ -127,6 +127,20 @@ def test_rtol_decides_a_small_relative_error(buggy_square):
         gradcheck(lambda x: buggy_square.apply(x).sum(), (x,), rtol=1e-4)
 
 
+def test_a_backward_that_raises_is_reported_as_a_gradcheck_error():
+    class WrongShape(sn.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return sn.tensor(x.data.sum(), dtype=x.dtype)
+
+        @staticmethod
+        def backward(ctx, g):
+            return np.ones(2)
+
+    with pytest.raises(GradcheckError, match="backward pass of output 0 raised RuntimeError"):
+        gradcheck(lambda x: WrongShape.apply(x), (t64(X),))
+
+
 def test_raise_exception_false_returns_false(buggy_square):
     buggy_square.offsets = {(0, 0): 1.0}
     assert gradcheck(lambda x: buggy_square.apply(x).sum(), (t64(X),), raise_exception=False) is False

@@ -38,6 +38,23 @@ CHECKS = textwrap.dedent(
     def single_precision():
         return (lambda x: x.sum()), (_x([1.0, 2.0], dtype=np.float32),)
 
+    class WrongShape(sn.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return sn.tensor(x.data.sum(), dtype=x.dtype)
+
+        @staticmethod
+        def backward(ctx, g):
+            return np.ones(2)
+
+    def wrong_shape():
+        return (lambda x: WrongShape.apply(x)), (_x([1.0, 2.0, 3.0]),)
+
+    def raises():
+        def fn(x):
+            raise ZeroDivisionError("deliberate")
+        return fn, (_x([1.0]),)
+
     def not_a_pair():
         return 42
 
@@ -95,6 +112,17 @@ def test_json_output_is_one_object_with_the_mismatches(checks, capsys):
     assert data["ok"] is True and data["mismatches"] == [] and data["checked_entries"] == 3
 
 
+def test_a_backward_that_raises_is_a_failed_check(checks, capsys):
+    code, out, _ = run(capsys, f"{checks}:wrong_shape")
+    assert code == 1
+    assert out.startswith(f"{checks}:wrong_shape: gradcheck failed: the backward pass of output 0 "
+                          "raised RuntimeError")
+    assert "shape (2,)" in out
+    code, out, _ = run(capsys, f"{checks}:wrong_shape", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False and "shape (2,)" in data["message"]
+
+
 def test_dotted_module_name_is_imported_from_the_current_directory(checks, capsys, monkeypatch):
     monkeypatch.chdir(checks.parent)
     try:
@@ -117,9 +145,12 @@ def test_dotted_module_name_is_imported_from_the_current_directory(checks, capsy
         ("{checks}:not_a_pair", "must return a pair (fn, inputs)"),
         ("{checks}:needs_an_argument", "it must take no arguments"),
         ("{checks}:single_precision", "float32"),
+        ("{checks}:raises", "raised ZeroDivisionError: deliberate"),
+        ("{dir}/broken.py:f", "importing"),
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_nothing_on_stdout(checks, capsys, target, expected):
+    (checks.parent / "broken.py").write_text("x = (\n")
     code, out, err = run(capsys, target.format(checks=checks, dir=checks.parent))
     assert code == 2
     assert out == ""
