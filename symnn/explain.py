@@ -94,21 +94,39 @@ class BufferSnapshot:
             array[...] = copy
 
 
-@contextmanager
-def _scalar_parameters(model: Module) -> Iterator[dict[str, np.ndarray]]:
-    """Swap each parameter's array for named Scalar leaves; restore parameters and buffers."""
+def _parameter_leaf_names(model: Module, reserved: set[str]) -> dict[str, list[str]]:
+    """Leaf names for every element of every parameter, all distinct.
+
+    A parameter whose short names would clash with another's (say attributes ``weight`` and
+    ``W`` in one module) or with the input leaves keeps its full name: ``1.W[0, 1]``.
+    """
     owners = {path: type(module).__name__ for path, module in model.named_modules()}
+    names: dict[str, list[str]] = {}
+    taken = set(reserved)
+    for name, p in model.named_parameters():
+        owner = owners.get(name.rpartition(".")[0], "")
+        indices = list(np.ndindex(*np.shape(p.data)))
+        short = [leaf_name(name, idx, owner) for idx in indices]
+        if taken.isdisjoint(short):
+            names[name] = short
+        else:
+            names[name] = [f"{name}[{', '.join(map(str, idx))}]" if idx else name
+                           for idx in indices]
+        taken.update(names[name])
+    return names
+
+
+@contextmanager
+def _scalar_parameters(model: Module, reserved: set[str]) -> Iterator[dict[str, np.ndarray]]:
+    """Swap each parameter's array for named Scalar leaves; restore parameters and buffers."""
     params = list(model.named_parameters())
     originals = [(p, p.data) for _, p in params]
     buffers = BufferSnapshot(model)
     try:
+        names = _parameter_leaf_names(model, reserved)
         leaves = {}
         for name, p in params:
-            owner = owners.get(name.rpartition(".")[0], "")
-            shape = np.shape(p.data)
-            leaves[name] = _leaf_array(
-                p.data, [leaf_name(name, idx, owner) for idx in np.ndindex(*shape)]
-            )
+            leaves[name] = _leaf_array(p.data, names[name])
             p.data = leaves[name]
         yield leaves
     finally:
@@ -277,7 +295,9 @@ def explain(
     x_t = tensor(x_arr, dtype=x_arr.dtype)
     t_t = tensor(t_arr, dtype=t_arr.dtype)
 
-    with _scalar_parameters(model) as leaves, _named_layer_outputs(model):
+    reserved = {leaf.name for arr in (x_arr, t_arr) if arr.dtype == object
+                for leaf in arr.reshape(-1)}
+    with _scalar_parameters(model, reserved) as leaves, _named_layer_outputs(model):
         try:
             with no_grad():
                 output = model(x_t)

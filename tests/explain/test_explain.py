@@ -45,6 +45,29 @@ def test_leaf_names_follow_parameter_names(param, index, owner, expected):
     assert leaf_name(param, index, owner) == expected
 
 
+class Clashing(nn.Module):
+    """Parameters whose short leaf names would collide: ``weight`` and ``W`` both read W."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(sn.tensor([[0.5, -0.2, 0.1]]))
+        self.W = nn.Parameter(sn.tensor([[0.3, 0.7, -0.4]]))
+        self.x = nn.Parameter(sn.tensor([0.25]))
+
+    def forward(self, x):
+        return (x * self.weight + x * self.W * self.x).sum(dim=1, keepdim=True)
+
+
+def test_clashing_leaf_names_fall_back_to_full_parameter_names():
+    e = sn.explain(Clashing(), X, np.array([[0.1], [0.2]]), nn.MSELoss(), symbolic=True)
+    assert e.leaf("weight", (0, 1)).name == "W_0,1"
+    assert e.leaf("W", (0, 1)).name == "W[0, 1]"
+    assert e.leaf("x", 0).name == "x_0"  # no clash: the inputs here are x_0,0 ... x_1,2
+    assert len(e.loss.leaves()) == 3 + 3 + 1 + X.size + 2
+    one = sn.explain(Clashing(), X[:1], np.array([[0.1]]), nn.MSELoss(), symbolic=True)
+    assert one.leaf("x", 0).name == "x[0]"  # the input leaves are x_0, x_1, x_2 now
+
+
 def test_a_sequential_weight_renders_as_W_with_the_layer_as_superscript():
     e = sn.explain(mlp(), X, Y, nn.MSELoss())
     assert e.leaf("0.weight", (1, 0)).name == "W^(0)_1,0"
