@@ -1,15 +1,20 @@
 """Shared benchmark harness: 2 threads, interleaved rounds, medians, and the GEMM yardstick.
 
 Import this module before NumPy or torch: it limits every BLAS/OpenMP pool to two threads
-through the environment (read when those libraries load) and, once they are loaded, through
-``threadpoolctl`` and ``torch.set_num_threads``.
+(``--threads N`` on the command line changes that, for diagnosis) through the environment (read
+when those libraries load) and, once they are loaded, through ``threadpoolctl`` and
+``torch.set_num_threads``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 THREADS = 2
+for _i, _arg in enumerate(sys.argv[:-1]):  # --threads N, read before NumPy loads
+    if _arg == "--threads":
+        THREADS = int(sys.argv[_i + 1])
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(THREADS)
 

@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2, help="BLAS and torch threads")
     args = parser.parse_args(argv)
     blas = _harness.limit_threads()
     x, y = batch_data()
