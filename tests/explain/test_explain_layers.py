@@ -43,6 +43,8 @@ CASES: dict[str, Case] = {
     "Conv2d": Case(lambda: nn.Conv2d(1, 2, 3, padding=1), (1, 1, 4, 4), nn.MSELoss),
     "Conv2d-groups": Case(
         lambda: nn.Conv2d(2, 4, 2, stride=2, padding=1, groups=2), (1, 2, 3, 3), nn.MSELoss),
+    "Conv2d-same-dilation": Case(
+        lambda: nn.Conv2d(1, 2, 3, padding="same", dilation=2), (1, 1, 5, 5), nn.MSELoss),
     "Conv3d": Case(lambda: nn.Conv3d(1, 2, 2), (1, 1, 3, 3, 3), nn.MSELoss),
     "MaxPool1d": Case(lambda: nn.Sequential(nn.Conv1d(1, 2, 2), nn.MaxPool1d(2)),
                       (1, 1, 5), nn.MSELoss),
@@ -51,12 +53,19 @@ CASES: dict[str, Case] = {
     "MaxPool2d-stride-padding": Case(
         lambda: nn.Sequential(nn.Conv2d(1, 1, 2), nn.MaxPool2d(3, stride=2, padding=1)),
         (1, 1, 5, 5), nn.MSELoss),
+    "MaxPool2d-ceil-mode": Case(
+        lambda: nn.Sequential(nn.Conv2d(1, 1, 2), nn.MaxPool2d(2, ceil_mode=True)),
+        (1, 1, 6, 6), nn.MSELoss),
     "MaxPool3d": Case(lambda: nn.Sequential(nn.Conv3d(1, 1, 2), nn.MaxPool3d(2)),
                       (1, 1, 3, 3, 3), nn.MSELoss),
     "AvgPool1d": Case(lambda: nn.Sequential(nn.Conv1d(1, 2, 2), nn.AvgPool1d(2)),
                       (1, 1, 5), nn.MSELoss),
     "AvgPool2d": Case(lambda: nn.Sequential(nn.Conv2d(1, 2, 2), nn.AvgPool2d(2, padding=1)),
                       (1, 1, 4, 4), nn.MSELoss),
+    "AvgPool2d-exclude-pad": Case(
+        lambda: nn.Sequential(nn.Conv2d(1, 2, 2),
+                              nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)),
+        (1, 1, 5, 5), nn.MSELoss),
     "AvgPool3d": Case(lambda: nn.Sequential(nn.Conv3d(1, 1, 2), nn.AvgPool3d(2)),
                       (1, 1, 3, 3, 3), nn.MSELoss),
     "BatchNorm1d-batch-stats": Case(
