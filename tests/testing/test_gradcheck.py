@@ -6,6 +6,9 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 import symnn as sn
 from symnn.testing import GradcheckError, gradcheck
@@ -224,3 +227,24 @@ def test_report_as_dict_lists_mismatches(buggy_square):
     assert m["index"] == [1, 1] and m["input"] == 0
     assert m["analytic"] == pytest.approx(2 * X[1, 1] - 1.0)
     assert m["numeric"] == pytest.approx(2 * X[1, 1], rel=1e-8)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 3), st.integers(1, 4)),
+    data=st.data(),
+)
+def test_a_single_wrong_entry_is_always_the_one_reported(shape, data):
+    values = data.draw(arrays(np.float64, shape, elements=st.floats(-2, 2)))
+    index = data.draw(st.tuples(st.integers(0, shape[0] - 1), st.integers(0, shape[1] - 1)))
+    offset = data.draw(st.sampled_from([-1.0, 0.5, 3.0]))
+    SquareWithBugs.offsets = {index: offset}
+    try:
+        with pytest.raises(GradcheckError) as info:
+            gradcheck(lambda x: SquareWithBugs.apply(x).sum(), (t64(values),))
+    finally:
+        SquareWithBugs.offsets = {}
+    (m,) = info.value.report.mismatches
+    assert m.index == index
+    assert m.analytic == pytest.approx(2 * values[index] + offset, abs=1e-12)
+    assert m.numeric == pytest.approx(2 * values[index], abs=1e-6)
