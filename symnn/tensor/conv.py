@@ -175,17 +175,18 @@ def conv_nd(
             f"{op}: input of spatial size {spatial} (padded by {lo}/{hi}) is smaller than the dilated "
             f"kernel {tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))}"
         )
-    G, Og, K, P = groups, O // groups, int(np.prod(kernel)), int(np.prod(out))
+    G, Og, K = groups, O // groups, int(np.prod(kernel))
     xp = _pad(xd, lo, hi, 0.0)
-    cols = _windows(xp, kernel, dilation, stride, out).reshape(N, G, Cg * K, P)
     wr = wd.reshape(G, Og, Cg * K)
-    y = np.matmul(wr, cols).reshape((N, O) + out)
     bd = None if bias is None else bias.data
-    if bd is not None:
-        if y.dtype is _OBJECT or bd.dtype is _OBJECT:
-            y = y + bd.reshape((1, O) + (1,) * n)
-        else:
-            y += bd.reshape((1, O) + (1,) * n)
+    # The wide layout saves on im2col/col2im (C·∏K rows) but adds two passes over the output
+    # (O rows: cropping it, widening its gradient); it pays off when C·∏K >= 2·O.
+    if xd.dtype is not _OBJECT and all(s == 1 for s in stride) and C * K >= 2 * O:
+        layout = _WideLayout(xp, kernel, dilation, out)
+    else:
+        layout = _BatchedLayout(xp, kernel, dilation, stride, out)
+    cols = layout.cols.reshape(N, G, Cg * K, -1)
+    y = layout.output(np.matmul(wr, cols).reshape(N, O, -1), bd)
     parents = (
         x if x.requires_grad else None,
         weight if weight.requires_grad else None,
@@ -194,33 +195,110 @@ def conv_nd(
     if not _grad_enabled() or all(p is None for p in parents) or y.dtype is _OBJECT:
         result = _leaf(y)
     else:
-        result = _make(y, parents, _conv_vjp(xd.shape, xp.shape, lo, cols, wr, wd.shape, kernel,
-                                             dilation, stride, out, parents))
+        result = _make(y, parents, _conv_vjp(layout, xd.shape, lo, cols, wr, wd.shape, parents))
     return result.squeeze(0) if unbatched else result
 
 
-def _conv_vjp(x_shape, xp_shape, lo, cols, wr, w_shape, kernel, dilation, stride, out, parents):
+class _BatchedLayout:
+    """Columns (N, C·∏K, ∏O): one column per output position (any stride)."""
+
+    def __init__(self, xp: np.ndarray, kernel, dilation, stride, out) -> None:
+        self.xp_shape, self.kernel, self.dilation, self.stride, self.out = xp.shape, kernel, dilation, stride, out
+        N, C = xp.shape[:2]
+        self.cols = _windows(xp, kernel, dilation, stride, out).reshape(N, C * int(np.prod(kernel)), -1)
+
+    def output(self, yw: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+        """(N, O, ∏O) matmul result -> (N, O, *O), plus the bias."""
+        N, O = yw.shape[:2]
+        y = yw.reshape((N, O) + tuple(self.out))
+        if bias is None:
+            return y
+        b = bias.reshape((1, O) + (1,) * len(self.out))
+        if y.dtype is _OBJECT or bias.dtype is _OBJECT:
+            return y + b
+        y += b
+        return y
+
+    def output_grad(self, g: np.ndarray) -> np.ndarray:
+        return g.reshape(g.shape[0], g.shape[1], -1)
+
+    def col2im(self, dcols: np.ndarray) -> np.ndarray:
+        """Fold (N, C·∏K, ∏O) column gradients back onto the padded input: one slice-add per tap."""
+        N, C = self.xp_shape[:2]
+        d = dcols.reshape((N, C, -1) + tuple(self.out))
+        gxp = np.zeros(self.xp_shape, dcols.dtype)
+        for t, sl in enumerate(_tap_slices(self.kernel, self.dilation, self.stride, self.out)):
+            gxp[sl] += d[:, :, t]
+        return gxp
+
+
+class _WideLayout:
+    """Stride-1 columns in the "wide" layout (N, C·∏K, L): kernel tap t reads the contiguous run
+    xp_flat[off_t : off_t + L] of the flattened padded image, L = Σ(O_i - 1)·f_i + 1 (f_i the
+    flat stride of spatial dim i). Positions whose row wraps past the output width are computed
+    and dropped; their output gradient is zero, so they add nothing in backward. Copying runs
+    of length L instead of O_last makes im2col and col2im several times faster."""
+
+    def __init__(self, xp: np.ndarray, kernel, dilation, out) -> None:
+        xp = np.ascontiguousarray(xp)
+        self.xp_shape, self.out = xp.shape, tuple(out)
+        N, C = xp.shape[:2]
+        spatial = xp.shape[2:]
+        flat = [int(np.prod(spatial[i + 1:])) for i in range(len(spatial))]
+        self.flat = flat
+        self.length = sum((o - 1) * f for o, f in zip(out, flat)) + 1
+        self.offsets = [sum(t * d * f for t, d, f in zip(tap, dilation, flat))
+                        for tap in itertools.product(*(range(k) for k in kernel))]
+        it = xp.itemsize
+        view = as_strided(xp, (N, C) + tuple(kernel) + (self.length,),
+                          xp.strides[:2] + tuple(d * f * it for d, f in zip(dilation, flat)) + (it,),
+                          writeable=False)
+        self.cols = view.reshape(N, C * len(self.offsets), self.length)
+
+    def _valid(self, wide: np.ndarray, writeable: bool = False) -> np.ndarray:
+        """The (N, O, *out) positions of a contiguous (N, O, L) wide array, as a strided view."""
+        it = wide.itemsize
+        return as_strided(wide, wide.shape[:2] + self.out,
+                          wide.strides[:2] + tuple(f * it for f in self.flat), writeable=writeable)
+
+    def output(self, yw: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+        valid = self._valid(yw)
+        if bias is None:
+            return valid.copy()
+        return np.add(valid, bias.reshape((1, -1) + (1,) * len(self.out)))
+
+    def output_grad(self, g: np.ndarray) -> np.ndarray:
+        wide = np.zeros(g.shape[:2] + (self.length,), g.dtype)
+        self._valid(wide, writeable=True)[...] = g
+        return wide
+
+    def col2im(self, dcols: np.ndarray) -> np.ndarray:
+        """Fold (N, C·∏K, L) column gradients back: one contiguous run-add per kernel tap."""
+        N, C = self.xp_shape[:2]
+        d = dcols.reshape(N, C, len(self.offsets), self.length)
+        gxp = np.zeros((N, C, int(np.prod(self.xp_shape[2:]))), dcols.dtype)
+        L = self.length
+        for t, off in enumerate(self.offsets):
+            gxp[:, :, off:off + L] += d[:, :, t]
+        return gxp.reshape(self.xp_shape)
+
+
+def _conv_vjp(layout, x_shape, lo, cols, wr, w_shape, parents):
     px, pw, pb = parents
     N = x_shape[0]
     G, Og, CK = wr.shape
-    n = len(kernel)
+    n = len(x_shape) - 2
 
     def conv_nd_vjp(g):
-        g3 = g.reshape(N, G, Og, -1)
         gx = gw = gb = None
         if pb is not None:
             gb = g.sum(axis=(0,) + tuple(range(2, 2 + n)))
+        g3 = layout.output_grad(g).reshape(N, G, Og, -1)
         if pw is not None:
             gw = np.matmul(g3, cols.transpose(0, 1, 3, 2)).sum(0).reshape(w_shape)
         if px is not None:
-            dcols = np.matmul(wr.transpose(0, 2, 1), g3).reshape(x_shape[:2] + tuple(kernel) + tuple(out))
-            gxp = np.zeros(xp_shape, g.dtype)
-            for tap, sl in zip(itertools.product(*(range(k) for k in kernel)), _tap_slices(kernel, dilation, stride, out)):
-                gxp[sl] += dcols[(slice(None), slice(None)) + tap]
-            if gxp.shape == x_shape:
-                gx = gxp
-            else:
-                gx = gxp[(slice(None), slice(None)) + tuple(slice(a, a + s) for a, s in zip(lo, x_shape[2:]))]
+            gxp = layout.col2im(np.matmul(wr.transpose(0, 2, 1), g3))
+            gx = _crop(gxp, lo, x_shape)
         return gx, gw, gb
 
     return conv_nd_vjp
@@ -293,23 +371,31 @@ def max_pool_nd(
         result = _leaf(y)
     else:
         x_shape = xd.shape
+        disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dilation, kernel))
 
         def max_pool_nd_vjp(g):
             gxp = np.zeros(xp.shape, g.dtype)
             if np.isnan(y).any():
                 _route_with_nan(xp, y, g, gxp, taps)
             else:
+                # first maximum of each window in row-major order: tap i wins where it equals the
+                # max and no earlier tap did; the last tap takes whatever is left
                 taken = np.zeros(y.shape, bool)
-                contrib = np.empty(y.shape, g.dtype)
+                contrib = None if disjoint else np.empty(y.shape, g.dtype)
                 last = len(taps) - 1
                 for i, sl in enumerate(taps):
-                    hit = ~taken if i == last else np.equal(xp[sl], y)
-                    if i:
-                        hit &= ~taken
-                    if i < last:
+                    if i == last:
+                        hit = ~taken
+                    else:
+                        hit = np.equal(xp[sl], y)
+                        if i:
+                            hit &= ~taken
                         taken |= hit
-                    np.multiply(g, hit, out=contrib)
-                    gxp[sl] += contrib
+                    if disjoint:  # windows do not overlap: write straight into the input gradient
+                        np.multiply(g, hit, out=gxp[sl])
+                    else:
+                        np.multiply(g, hit, out=contrib)
+                        gxp[sl] += contrib
             return (_crop(gxp, pad, x_shape),)
 
         result = _make(y, (x,), max_pool_nd_vjp)

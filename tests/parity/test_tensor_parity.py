@@ -94,6 +94,7 @@ CONV_CASES = [
     (1, (2, 3, 11), (4, 3, 3), dict(stride=2, padding=1, dilation=2)),
     (1, (2, 4, 9), (6, 2, 4), dict(stride=1, padding=0, dilation=1, groups=2)),
     (2, (2, 3, 9, 8), (5, 3, 3, 3), dict(stride=1, padding=1)),
+    (2, (2, 1, 8, 7), (6, 1, 3, 3), dict(stride=1, padding=1, dilation=(2, 1))),
     (2, (2, 4, 9, 8), (4, 1, 3, 2), dict(stride=(2, 1), padding=(1, 0), dilation=(1, 2), groups=4)),
     (3, (1, 2, 5, 6, 5), (3, 2, 3, 2, 3), dict(stride=(1, 2, 1), padding=1, dilation=(2, 1, 1))),
     (3, (2, 4, 4, 4, 4), (4, 2, 2, 2, 2), dict(stride=2, groups=2)),
