@@ -16,7 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from symnn.nn.module import as_tensor
-from symnn.tensor import Tensor
+from symnn.tensor import Function, Tensor
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -533,9 +533,44 @@ def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
     return nll * (1 - label_smoothing) + ret * (label_smoothing / channels)
 
 
+def _clamped_logs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(x), -100.0), np.maximum(np.log1p(-x), -100.0)
+
+
+_BCE_EPS = float(np.float32(1e-12))  # PyTorch's constant is a float literal: 9.99999996e-13
+
+
+class _BinaryCrossEntropy(Function):
+    """Elementwise BCE on float arrays with PyTorch's backward, which stays finite where the
+    input is exactly 0 or 1 (a saturated sigmoid): dL/dx = (x - y) / max(x(1 - x), 1e-12),
+    dL/dy = log(1 - x) - log x (not clamped, as in PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, y: Tensor) -> Tensor:
+        ctx.save_for_backward(x, y)
+        log_x, log_1mx = _clamped_logs(x.data)
+        return as_tensor((y.data - 1) * log_1mx - y.data * log_x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, Any]:
+        x, y = (t.data for t in ctx.saved_tensors)
+        g = grad.data
+        grad_x = g * (x - y) / np.maximum((1 - x) * x, _BCE_EPS)
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore"):
+                grad_y = g * (np.log1p(-x) - np.log(x))
+        return grad_x, grad_y
+
+
 def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
                          reduction: str = "mean") -> Tensor:
-    """-(y·log x + (1-y)·log(1-x)), each log clamped at -100 (so BCE(0, 1) = 100)."""
+    """-(y·log x + (1-y)·log(1-x)), each log clamped at -100 (so BCE(0, 1) = 100).
+
+    Float tensors use one fused op with PyTorch's backward (finite at x = 0 or 1); object
+    arrays of Scalars use the same formula written with Tensor operations.
+    """
     _check_reduction(reduction)
     target = as_tensor(target)
     if tuple(target.shape) != tuple(input.shape):
@@ -543,12 +578,13 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
             f"Using a target size ({tuple(target.shape)}) that is different to the input size "
             f"({tuple(input.shape)}) is not supported. Please ensure they have the same size."
         )
-    if input.data.dtype.kind == "f" and ((input.data < 0) | (input.data > 1)).any():
-        raise ValueError("all elements of input should be between 0 and 1")
-    with np.errstate(divide="ignore"):
-        log_x = input.log().clamp(min=-100)
-        log_1mx = (1 - input).log().clamp(min=-100)
-    loss = (target - 1) * log_1mx - target * log_x
+    if input.data.dtype == object or target.data.dtype == object:
+        loss = ((target - 1) * (1 - input).log().clamp(min=-100)
+                - target * input.log().clamp(min=-100))
+    else:
+        if ((input.data < 0) | (input.data > 1)).any():
+            raise ValueError("all elements of input should be between 0 and 1")
+        loss = _BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * as_tensor(weight)
     return _reduce(loss, reduction)

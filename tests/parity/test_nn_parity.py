@@ -246,6 +246,24 @@ def test_bce_with_logits_matches_torch_at_extreme_logits():
     _close(ls.data, lt, "loss")
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_bce_gradients_match_torch_at_saturated_probabilities(dtype):
+    x = np.array([0.0, 1.0, 1.0, 0.0, 0.3, 1e-30], dtype=dtype)
+    y = np.array([1.0, 1.0, 0.0, 0.0, 0.6, 1.0], dtype=dtype)
+    xs, ys = sn.tensor(x, requires_grad=True, dtype=dtype), sn.tensor(y, requires_grad=True,
+                                                                      dtype=dtype)
+    xt, yt = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
+    loss = nn.BCELoss(reduction="sum")(xs, ys)
+    loss_t = tnn.BCELoss(reduction="sum")(xt, yt)
+    loss.backward()
+    loss_t.backward()
+    assert loss.dtype == dtype and xs.grad.dtype == dtype
+    rtol = 1e-6 if dtype == np.float32 else RTOL
+    np.testing.assert_allclose(loss.item(), loss_t.item(), rtol=rtol)
+    np.testing.assert_allclose(xs.grad.data, xt.grad.numpy(), rtol=rtol)
+    np.testing.assert_allclose(ys.grad.data, yt.grad.numpy(), rtol=rtol)
+
+
 def test_batchnorm_running_statistics_match_torch_over_several_batches_then_eval():
     for momentum in (0.1, None):
         ours = nn.BatchNorm2d(3, momentum=momentum)
