@@ -101,13 +101,13 @@ def _float_dtype(module: Any) -> np.dtype | None:
 
 
 def _convert(module: Any, target_ns: Any, where: str, target_name: str,
-             dtype_arg: Any) -> Any:
+             dtype_arg: Any, array_arg: Any) -> Any:
     cls = _counterpart(module, target_ns, where, target_name)
     name = type(module).__name__
     if name in _CONTAINERS:
         children = [
             (child_name, _convert(child, target_ns, f"{where}.{child_name}" if where
-                                  else child_name, target_name, dtype_arg))
+                                  else child_name, target_name, dtype_arg, array_arg))
             for child_name, child in module.named_children()
         ]
         if name == "ModuleList":
@@ -117,6 +117,9 @@ def _convert(module: Any, target_ns: Any, where: str, target_name: str,
     import symnn.nn
 
     kwargs = _constructor_args(module, getattr(symnn.nn, name), where)
+    for key, value in kwargs.items():  # tensor arguments, e.g. a loss's class weights
+        if hasattr(value, "shape") and not isinstance(value, np.ndarray):
+            kwargs[key] = array_arg(value)
     dtype = _float_dtype(module)
     if dtype is not None and "dtype" in inspect.signature(cls.__init__).parameters:
         kwargs["dtype"] = dtype_arg(dtype)
@@ -136,7 +139,8 @@ def to_torch(model: Any) -> Any:
     if not isinstance(model, symnn.nn.Module):
         raise TypeError(f"to_torch expects a symnn.nn.Module, got {type(model).__name__}")
     converted = _convert(model, torch.nn, "", "torch.nn",
-                         lambda dt: getattr(torch, np.dtype(dt).name))
+                         lambda dt: getattr(torch, np.dtype(dt).name),
+                         lambda t: torch.from_numpy(np.array(t.data, copy=True)))
     state = {key: torch.from_numpy(np.array(value, copy=True))
              for key, value in model.state_dict().items()}
     converted.load_state_dict(state)
@@ -151,7 +155,10 @@ def from_torch(module: Any) -> Any:
 
     if not isinstance(module, torch.nn.Module):
         raise TypeError(f"from_torch expects a torch.nn.Module, got {type(module).__name__}")
-    converted = _convert(module, symnn.nn, "", "symnn.nn", lambda dt: np.dtype(dt))
+    from symnn.tensor import tensor
+
+    converted = _convert(module, symnn.nn, "", "symnn.nn", np.dtype,
+                         lambda t: tensor(t.detach().cpu().numpy().copy()))
     state = {key: value.detach().cpu().numpy() for key, value in module.state_dict().items()}
     converted.load_state_dict(state)
     converted.train(module.training)

@@ -118,3 +118,23 @@ def test_wrong_argument_types_are_rejected():
         interop.to_torch(torch.nn.Linear(2, 2))
     with pytest.raises(TypeError, match="expects a torch.nn.Module"):
         interop.from_torch(nn.Linear(2, 2))
+
+
+def test_tensor_constructor_arguments_are_converted_both_ways():
+    model = nn.Sequential(nn.Linear(2, 3),
+                          nn.CrossEntropyLoss(weight=sn.tensor(np.array([1.0, 2.0, 3.0])),
+                                              label_smoothing=0.1))
+    converted = interop.to_torch(model)
+    assert isinstance(converted[1].weight, torch.Tensor)
+    np.testing.assert_array_equal(converted[1].weight.numpy(), [1.0, 2.0, 3.0])
+    assert converted[1].label_smoothing == 0.1
+    back = interop.from_torch(converted)
+    np.testing.assert_array_equal(back[1].weight.data, [1.0, 2.0, 3.0])
+
+
+def test_module_list_is_walked_with_its_children():
+    layers = nn.ModuleList([nn.Linear(3, 2), nn.ReLU()])
+    converted = interop.to_torch(layers)
+    assert isinstance(converted, torch.nn.ModuleList)
+    assert [type(m).__name__ for m in converted] == ["Linear", "ReLU"]
+    np.testing.assert_array_equal(converted[0].weight.detach().numpy(), layers[0].weight.data)
