@@ -7,7 +7,8 @@ Workloads (one sample, float64, cross-entropy against class 1):
   c = 2, 4 (the reference), 8, 16.
 
 For each: the number of parameters, the number of nodes in the scalar graph, the median time
-(and minimum) of ``sn.explain`` (swap in Scalar leaves, forward on object arrays, scalar backward, restore),
+(and minimum) of ``sn.explain`` (swap in Scalar leaves, forward on object arrays, scalar
+backward, restore),
 the median time of the NumPy backend's forward + backward of the same sample, and the time
 to build and print the derivation of one first-layer weight as text (SymPy, built lazily:
 only this costs more than milliseconds).

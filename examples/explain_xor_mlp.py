@@ -32,8 +32,9 @@ def train_xor(steps: int = 3000) -> nn.Sequential:
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
-    print(f"after {steps} steps: loss {loss.item():.5f}, outputs "
-          f"{np.round(model(x).data.reshape(-1), 3).tolist()} for targets {y.data.reshape(-1).tolist()}")
+    outputs = np.round(model(x).data.reshape(-1), 3).tolist()
+    print(f"after {steps} steps: loss {loss.item():.5f}, outputs {outputs} "
+          f"for targets {y.data.reshape(-1).tolist()}")
     return model
 
 

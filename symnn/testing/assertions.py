@@ -71,14 +71,11 @@ def _numpy_grads(model, x, target, loss_fn) -> dict[str, np.ndarray]:
     try:
         loss = loss_fn(model(x), target)
         loss.backward()
-        return {
-            name: (
-                np.zeros(p.shape)
-                if p.grad is None
-                else np.array(p.grad.data if isinstance(p.grad, Tensor) else p.grad, dtype=np.float64)
-            )
-            for name, p in model.named_parameters()
-        }
+        grads = {}
+        for name, p in model.named_parameters():
+            g = p.grad.data if isinstance(p.grad, Tensor) else p.grad
+            grads[name] = np.zeros(p.shape) if g is None else np.array(g, dtype=np.float64)
+        return grads
     finally:
         for name, p in model.named_parameters():
             p.grad = saved[name]
@@ -159,7 +156,8 @@ def assert_grads_match(
                 )
                 if bad
             )
-            rows.append((abs(b[idx] - s[idx]) + abs(b[idx] - n[idx]), name, idx, b[idx], s[idx], n[idx], which))
+            badness = abs(b[idx] - s[idx]) + abs(b[idx] - n[idx])
+            rows.append((badness, name, idx, b[idx], s[idx], n[idx], which))
     if not rows:
         return
     rows.sort(key=lambda r: -r[0])

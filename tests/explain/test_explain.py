@@ -86,7 +86,8 @@ def test_grads_have_the_keys_and_shapes_of_named_parameters():
 
 def test_the_model_is_restored_after_explain():
     model = mlp()
-    before = {name: (p.data, p.data.copy(), p.requires_grad) for name, p in model.named_parameters()}
+    before = {name: (p.data, p.data.copy(), p.requires_grad)
+              for name, p in model.named_parameters()}
     sn.explain(model, X, Y, nn.MSELoss())
     for name, p in model.named_parameters():
         data, values, requires_grad = before[name]

@@ -93,8 +93,10 @@ def test_wrong_gradient_exits_1_naming_the_worst_element(checks, capsys):
     assert "gradcheck failed: 2 of" in lines[0]
     # 3x against 3x**2: at x = 0.5, 1.5 against 0.75 (relative to its tolerance the worse
     # one), at x = 2, 6 against 12
-    assert lines[1].startswith("  input 0, element (1,): analytic 1.500000e+00, numeric 7.500000e-01")
-    assert lines[2].startswith("  input 0, element (0,): analytic 6.000000e+00, numeric 1.200000e+01")
+    assert lines[1].startswith(
+        "  input 0, element (1,): analytic 1.500000e+00, numeric 7.500000e-01")
+    assert lines[2].startswith(
+        "  input 0, element (0,): analytic 6.000000e+00, numeric 1.200000e+01")
 
 
 def test_json_output_is_one_object_with_the_mismatches(checks, capsys):

@@ -76,8 +76,10 @@ def test_gradcheck_fixture_passes_a_right_gradient_and_fails_a_wrong_one(pyteste
     )
     result = pytester.runpytest_inprocess(*INNER_ARGS)
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*GradcheckError: gradcheck failed: 1 of*",
-                                 "*input 0, element (2,): analytic 7.750000e+00, numeric 6.750000e+00*"])
+    result.stdout.fnmatch_lines([
+        "*GradcheckError: gradcheck failed: 1 of*",
+        "*input 0, element (2,): analytic 7.750000e+00, numeric 6.750000e+00*",
+    ])
 
 
 def test_grads_match_fixture_checks_a_model(pytester):
