@@ -223,20 +223,24 @@ def _analytic_jacobians(fn, inputs, checked) -> list[list[np.ndarray]]:
 
 
 def _numeric_jacobians(fn, inputs, checked, eps) -> list[list[np.ndarray]]:
-    """Central differences, one input element at a time; every element is restored."""
+    """Central differences, one input element at a time; every element is restored.
+
+    Outputs are copied (``np.array``): an output may be a view of the very input being
+    perturbed (a transpose, a slice), and would otherwise follow the next perturbation.
+    """
     from symnn.tensor import no_grad
 
     with no_grad():
-        outs = [np.asarray(o.data, dtype=np.float64) for o in _outputs_of(fn, inputs)]
+        outs = [np.array(o.data, dtype=np.float64) for o in _outputs_of(fn, inputs)]
         jac = [[np.zeros(o.shape + inputs[i].shape) for i in checked] for o in outs]
         for slot, i in enumerate(checked):
             data = inputs[i].data
             for idx in np.ndindex(*data.shape):
                 original = data[idx]
                 data[idx] = original + eps
-                plus = [np.asarray(o.data, dtype=np.float64) for o in _outputs_of(fn, inputs)]
+                plus = [np.array(o.data, dtype=np.float64) for o in _outputs_of(fn, inputs)]
                 data[idx] = original - eps
-                minus = [np.asarray(o.data, dtype=np.float64) for o in _outputs_of(fn, inputs)]
+                minus = [np.array(o.data, dtype=np.float64) for o in _outputs_of(fn, inputs)]
                 data[idx] = original
                 for k in range(len(outs)):
                     jac[k][slot][(Ellipsis, *idx)] = (plus[k] - minus[k]) / (2.0 * eps)

@@ -55,6 +55,16 @@ def test_correct_composite_function_passes():
     assert gradcheck(lambda a, b: ((a * b).tanh() + a.exp() / (b * b + 1.0)).sum(dim=1), (a, b))
 
 
+@pytest.mark.parametrize(
+    "view",
+    [lambda a: a.T, lambda a: a.reshape(3, 2), lambda a: a[:, 1:], lambda a: a.unsqueeze(0)],
+    ids=["transpose", "reshape", "slice", "unsqueeze"],
+)
+def test_functions_returning_views_of_their_input_pass(view):
+    # the numeric gradient must copy each output: a view would follow later perturbations
+    assert gradcheck(view, (t64(X),))
+
+
 def test_multiple_outputs_all_checked_and_pass():
     a = t64(X)
     report = gradient_report(lambda a: (a.sigmoid(), (a * a).sum()), (a,))
