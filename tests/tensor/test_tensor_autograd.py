@@ -218,6 +218,18 @@ def test_float32_stays_float32_with_scalar_operands(scalar):
     assert x.grad.dtype == np.float32
 
 
+def test_integer_tensor_with_float_operand_gives_the_default_dtype():
+    ints = sn.tensor([1, 2, 3])
+    assert (ints * 0.5).dtype == np.float32
+    assert (ints + sn.tensor([1.0, 2.0, 3.0])).dtype == np.float32
+    assert (ints / 2).dtype == np.float32
+    assert (ints + 1).dtype == np.int64
+
+
+def test_integer_tensor_with_float_operand_in_float64_mode(float64_default):
+    assert (sn.tensor([1, 2]) * 0.5).dtype == np.float64
+
+
 def test_gradient_is_cast_to_the_leaf_dtype_after_promotion():
     a = sn.tensor([1.0, 2.0], requires_grad=True)
     b = sn.tensor([1.0, 2.0], dtype=np.float64)

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core import _OBJECT, _grad_enabled, Tensor, _leaf, _make, _record1, as_array
+from ..core import _OBJECT, Tensor, _grad_enabled, _leaf, _make, _record1, as_array
+from ..dtype import STATE as _DTYPE
 from . import objects
 
 # --------------------------------------------------------------------------- helpers
@@ -69,6 +70,19 @@ def _binary(a: Any, b: Any) -> tuple[Any, Any, Tensor | None, Tensor | None]:
     return ad, bd, pa, pb
 
 
+_F64 = np.dtype(np.float64)
+
+
+def _promoted(y: Any, ad: Any, bd: Any) -> Any:
+    """Keep PyTorch's promotion: an integer tensor with a Python float (or a float32 tensor)
+    gives the default float dtype, where NumPy would give float64."""
+    if getattr(y, "dtype", None) is not _F64 or _DTYPE.default is _F64:
+        return y
+    if getattr(ad, "dtype", None) is _F64 or getattr(bd, "dtype", None) is _F64:
+        return y
+    return y.astype(_DTYPE.default)
+
+
 def _result(y: Any) -> Tensor:
     if isinstance(y, np.ndarray) and y.dtype is _OBJECT:
         return _leaf(y)
@@ -98,7 +112,7 @@ def zeros_cached(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
 def add(a: Any, b: Any) -> Tensor:
     """a + b."""
     ad, bd, pa, pb = _binary(a, b)
-    y = ad + bd
+    y = _promoted(ad + bd, ad, bd)
     if pa is None and pb is None:
         return _result(y)
 
@@ -111,7 +125,7 @@ def add(a: Any, b: Any) -> Tensor:
 def sub(a: Any, b: Any) -> Tensor:
     """a - b."""
     ad, bd, pa, pb = _binary(a, b)
-    y = ad - bd
+    y = _promoted(ad - bd, ad, bd)
     if pa is None and pb is None:
         return _result(y)
 
@@ -124,7 +138,7 @@ def sub(a: Any, b: Any) -> Tensor:
 def mul(a: Any, b: Any) -> Tensor:
     """a * b;  d/da = b, d/db = a."""
     ad, bd, pa, pb = _binary(a, b)
-    y = ad * bd
+    y = _promoted(ad * bd, ad, bd)
     if pa is None and pb is None:
         return _result(y)
 
@@ -137,7 +151,7 @@ def mul(a: Any, b: Any) -> Tensor:
 def div(a: Any, b: Any) -> Tensor:
     """a / b;  d/da = 1/b, d/db = -a/b**2 = -y/b."""
     ad, bd, pa, pb = _binary(a, b)
-    y = ad / bd
+    y = _promoted(ad / bd, ad, bd)
     if pa is None and pb is None:
         return _result(y)
 
@@ -152,7 +166,7 @@ def div(a: Any, b: Any) -> Tensor:
 def pow(a: Any, b: Any) -> Tensor:
     """a ** b;  d/da = b·a**(b-1) (zero when b == 0), d/db = y·log(a) (zero where a == 0, b >= 0)."""
     ad, bd, pa, pb = _binary(a, b)
-    y = ad**bd
+    y = _promoted(ad**bd, ad, bd)
     if pa is None and pb is None:
         return _result(y)
 
@@ -335,7 +349,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         c = objects.to_bool(c)
     c = c.astype(bool, copy=False)
     ad, bd, pa, pb = _binary(a, b)
-    y = np.where(c, ad, bd)
+    y = _promoted(np.where(c, ad, bd), ad, bd)
     if pa is None and pb is None:
         return _result(y)
 
