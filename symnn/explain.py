@@ -273,9 +273,11 @@ def explain(
     Every parameter becomes an object array of named Scalar leaves for the duration of one
     ordinary forward (under ``no_grad``: the scalar graph records the chain rule); buffers
     stay numeric. With ``symbolic=True`` the inputs (and float targets) are named leaves
-    too. The model is restored afterwards, also when something fails.
+    too. The model is restored afterwards, also when something fails, and so is the random
+    generator: in training mode the next numeric forward draws the dropout masks explained.
     """
     from symnn.tensor import no_grad, tensor
+    from symnn.tensor.random import generator
 
     if not list(model.parameters()):
         raise ValueError(f"explain: {type(model).__name__} has no parameters to explain")
@@ -297,6 +299,8 @@ def explain(
 
     reserved = {leaf.name for arr in (x_arr, t_arr) if arr.dtype == object
                 for leaf in arr.reshape(-1)}
+    rng = generator()
+    rng_state = rng.bit_generator.state
     with _scalar_parameters(model, reserved) as leaves, _named_layer_outputs(model):
         try:
             with no_grad():
@@ -309,6 +313,8 @@ def explain(
                     f"object arrays of Scalars; the model has been restored)"
                 )
             raise
+        finally:  # an observer: the next numeric forward draws the masks explained here
+            rng.bit_generator.state = rng_state
     loss.backward()
     return Explanation(loss, _as_array(output), leaves, inputs)
 

@@ -159,6 +159,17 @@ def test_batch_statistics_in_train_mode_leave_running_stats_untouched():
     assert not np.array_equal(bn.running_mean.data, saved[0])
 
 
+def test_explain_leaves_the_random_generator_as_it_found_it():
+    sn.manual_seed(6)
+    model = nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+    e = sn.explain(model, X, Y, nn.MSELoss())
+    # the numeric forward right after draws the same dropout mask, so the gradients agree
+    nn.MSELoss()(model(sn.tensor(X)), sn.tensor(Y)).backward()
+    for name, p in model.named_parameters():
+        np.testing.assert_allclose(e.grads[name], p.grad.data, rtol=1e-9, atol=1e-12)
+    assert np.count_nonzero(e.grads["2.weight"]) < e.grads["2.weight"].size  # masks dropped
+
+
 def test_derivation_of_one_weight_has_text_latex_and_the_gradient():
     e = sn.explain(mlp(), X, Y, nn.MSELoss())
     d = e.derivation("0.weight", (2, 1))
