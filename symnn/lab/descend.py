@@ -182,7 +182,10 @@ def _explain_newton(k, names, before, after, g, H, lr) -> StepExplanation:
             f"  H^-1 grad f = ({', '.join(_fmt(v) for v in step)})\n"
             f"  w' = ({', '.join(_fmt(v) for v in before)}) - {_fmt(lr)} * "
             f"({', '.join(_fmt(v) for v in step)}) = ({', '.join(_fmt(v) for v in after)})")
-    vec = lambda v: "\\begin{pmatrix}" + " \\\\ ".join(_fmt(x) for x in v) + "\\end{pmatrix}"  # noqa: E731
+
+    def vec(v: np.ndarray) -> str:
+        return "\\begin{pmatrix}" + " \\\\ ".join(_fmt(x) for x in v) + "\\end{pmatrix}"
+
     mat = "\\begin{pmatrix}" + " \\\\ ".join(" & ".join(_fmt(x) for x in r) for r in H) + \
         "\\end{pmatrix}"
     tex = (f"w' = w - \\eta H^{{-1}} \\nabla f = {vec(before)} - {_fmt(lr)} \\cdot {mat}^{{-1}}"

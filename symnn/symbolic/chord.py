@@ -215,7 +215,8 @@ class ChordSearch:
                 return found
         return None
 
-    def _confirm(self, a: np.ndarray, b: np.ndarray, t: float, breaks: str) -> Counterexample | None:
+    def _confirm(self, a: np.ndarray, b: np.ndarray, t: float,
+                 breaks: str) -> Counterexample | None:
         """Re-check a candidate with rounded coordinates in exact / 30-digit arithmetic."""
         syms = self.variables + self.parameters
         for digits in (3, 6, None):

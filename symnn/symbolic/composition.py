@@ -215,7 +215,8 @@ class _Rules:
         return outer
 
 
-def curvature(expr: sp.Expr, variables: set[sp.Symbol], oracle: SignOracle) -> tuple[str, list[Step]]:
+def curvature(expr: sp.Expr, variables: set[sp.Symbol],
+              oracle: SignOracle) -> tuple[str, list[Step]]:
     """Curvature of ``expr`` in ``variables`` by composition rules: one of constant, affine,
     convex, concave, unknown, with the rules used (innermost first)."""
     rules = _Rules(set(variables), oracle)

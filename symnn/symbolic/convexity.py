@@ -207,10 +207,13 @@ class _Analysis:
             point = self._violation(u, need)
             if point is not None:
                 at = ", ".join(f"{s.name} = {sp.sstr(v)}" for s, v in point.items())
+                u_text = sp.sstr(u)
+                hint = {POS: f"{u_text} > 0", NONNEG: f"{u_text} >= 0",
+                        NONZERO: f"{u_text} > 0 (or {u_text} < 0)"}[need]
                 return _step(
                     f"f is not defined on the whole domain ({self.where}): at {at}, "
-                    f"{sp.sstr(u)} breaks the rule that {why}. Give a domain on which f is "
-                    f"defined, e.g. one where {sp.sstr(u)} > 0.")
+                    f"{u_text} breaks the rule that {why}. Give a domain on which f is "
+                    f"defined, e.g. {hint}.")
         bad = search.undefined_point()
         if bad is not None:
             at = ", ".join(f"{n} = {v:.6g}" for n, v in zip(search.names, bad))
@@ -336,7 +339,8 @@ class _Analysis:
                     np.array(H.tolist(), dtype=float)))
             if psd or nsd:
                 kind = "affine" if psd and nsd else "convex" if psd else "concave"
-                sd = "zero" if psd and nsd else "positive semidefinite" if psd else "negative semidefinite"
+                sd = ("zero" if psd and nsd else "positive semidefinite" if psd
+                      else "negative semidefinite")
                 tail = f"a constant matrix with eigenvalues {ev}: {sd}, so f is {kind}."
             else:
                 tail = (f"a constant matrix with eigenvalues {ev}, of both signs: f is neither "

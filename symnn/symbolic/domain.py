@@ -182,6 +182,19 @@ def _realify(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace({s: sp.Symbol(s.name, real=True) for s in expr.free_symbols})
 
 
+def _bound(value: object) -> sp.Expr:
+    """An interval end: a number, a SymPy number, or text read by ``symnn.parse``."""
+    if isinstance(value, str):
+        expr = _parse_side(value, 0)
+    elif isinstance(value, (int, float, sp.Basic)) and not isinstance(value, bool):
+        expr = sp.sympify(value)  # a number, never text
+    else:
+        raise DomainError(f"interval end {value!r} is not a number")
+    if not expr.is_number:
+        raise DomainError(f"interval end {sp.sstr(expr)} is not a number")
+    return expr
+
+
 def parse_domain(domain: object = None) -> Domain:
     """Read a domain: None (all reals), text such as ``"x > 0, y >= -1"``, a SymPy relational,
     a list of those, or a mapping ``{name: Interval | (low, high)}``."""
@@ -204,8 +217,8 @@ def parse_domain(domain: object = None) -> Domain:
             if name is None:
                 raise DomainError(f"domain key {key!r} is not a symbol or a name")
             if isinstance(value, tuple) and len(value) == 2:
-                lo = -sp.oo if value[0] is None else sp.sympify(value[0])
-                hi = sp.oo if value[1] is None else sp.sympify(value[1])
+                lo = -sp.oo if value[0] is None else _bound(value[0])
+                hi = sp.oo if value[1] is None else _bound(value[1])
                 value = sp.Interval(lo, hi, left_open=True, right_open=True)
             if not isinstance(value, sp.Interval) and value != sp.S.Reals:
                 raise DomainError(f"domain of {name} must be an interval, got {value}")
