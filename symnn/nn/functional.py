@@ -28,6 +28,15 @@ def _constant(values: np.ndarray, like: Tensor) -> Tensor:
     return as_tensor(np.asarray(values, dtype=dtype))
 
 
+def _like(value: Any, input: Tensor) -> Tensor:
+    """``value`` as a Tensor in ``input``'s float dtype, so that float64 weights or targets do
+    not silently turn a float32 model's loss into float64 (the cast is differentiable)."""
+    t = as_tensor(value)
+    if input.data.dtype.kind == "f" and t.data.dtype.kind == "f" and t.dtype != input.dtype:
+        return t.to(input.dtype)
+    return t
+
+
 def _numeric(arr: np.ndarray) -> np.ndarray:
     """Plain float values of an array that may hold ``symnn.Scalar`` objects."""
     if arr.dtype != object:
@@ -409,7 +418,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """(x - y)², reduced."""
     _check_reduction(reduction)
-    target = as_tensor(target)
+    target = _like(target, input)
     _warn_broadcast(input, target)
     diff = input - target
     return _reduce(diff * diff, reduction)
@@ -418,7 +427,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """|x - y|, reduced."""
     _check_reduction(reduction)
-    target = as_tensor(target)
+    target = _like(target, input)
     _warn_broadcast(input, target)
     return _reduce((input - target).abs(), reduction)
 
@@ -503,6 +512,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
         w_b = _constant(class_weight.reshape(wshape), input)
 
     if target.data.dtype.kind not in "iu":  # probability targets
+        target = _like(target, input)
         if tuple(target.shape) != tuple(input.shape):
             raise ValueError(
                 f"probability targets must have the input's shape {tuple(input.shape)}, "
@@ -572,7 +582,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
     arrays of Scalars use the same formula written with Tensor operations.
     """
     _check_reduction(reduction)
-    target = as_tensor(target)
+    target = _like(target, input)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Using a target size ({tuple(target.shape)}) that is different to the input size "
@@ -586,31 +596,82 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
             raise ValueError("all elements of input should be between 0 and 1")
         loss = _BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * as_tensor(weight)
+        loss = loss * _like(weight, input)
     return _reduce(loss, reduction)
+
+
+def _log_sum(x: Any, m: Any, exp: Any, log: Any) -> Any:
+    """log(e^(-m) + e^(-x-m)) = log(1 + e^(-x)) - m, overflow-free for m = max(-x, 0)."""
+    return log(exp(-m) + exp(-x - m))
+
+
+class _BinaryCrossEntropyWithLogits(Function):
+    """Elementwise BCE-with-logits on float arrays, PyTorch's forward and backward:
+    dL/dx = (1 + (pw - 1)·y)·σ(x) - pw·y (σ(x) - y without pos_weight), exact at any |x|;
+    dL/dy = log σ(-x) - pw·log σ(x) (-x without pos_weight)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, y: Tensor, pos_weight: Tensor | None) -> Tensor:
+        ctx.save_for_backward(x, y, pos_weight)
+        xd, yd = x.data, y.data
+        m = np.maximum(-xd, 0)
+        log_sum = _log_sum(xd, m, np.exp, np.log)
+        if pos_weight is None:
+            return as_tensor((1 - yd) * xd + m + log_sum)
+        log_weight = (pos_weight.data - 1) * yd + 1
+        return as_tensor((1 - yd) * xd + log_weight * (log_sum + m))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, Any, None]:
+        x, y, pos_weight = ctx.saved_tensors
+        xd, yd, g = x.data, y.data, grad.data
+        with np.errstate(over="ignore"):
+            sig = 1 / (1 + np.exp(-xd))
+        if pos_weight is None:
+            grad_x = (sig - yd) * g
+        else:
+            t = pos_weight.data * yd
+            grad_x = ((t + 1 - yd) * sig - t) * g
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            if pos_weight is None:
+                grad_y = -xd * g
+            else:  # log σ(-x) - pw·log σ(x); log σ(z) = -(m + log(e^(-m) + e^(-z-m))), m = max(-z, 0)
+                m_pos, m_neg = np.maximum(-xd, 0), np.maximum(xd, 0)
+                log_sig_pos = -(m_pos + _log_sum(xd, m_pos, np.exp, np.log))
+                log_sig_neg = -(m_neg + _log_sum(-xd, m_neg, np.exp, np.log))
+                grad_y = (log_sig_neg - pos_weight.data * log_sig_pos) * g
+        return grad_x, grad_y, None
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor | None = None,
                                      reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
     """(1-y)·x + (1 + (pw-1)·y)·(log(e^(-m) + e^(-x-m)) + m), m = max(-x, 0): BCE of
-    sigmoid(x) without overflow (finite at x = ±200), computed as PyTorch does."""
+    sigmoid(x) without overflow (finite at x = ±200), computed as PyTorch does.
+
+    Float tensors use one fused op with PyTorch's backward (σ(x) - y, exact for large |x|);
+    object arrays of Scalars use the same formula written with Tensor operations.
+    """
     _check_reduction(reduction)
-    target = as_tensor(target)
+    target = _like(target, input)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Target size ({tuple(target.shape)}) must be the same as input size "
             f"({tuple(input.shape)})"
         )
-    m = (-input).clamp(min=0).detach()
-    log_sum = ((-m).exp() + (-input - m).exp()).log()
-    if pos_weight is None:
-        loss = (1 - target) * input + m + log_sum
+    pw = None if pos_weight is None else _like(pos_weight, input)
+    if input.data.dtype == object or target.data.dtype == object:
+        m = (-input).clamp(min=0).detach()
+        log_sum = _log_sum(input, m, lambda t: t.exp(), lambda t: t.log())
+        if pw is None:
+            loss = (1 - target) * input + m + log_sum
+        else:
+            loss = (1 - target) * input + ((pw - 1) * target + 1) * (log_sum + m)
     else:
-        log_weight = (as_tensor(pos_weight) - 1) * target + 1
-        loss = (1 - target) * input + log_weight * (log_sum + m)
+        loss = _BinaryCrossEntropyWithLogits.apply(input, target, pw)
     if weight is not None:
-        loss = loss * as_tensor(weight)
+        loss = loss * _like(weight, input)
     return _reduce(loss, reduction)
 
 

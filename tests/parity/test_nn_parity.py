@@ -237,13 +237,25 @@ def test_loss_matches_torch(case, reduction):
     _close(xs.grad.data, xt.grad, "input gradient")
 
 
-def test_bce_with_logits_matches_torch_at_extreme_logits():
-    x = np.array([-200.0, -30.0, 0.0, 30.0, 200.0])
-    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
-    ls = nn.BCEWithLogitsLoss(reduction="none")(sn.tensor(x, dtype=np.float64),
-                                                sn.tensor(y, dtype=np.float64))
-    lt = tnn.BCEWithLogitsLoss(reduction="none")(torch.tensor(x), torch.tensor(y))
-    _close(ls.data, lt, "loss")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("pos_weight", [None, [2.0, 0.5, 1.0, 3.0, 1.5, 0.7, 2.2]])
+def test_bce_with_logits_matches_torch_at_extreme_logits(dtype, pos_weight):
+    x = np.array([-200.0, -30.0, 0.0, 30.0, 200.0, 9.0, -9.0], dtype=dtype)
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 0.3, 0.7], dtype=dtype)
+    xs, ys = sn.tensor(x, requires_grad=True, dtype=dtype), sn.tensor(y, requires_grad=True,
+                                                                      dtype=dtype)
+    xt, yt = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
+    pw = None if pos_weight is None else np.array(pos_weight)
+    loss = nn.BCEWithLogitsLoss(reduction="sum", pos_weight=pw)(xs, ys)
+    pw_t = None if pw is None else torch.tensor(pw, dtype=xt.dtype)
+    loss_t = tnn.BCEWithLogitsLoss(reduction="sum", pos_weight=pw_t)(xt, yt)
+    loss.backward()
+    loss_t.backward()
+    assert loss.dtype == dtype  # a float64 pos_weight does not promote a float32 loss
+    rtol = 1e-6 if dtype == np.float32 else RTOL
+    np.testing.assert_allclose(loss.item(), loss_t.item(), rtol=rtol)
+    np.testing.assert_allclose(xs.grad.data, xt.grad.numpy(), rtol=rtol, atol=0)
+    np.testing.assert_allclose(ys.grad.data, yt.grad.numpy(), rtol=rtol, atol=0)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
