@@ -636,7 +636,7 @@ class _BinaryCrossEntropyWithLogits(Function):
         if ctx.needs_input_grad[1]:
             if pos_weight is None:
                 grad_y = -xd * g
-            else:  # log σ(-x) - pw·log σ(x); log σ(z) = -(m + log(e^(-m) + e^(-z-m))), m = max(-z, 0)
+            else:  # log σ(-x) - pw·log σ(x), log σ(z) = -(m + log(e^-m + e^(-z-m))), m = max(-z, 0)
                 m_pos, m_neg = np.maximum(-xd, 0), np.maximum(xd, 0)
                 log_sig_pos = -(m_pos + _log_sum(xd, m_pos, np.exp, np.log))
                 log_sig_neg = -(m_neg + _log_sum(-xd, m_neg, np.exp, np.log))
