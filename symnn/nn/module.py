@@ -267,8 +267,21 @@ class Module:
                 param.grad.data[...] = 0
 
     # ------------------------------------------------------------------ dtype
-    def to(self, dtype: Any) -> Module:
-        """Cast every floating parameter, gradient and buffer to ``dtype`` (in place)."""
+    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
+        """Cast every floating parameter, gradient and buffer to ``dtype`` (in place).
+
+        ``to("cpu")`` / ``to(device="cpu")`` are accepted and change nothing, so PyTorch-style
+        code runs unchanged; symnn computes on the CPU only.
+        """
+        for arg in args:
+            if isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            else:
+                dtype = arg
+        if device is not None and str(device) != "cpu":
+            raise ValueError(f"symnn runs on the CPU only, got device {str(device)!r}")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to only accepts floating dtypes, got {dtype}")

@@ -195,3 +195,11 @@ def test_parameter_keeps_the_dtype_of_the_array_it_wraps():
     p = nn.Parameter(np.zeros(3, dtype=np.float64))
     assert p.dtype == np.float64 and p.requires_grad and p.is_leaf
     assert repr(p).startswith("Parameter containing:\ntensor(")
+
+
+def test_to_cpu_is_accepted_and_other_devices_are_refused():
+    model = nn.Linear(2, 2)
+    assert model.to("cpu") is model and model.weight.dtype == np.float32
+    assert model.to("cpu", np.float64).weight.dtype == np.float64
+    with pytest.raises(ValueError, match="'cuda'"):
+        model.to("cuda")
