@@ -32,7 +32,7 @@ def _augment(seed: int):
 
 
 def run(quick: bool = False, seed: int = 0, epochs: int | None = None, n_train: int = 300,
-        hidden: int = 256, lr: float = 1e-3) -> ExperimentResult:
+        hidden: int = 128, lr: float = 1e-3) -> ExperimentResult:
     """Train the same over-sized MLP on ``n_train`` digits with Adam, once per regularizer."""
     from symnn import nn
     from symnn.experiments.setups import digits_split, subsample
