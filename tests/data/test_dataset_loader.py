@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import symnn as sn
 from symnn.data import DataLoader, Dataset, Subset, TensorDataset, random_split
@@ -117,3 +119,33 @@ def test_a_custom_collate_fn_receives_the_list_of_samples():
     loader = DataLoader(_dataset(5), batch_size=2, collate_fn=lambda b: seen.append(b) or len(b))
     assert list(loader) == [2, 2, 1]
     assert [int(y.item()) for _, y in seen[0]] == [0, 1]
+
+
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 12), shuffle=st.booleans(),
+       drop_last=st.booleans(), seed=st.integers(0, 2**16))
+def test_loader_visits_every_index_once_per_epoch(n, batch_size, shuffle, drop_last, seed):
+    loader = DataLoader(_dataset(n), batch_size=batch_size, shuffle=shuffle,
+                        drop_last=drop_last, seed=seed)
+    batches = [b[1].data.tolist() for b in loader]
+    seen = [i for b in batches for i in b]
+    assert len(batches) == len(loader)
+    assert all(len(b) == batch_size for b in batches[:-1])
+    if drop_last:
+        assert len(seen) == (n // batch_size) * batch_size and len(set(seen)) == len(seen)
+    else:
+        assert sorted(seen) == list(range(n))
+    if not shuffle:
+        assert seen == sorted(seen)
+
+
+@given(n=st.integers(0, 30), parts=st.lists(st.integers(0, 10), min_size=1, max_size=4),
+       seed=st.integers(0, 2**16))
+def test_random_split_subsets_are_disjoint_and_cover_the_dataset(n, parts, seed):
+    lengths = parts[:-1] + [max(n - sum(parts[:-1]), 0)]
+    if sum(lengths) != n:
+        with pytest.raises(ValueError, match="Sum of input lengths"):
+            random_split(_dataset(n), lengths, seed=seed)
+        return
+    subsets = random_split(_dataset(n), lengths, seed=seed)
+    assert [len(s) for s in subsets] == lengths
+    assert sorted(i for s in subsets for i in s.indices) == list(range(n))
