@@ -142,6 +142,10 @@ def conv_nd(
     bias (O,). Output (N, O, *out) with out = floor((S + 2p - d·(k-1) - 1)/s) + 1."""
     if not isinstance(x, Tensor):
         x = Tensor(x)
+    if not isinstance(weight, Tensor):
+        weight = Tensor(weight)
+    if bias is not None and not isinstance(bias, Tensor):
+        bias = Tensor(bias)
     wd = weight.data
     n = wd.ndim - 2
     op = f"conv{n}d"

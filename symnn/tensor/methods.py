@@ -20,8 +20,16 @@ def _clip(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 
 def _to(self: Tensor, dtype: Any) -> Tensor:
-    """The tensor in ``dtype`` (the same tensor when the dtype already matches)."""
+    """The tensor in ``dtype`` (the same tensor when the dtype already matches); the device
+    name ``"cpu"`` is accepted and changes nothing, as symnn runs on the CPU only."""
+    if isinstance(dtype, str) and dtype == "cpu":
+        return self
     return ew.cast(self, dtype)
+
+
+def _cpu(self: Tensor) -> Tensor:
+    """The tensor itself (symnn runs on the CPU), for PyTorch-style ``t.detach().cpu()``."""
+    return self
 
 
 def _contiguous(self: Tensor) -> Tensor:
@@ -46,7 +54,7 @@ _METHODS = {
     "matmul": linalg.matmul, "exp": ew.exp, "log": ew.log, "sqrt": ew.sqrt, "abs": ew.abs,
     "relu": ew.relu, "sigmoid": ew.sigmoid, "tanh": ew.tanh, "leaky_relu": ew.leaky_relu,
     "softplus": ew.softplus, "clamp": ew.clamp, "clip": _clip, "clone": ew.clone,
-    "to": _to, "type_as": _type_as, "contiguous": _contiguous,
+    "to": _to, "cpu": _cpu, "type_as": _type_as, "contiguous": _contiguous,
     "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge, "eq": ew.eq, "ne": ew.ne,
     # reductions
     "sum": reduction.sum, "mean": reduction.mean, "var": reduction.var, "std": reduction.std,
