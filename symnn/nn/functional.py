@@ -491,6 +491,80 @@ def nll_loss(input: Tensor, target: Any, weight: Tensor | None = None,
     return total / denominator if denominator != 0 else total * float("nan")
 
 
+class _CrossEntropy(Function):
+    """Cross-entropy of float logits and class indices as one op (the composite formula in
+    ``cross_entropy`` costs a dozen tape nodes; a training step calls this every time).
+
+    With p = softmax(x) and a_c = ∂L/∂(log p_c) (from the NLL and smoothing terms), the
+    gradient is ∂L/∂x = a - p·Σ_c a_c.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, t: np.ndarray, valid: np.ndarray,
+                class_weight: np.ndarray | None, reduction: str, smoothing: float,
+                target_shape: tuple[int, ...]) -> Tensor:
+        dtype = x.data.dtype
+        channels = x.shape[0] if x.ndim == 1 else x.shape[1]
+        rows = _rows_class_last(x.data, channels)
+        shifted = rows - rows.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        logp = shifted - np.log(total)
+        cw = None if class_weight is None else class_weight.astype(dtype)
+        w_t = valid.astype(dtype) if cw is None else cw[t] * valid
+        nll = -logp[np.arange(t.size), t] * w_t
+        smooth = None
+        if smoothing > 0:
+            smooth = -(logp.sum(axis=1) if cw is None else (logp * cw).sum(axis=1)) * valid
+        denominator = w_t.sum() if reduction == "mean" else None
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if reduction == "none":
+                loss = nll.reshape(target_shape)
+                if smooth is not None:
+                    loss = (1 - smoothing) * loss + smooth.reshape(target_shape) * (
+                        smoothing / channels)
+            else:
+                loss = nll.sum() if reduction == "sum" else nll.sum() / denominator
+                if smooth is not None:
+                    ret = smooth.sum() if reduction == "sum" else smooth.sum() / denominator
+                    loss = (1 - smoothing) * loss + ret * (smoothing / channels)
+        ctx.state = (exp / total, t, valid, w_t, cw, denominator, reduction, smoothing, x.shape)
+        return as_tensor(np.asarray(loss, dtype=dtype))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        p, t, valid, w_t, cw, denominator, reduction, smoothing, shape = ctx.state
+        rows, channels = p.shape
+        g = grad.data
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if reduction == "none":
+                scale = g.reshape(-1)
+            else:
+                scale = np.full(rows, g / denominator if reduction == "mean" else g, p.dtype)
+        a = np.zeros_like(p)
+        a[np.arange(rows), t] = -(1 - smoothing) * w_t * scale
+        if smoothing > 0:
+            per_class = np.ones(channels, p.dtype) if cw is None else cw
+            a -= (smoothing / channels) * (valid * scale)[:, None] * per_class[None, :]
+        grad_rows = a - p * a.sum(axis=1, keepdims=True)
+        return (_rows_back(grad_rows, shape),) + (None,) * 6
+
+
+def _rows_class_last(x: np.ndarray, channels: int) -> np.ndarray:
+    """(N, C, *d) → (N·prod(d), C); (C,) → (1, C)."""
+    if x.ndim <= 2:
+        return x.reshape(-1, channels)
+    return np.moveaxis(x, 1, -1).reshape(-1, channels)
+
+
+def _rows_back(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The inverse of ``_rows_class_last``."""
+    if len(shape) <= 2:
+        return rows.reshape(shape)
+    moved = rows.reshape((shape[0],) + tuple(shape[2:]) + (shape[1],))
+    return np.moveaxis(moved, -1, 1)
+
+
 def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
                   ignore_index: int = -100, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
@@ -503,8 +577,12 @@ def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,
     target = as_tensor(target)
     class_dim = 0 if input.ndim == 1 else 1
     channels = input.shape[class_dim]
-    logp = log_softmax(input, dim=class_dim)
     class_weight = None if weight is None else _numeric(as_tensor(weight).data)
+    if input.data.dtype.kind == "f" and target.data.dtype.kind in "iu":
+        t, valid = _class_targets(input, target, ignore_index)
+        return _CrossEntropy.apply(input, t, valid, class_weight, reduction, label_smoothing,
+                                   tuple(target.shape))
+    logp = log_softmax(input, dim=class_dim)
     w_b = None  # the class weights, shaped to broadcast along the class dimension
     if class_weight is not None:
         wshape = [1] * input.ndim
