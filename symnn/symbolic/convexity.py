@@ -323,7 +323,7 @@ class _Analysis:
             return None
         proof = _Proof(method="Hessian")
         names = ", ".join(s.name for s in self.variables)
-        head = f"The Hessian of f is H = {sp.sstr(H.tolist())}"
+        head = f"The Hessian of f is H = {_short(H.tolist(), f'a {n}x{n} matrix')}"
         head_tex = rf"H = \nabla^2 f = {sp.latex(H)}"
         if all(not (h.free_symbols) for h in H):
             psd, nsd = bool(H.is_positive_semidefinite), bool((-H).is_positive_semidefinite)
@@ -358,7 +358,8 @@ class _Analysis:
             return None
         proof.convex, proof.concave = psd, nsd
         listed = "; ".join(
-            f"rows {tuple(r + 1 for r in rows)}: {sp.sstr(m)} ({sign_words(s)})"
+            f"rows {tuple(r + 1 for r in rows)}: {_short(m, 'a long expression')} "
+            f"({sign_words(s)})"
             for _, rows, m, s in minors)
         if psd:
             rule = (f"all principal minors are non-negative on the domain ({self.where}), so H "
@@ -368,8 +369,11 @@ class _Analysis:
             rule = (f"the principal minors of order k have sign (-1)^k or are zero on the "
                     f"domain ({self.where}), so H is negative semidefinite and f is concave in "
                     f"{names}.")
-        proof.steps.append(_step(f"{head}. Principal minors: {listed}. So {rule}", head_tex,
-                                 f". {rule}"))
+        minors_tex = r",\ ".join(
+            rf"\Delta_{{{''.join(str(r + 1) for r in rows)}}} = {sp.latex(m)}"
+            f"\\ ({_tex_text(sign_words(s))})" for _, rows, m, s in minors)
+        proof.steps.append(Step(f"{head}. Principal minors: {listed}. So {rule}",
+                                rf"{head_tex},\ {minors_tex}.\ {_tex_text(rule)}"))
         return proof
 
     def piecewise(self) -> _Proof | None:
@@ -444,6 +448,13 @@ class _Analysis:
         text = "f is piecewise smooth: " + "; ".join(lines) + f"; {rule}"
         proof.steps.append(_step(text))
         return proof
+
+
+def _short(obj: object, summary: str, limit: int = 100) -> str:
+    """SymPy text of obj, or a summary when it is too long to read in a sentence (the LaTeX
+    reason keeps the full form)."""
+    text = sp.sstr(obj)
+    return text if len(text) <= limit else f"{summary} (in full in the LaTeX reason)"
 
 
 def _set_text(s: sp.Set) -> str:
@@ -534,7 +545,9 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
     SymPy relational or a list of them, or ``{name: (low, high)}``. The chord test uses
     ``seed``, so the same call gives the same counterexample.
     """
-    expr = _elementary(_to_expr(f))
+    original = _to_expr(f)
+    original = original.xreplace({s: sp.Symbol(s.name, real=True) for s in original.free_symbols})
+    expr = _elementary(original)
     vars_, params = _variables(expr, variables)
     dom = parse_domain(domain)
     known = {s.name for s in vars_ + params}
@@ -545,12 +558,16 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
                           f"f does not use (f uses {', '.join(sorted(known)) or 'no symbol'})")
     names = tuple(s.name for s in vars_)
     analysis = _Analysis(expr, vars_, params, dom)
-    result = ConvexityResult("unknown", expr, names, dom)
+    result = ConvexityResult("unknown", original, names, dom)
     var_text = ", ".join(names) if names else "no variable"
     param_text = (f", with parameters {', '.join(s.name for s in params)}" if params else "")
     result.steps.append(_step(
-        f"f({var_text}) = {sp.sstr(expr)} on {analysis.where}{param_text}.",
-        rf"f({var_text}) = {sp.latex(expr)}\ \text{{on }} {dom.describe_latex(names)}"))
+        f"f({var_text}) = {sp.sstr(original)} on {analysis.where}{param_text}.",
+        rf"f({var_text}) = {sp.latex(original)}\ \text{{on }} {dom.describe_latex(names)}"))
+    if expr != original:
+        result.steps.append(_step(
+            f"Written with exp, log, max and min: f = {sp.sstr(expr)}.",
+            rf"f = {sp.latex(expr)}"))
 
     search = ChordSearch(expr, vars_, params, dom, seed=seed)
     undefined = analysis.undefined(search)
@@ -580,6 +597,8 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
             proof = analysis.second_derivative(explain_only=True)
         elif smooth:
             proof = analysis.hessian(constant_only=True)
+        elif len(vars_) == 1:
+            proof = analysis.piecewise()
     else:
         proof = analysis.composition()
         if proof is None and smooth:

@@ -323,3 +323,29 @@ def test_parameter_without_domain_makes_the_verdict_hold_for_all_its_values():
     assert r.counterexample.parameters["a"] < 0
     assert convexity(a * x**2, variables=["x"], domain="a > 0").verdict == "convex"
     assert convexity(a * x**2, variables=["x"], domain="a < 0").verdict == "concave"
+
+
+def _balanced(tex: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(tex):
+        if ch in "{}" and i > 0 and tex[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@pytest.mark.parametrize("f,domain,method", [
+    (sp.Abs(x) + x**2, None, "composition"),
+    (w**4 - 2 * w**2, None, "second derivative"),
+    (x**2 / y, "y > 0", "Hessian"),
+    (x**2 + x * y + y**2, None, "Hessian"),
+    (x * sp.Abs(x), None, "piecewise"),
+    (sp.sqrt(x**2 + 1), None, "second derivative"),
+])
+def test_reason_latex_is_well_formed_and_names_the_method(f, domain, method):
+    r = convexity(f, domain=domain)
+    assert r.method == method
+    assert _balanced(r.reason_latex), r.reason_latex
+    assert len(r.reason_latex.split(" \\\\\n")) == len(r.steps)
