@@ -306,13 +306,43 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 
 # ----------------------------------------------------------------------------- normalization
-def _normalize(input: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
+class _Standardize(Function):
+    """x̂ = (x - mean) / sqrt(var + eps) over ``dims`` as one op on float arrays (the composite
+    form costs seven tape nodes; every normalization layer calls this).  The backward is
+    ∂L/∂x = (g - mean(g) - x̂·mean(g·x̂)) / sqrt(var + eps), means taken over ``dims``."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, dims: tuple[int, ...], eps: float, stats: dict) -> Tensor:
+        mean = x.data.mean(axis=dims, keepdims=True)
+        centered = x.data - mean
+        var = (centered * centered).mean(axis=dims, keepdims=True)
+        inv_std = 1 / np.sqrt(var + eps)
+        xhat = centered * inv_std
+        ctx.state = (xhat, inv_std, dims)
+        stats["mean"], stats["var"] = mean, var  # for the running statistics
+        return as_tensor(xhat)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        xhat, inv_std, dims = ctx.state
+        g = grad.data
+        dx = (g - g.mean(axis=dims, keepdims=True)
+              - xhat * (g * xhat).mean(axis=dims, keepdims=True)) * inv_std
+        return dx, None, None, None
+
+
+def _normalize(input: Tensor, dims: tuple[int, ...], eps: float
+               ) -> tuple[Tensor, np.ndarray, np.ndarray]:
     """(x - mean) / sqrt(var + eps) over ``dims`` with the biased variance; also returns the
-    mean and variance (keepdim) for running statistics."""
+    mean and variance arrays (keepdim) for running statistics."""
+    if input.data.dtype.kind == "f":
+        stats: dict = {}
+        xhat = _Standardize.apply(input, dims, eps, stats)
+        return xhat, stats["mean"], stats["var"]
     mean = input.mean(dim=dims, keepdim=True)
     centered = input - mean
     var = (centered * centered).mean(dim=dims, keepdim=True)
-    return centered / (var + eps).sqrt(), mean, var
+    return centered / (var + eps).sqrt(), mean.data, var.data
 
 
 def _update_running(running: Tensor | None, batch_value: np.ndarray, momentum: float) -> None:
@@ -348,8 +378,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                 f"got input size {tuple(input.shape)}"
             )
         xhat, mean, var = _normalize(input, dims, eps)
-        _update_running(running_mean, mean.data.reshape(channels), momentum)
-        _update_running(running_var, var.data.reshape(channels) * (count / (count - 1)), momentum)
+        _update_running(running_mean, mean.reshape(channels), momentum)
+        _update_running(running_var, var.reshape(channels) * (count / (count - 1)), momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm in evaluation mode needs running_mean and running_var")
@@ -375,9 +405,10 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
             )
         xhat, mean, var = _normalize(input, dims, eps)
         n = input.shape[0]
-        _update_running(running_mean, mean.data.reshape(n, channels).mean(axis=0), momentum)
+        _update_running(running_mean, _numeric(mean).reshape(n, channels).mean(axis=0),
+                        momentum)
         _update_running(
-            running_var, var.data.reshape(n, channels).mean(axis=0) * (count / (count - 1)),
+            running_var, _numeric(var).reshape(n, channels).mean(axis=0) * (count / (count - 1)),
             momentum,
         )
     else:
