@@ -1,11 +1,14 @@
 """The functional forms of symnn's layers and losses (``torch.nn.functional``).
 
-Every function here is written with Tensor operations only (plus ``symnn.tensor.conv`` for
+Every function here is written with Tensor operations (plus ``symnn.tensor.conv`` for
 convolution and pooling), so the same code runs on float arrays, where the Tensor tape
 records gradients, and on object arrays of ``symnn.Scalar``, where the scalar graph records
 every chain-rule step (``sn.explain``).  NumPy touches ``.data`` only for bookkeeping that is
-not part of the differentiable result: index arithmetic, masks, input validation and the
-running statistics of the normalization layers.
+not part of the differentiable result (index arithmetic, masks, input validation, running
+statistics) and in four hot spots that run on float arrays as single fused ops with
+PyTorch's backward: cross-entropy with class indices, the two binary cross-entropies and the
+standardization inside the normalization layers.  Object arrays always take the Tensor-op
+form, and the tests check that both forms give the same values and gradients.
 """
 
 from __future__ import annotations
