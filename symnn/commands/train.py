@@ -5,7 +5,8 @@ The data is split into train / validation / test (stratified for classification)
 are scaled with statistics of the training split only (standardized; the digits' pixels are
 divided by 16), and a data check is printed first. XOR has only four points: it is trained and
 measured on all four. ``--json`` prints one object: dataset, model, history (one entry per
-epoch), final (train / val / test loss and accuracy).
+epoch), final (train / val / test loss and accuracy). The exit status is 1 when the loss
+diverged (the run is stopped and the message says what to try), 2 for bad input.
 """
 
 from __future__ import annotations
@@ -245,11 +246,12 @@ def run(args: argparse.Namespace) -> int:
 
         check_plot_path(args.plot)
     result, history = train(args)
+    status = 1 if (history.stop_reason or "").startswith("diverged") else 0
     if args.plot:
         history.plot(args.plot)
     if args.json:
         print(json.dumps(result))
-        return 0
+        return status
     d, m, f = result["dataset"], result["model"], result["final"]
     print(f"dataset {d['name']}: {d['n_train']} train / {d['n_val']} validation / "
           f"{d['n_test']} test samples")
@@ -263,11 +265,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'':6}{'loss':>10}{'accuracy':>10}")
     for split in ("train", "val", "test"):
         loss, acc = f[f"{split}_loss"], f[f"{split}_accuracy"]
-        loss_s = f"{loss:10.4f}" if loss is not None else f"{'nan':>10}"
+        loss_s = f"{loss:10.4g}" if loss is not None else f"{'nan':>10}"
         acc_s = f"{acc:10.4f}" if acc is not None else f"{'-':>10}"
         print(f"{split:<6}{loss_s}{acc_s}")
     if "generalization_gap" in f:
         print(f"generalization gap (train - test accuracy): {f['generalization_gap']:+.4f}")
     if args.plot:
         print(f"wrote {args.plot}")
-    return 0
+    return status

@@ -218,3 +218,14 @@ def test_predict_restores_training_mode_and_batches():
 def test_small_cnn_shapes_for_digits():
     model = small_cnn()
     assert predict(model, np.zeros((3, 1, 8, 8), np.float32)).shape == (3, 10)
+
+
+def test_public_names_of_symnn_train_resolve():
+    import importlib
+
+    import symnn.train as T
+
+    importlib.import_module("symnn.train.loop")  # importing the module must not shadow fit
+    for name in T.__all__:
+        assert getattr(T, name) is not None
+    assert callable(T.fit) and T.fit.__name__ == "fit"

@@ -64,3 +64,10 @@ def test_bad_input_exits_2_with_nothing_on_stdout(capsys, argv, message):
     assert code == EXIT_BAD_INPUT
     captured = capsys.readouterr()
     assert captured.out == "" and message in captured.err
+
+
+def test_diverging_run_stops_with_advice_and_exit_status_1(capsys):
+    argv = ["train", "--dataset", "spirals", "--optimizer", "sgd", "--lr", "500", "--no-progress"]
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "diverged" in out and "learning rate" in out and "1 epochs" in out
