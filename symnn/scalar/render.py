@@ -43,12 +43,6 @@ class UnicodePrinter(StrPrinter):
             return b + str(exp).translate(_SUPERSCRIPT)
         return super()._print_Pow(expr, rational=rational)
 
-    def _print_Symbol(self, expr):
-        name = expr.name  # "yhat" -> "ŷ", as SymPy's pretty printer writes it
-        if len(name) == 4 and name.endswith("hat") and name[0].isalpha():
-            return name[0] + "\u0302"
-        return super()._print_Symbol(expr)
-
     def _print_sigmoid(self, expr):
         return f"σ({self._print(expr.args[0])})"
 
