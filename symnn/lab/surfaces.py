@@ -36,9 +36,16 @@ class Surface:
 
     def __post_init__(self) -> None:
         args = list(self.variables)
+        grad = sp.Matrix([sp.diff(self.expr, v) for v in args])
+        # kinks (abs, relu, max) give DiracDelta terms: the Hessian is taken where it exists
+        hess = sp.hessian(self.expr, args).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
         self._f = lambdify(args, self.expr)
-        self._g = lambdify(args, sp.Matrix([sp.diff(self.expr, v) for v in args]))
-        self._h = lambdify(args, sp.hessian(self.expr, args))
+        self._g = lambdify(args, grad)
+        self._h = lambdify(args, hess)
+        try:
+            self.value(self.start), self.gradient(self.start), self.hessian(self.start)
+        except (NameError, TypeError, AttributeError) as exc:
+            raise ValueError(f"cannot evaluate {self.name} numerically: {exc}") from None
 
     @property
     def dim(self) -> int:

@@ -163,3 +163,14 @@ def test_plots_are_written_for_one_and_two_variables(tmp_path):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(PlotUnavailable, match="3 variables"):
         plot_runs(descend("x**2 + y**2 + z**2", steps=1), tmp_path / "c.png")
+
+
+def test_kinks_do_not_break_newton_or_the_hessian():
+    run = descend("abs(x - 1) + relu(y)", optimizer="newton", start=[0.0, 1.0], steps=3)
+    assert run.status == "max_steps" and np.all(np.isfinite(run.points))
+    np.testing.assert_array_equal(surface("abs(x)").hessian([0.5]), [[0.0]])
+
+
+def test_start_where_f_is_undefined_is_a_diverged_run():
+    run = descend("log(x)", optimizer="gd", start=[-1.0], steps=5)
+    assert run.status == "diverged" and run.steps == 0
