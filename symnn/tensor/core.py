@@ -357,9 +357,11 @@ def _accumulate_leaf(p: Tensor, r: Any, owned: bool) -> None:
     pd = p.data
     if r.dtype != pd.dtype:
         r, owned = r.astype(pd.dtype), True
+    if r.shape != pd.shape:
+        raise RuntimeError(f"gradient of shape {r.shape} computed for a tensor of shape {pd.shape}")
     pg = p.grad
     if pg is None:
-        if not owned:
+        if not owned or type(r) is not _ndarray:
             r = np.array(r, dtype=pd.dtype)  # materialize (broadcast views, shared arrays)
         p.grad = _leaf(r)
     else:
@@ -393,7 +395,7 @@ def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None
         return
     order = _toposort(root)
     grads: dict[Tensor, list] = {root: [g, owned]}
-    pop_grad, get_grad = grads.pop, grads.get
+    pop_grad, get_grad, freed_get = grads.pop, grads.get, _FREED.get
     for node in order:
         entry = pop_grad(node, None)
         if entry is None:
@@ -404,12 +406,12 @@ def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None
         vjp = node._vjp
         results = vjp(G)
         if not retain:
-            node._vjp = _freed_stand_in(vjp)
-        gbase = G.base if type(G) is _ndarray else None
+            node._vjp = freed_get(vjp.__qualname__) or _freed_stand_in(vjp)
+        gbase = getattr(G, "base", None)
         if gbase is None:
             gbase = G
         unique = True
-        if len(results) > 1:
+        if g_owned and len(results) > 1:
             n_alias = 0
             for r in results:
                 if r is not None and (r is G or r.base is gbase or r.base is G):
@@ -418,22 +420,13 @@ def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None
         for p, r in zip(node._parents, results):
             if r is None or p is None:
                 continue
-            if type(r) is not _ndarray:
-                r = np.asarray(r)
-                r_owned = True
-            else:
-                rb = r.base
-                if rb is None:
-                    r_owned = r is not G or (g_owned and unique)
-                elif rb is gbase or rb is G:
-                    r_owned = g_owned and unique and r.flags.writeable
-                else:  # a view of an array the VJP just made (VJPs never return saved inputs)
-                    r_owned = r.flags.writeable
-            if r.shape != p.data.shape:
-                raise RuntimeError(
-                    f"internal error: gradient of shape {r.shape} for a tensor of shape {p.data.shape} "
-                    f"(from {_op_name(vjp)})"
-                )
+            rb = r.base
+            if rb is None:
+                r_owned = r is not G or (g_owned and unique)
+            elif rb is gbase or rb is G:
+                r_owned = g_owned and unique and r.flags.writeable
+            else:  # a view of an array the VJP just made (VJPs never return saved inputs)
+                r_owned = r.flags.writeable
             if p._vjp is None:
                 if p.requires_grad:
                     _accumulate_leaf(p, r, r_owned)
@@ -441,11 +434,13 @@ def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None
             e = get_grad(p)
             if e is None:
                 grads[p] = [r, r_owned]
-            elif e[1] and e[0].dtype == np.result_type(e[0], r):
-                np.add(e[0], r, out=e[0])
             else:
-                e[0] = e[0] + r
-                e[1] = True
+                e0 = e[0]
+                if e[1] and type(e0) is _ndarray and e0.dtype == r.dtype:
+                    np.add(e0, r, out=e0)
+                else:
+                    e[0] = e0 + r
+                    e[1] = True
 
 
 # ----------------------------------------------------------------------- repr

@@ -66,7 +66,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
     n = d.size if axes is None else int(np.prod([d.shape[a] for a in axes]))
     if d.dtype is _OBJECT:
         return _leaf(d.sum(axis=axes, keepdims=keep) / n)
-    y = d.mean(axis=axes, keepdims=keep)
+    y = np.add.reduce(d, axis=axes, keepdims=keep) / n if d.dtype.kind == "f" else d.mean(axis=axes, keepdims=keep)
     shape = d.shape
     return _record1(y, x, lambda g: (np.broadcast_to(_expand_back(g / n, axes, keep, len(shape)), shape),))
 
@@ -134,16 +134,14 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: bool | Non
     ax = axes[0] if d.ndim else None
     if d.dtype is _OBJECT:
         return _leaf(objects.reduce_extreme(d, ax, keep, largest))
-    idx = np.expand_dims(d.argmax(axis=ax) if largest else d.argmin(axis=ax), ax) if d.ndim else None
-    y = np.take_along_axis(d, idx, ax) if d.ndim else d.copy()
-    if not keep and d.ndim:
-        y = y.squeeze(ax)
+    if not d.ndim:
+        return _record1(d.copy(), x, lambda g: (np.array(g, dtype=d.dtype),))
+    y = d.max(axis=ax, keepdims=keep) if largest else d.min(axis=ax, keepdims=keep)
     shape, dtype = d.shape, d.dtype
 
     def extreme_dim_vjp(g):
         # PyTorch: the gradient goes to the index max(dim) returns (the first maximum)
-        if not d.ndim:
-            return (np.array(g, dtype=dtype),)
+        idx = np.expand_dims(d.argmax(axis=ax) if largest else d.argmin(axis=ax), ax)
         gx = np.zeros(shape, dtype)
         np.put_along_axis(gx, idx, g if keep else np.expand_dims(g, ax), ax)
         return (gx,)
