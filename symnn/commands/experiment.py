@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check_plot_path(path: str) -> None:
     """Fail fast, before any training, when a PNG cannot be written to ``path``."""
-    from symnn.experiments._plot import require_matplotlib
+    from symnn.train.plotting import require_matplotlib
 
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):

@@ -223,9 +223,9 @@ def train(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
         final[f"{split}_accuracy"] = result.get("accuracy")
     if classification:
         final["generalization_gap"] = final["train_accuracy"] - final["test_accuracy"]
-    from symnn.experiments.result import _jsonable
+    from symnn.train.history import jsonable
 
-    return _jsonable({
+    return jsonable({
         "dataset": {"name": args.dataset, "task": "classification" if classification else "regression",
                     "n_train": len(Xtr), "n_val": len(Xva), "n_test": len(Xte),
                     "checks": [f.__dict__ for f in report.findings]},

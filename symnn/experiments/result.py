@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+from symnn.train.history import jsonable
 
 __all__ = ["Panel", "ExperimentResult"]
 
@@ -61,12 +61,12 @@ class ExperimentResult:
         """JSON-ready: name, title, numbers, summary, seconds and the plotted curves."""
         curves = {p.title: {k: {"x": list(v[0]), "y": list(v[1])} for k, v in p.series.items()}
                   for p in self.panels}
-        return _jsonable({"name": self.name, "title": self.title, "numbers": self.numbers,
+        return jsonable({"name": self.name, "title": self.title, "numbers": self.numbers,
                           "summary": self.summary, "seconds": self.seconds, "curves": curves})
 
     def plot(self, path: str) -> str:
         """Draw the panels side by side into a PNG at ``path`` (needs matplotlib)."""
-        from symnn.experiments._plot import figure
+        from symnn.train.plotting import figure
 
         n = max(len(self.panels), 1)
         ncols = min(n, 3)
@@ -77,20 +77,3 @@ class ExperimentResult:
             for ax in axes[len(self.panels):]:
                 ax.axis("off")
         return path
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value

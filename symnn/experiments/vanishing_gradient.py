@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from symnn.experiments.result import ExperimentResult, Panel
 from symnn.train.models import ACTIVATIONS
 

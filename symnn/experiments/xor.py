@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from symnn.experiments.result import ExperimentResult, Panel
 
 DESCRIPTION = "XOR: a single-layer perceptron fails (<= 75%), a 2-layer MLP reaches 100%"

@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["History"]
+import numpy as np
+
+__all__ = ["History", "jsonable"]
 
 
 @dataclass
@@ -39,7 +41,7 @@ class History:
         """One JSON-ready dict per epoch (non-finite numbers become None)."""
         keys = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr",
                 "epoch_time", "grad_norms"]
-        return [{k: _clean(getattr(self, k)[i]) for k in keys} for i in range(len(self))]
+        return [{k: jsonable(getattr(self, k)[i]) for k in keys} for i in range(len(self))]
 
     def to_dict(self) -> dict[str, Any]:
         return {"epochs": self.records(), "stopped_early": self.stopped_early,
@@ -47,7 +49,7 @@ class History:
 
     def plot(self, path: str) -> str:
         """Loss (and accuracy when measured) against epoch, saved as a PNG (needs matplotlib)."""
-        from symnn.experiments._plot import figure
+        from symnn.train.plotting import figure
 
         with figure(path, ncols=2) as (fig, (ax_loss, ax_acc)):
             ax_loss.plot(self.epoch, self.train_loss, label="train")
@@ -64,9 +66,20 @@ class History:
         return path
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+def jsonable(value: Any) -> Any:
+    """A copy of ``value`` that ``json.dumps`` accepts: NumPy scalars and arrays become Python
+    numbers and lists, tuples become lists, dict keys strings, and NaN or infinity None."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return v if math.isfinite(v) else None
     return value

@@ -1,4 +1,4 @@
-"""Matplotlib plumbing shared by experiment and history plots: a headless figure written
+"""Matplotlib plumbing shared by training-history and experiment plots: a headless figure written
 atomically to a PNG. matplotlib is optional (the ``plot`` extra)."""
 
 from __future__ import annotations

@@ -71,3 +71,13 @@ def test_bootstrap_error_of_a_mean_matches_sigma_over_sqrt_n():
     est = bootstrap_estimate(np.mean, x, n_resamples=2000, seed=1)
     assert est.std_error == pytest.approx(x.std() / 20, rel=0.1)
     assert est.interval[0] < est.value < est.interval[1]
+
+
+def test_jsonable_turns_numpy_and_non_finite_values_into_json():
+    import json
+
+    from symnn.train.history import jsonable
+
+    data = jsonable({1: np.float32(0.5), "a": (np.int64(3), np.array([np.inf, 1.0])),
+                     "b": np.bool_(True), "c": float("nan")})
+    assert json.loads(json.dumps(data)) == {"1": 0.5, "a": [3, [None, 1.0]], "b": True, "c": None}
