@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from symnn.tensor import Tensor
+from symnn.tensor import Tensor, get_default_dtype
 
 
 class Parameter(Tensor):
@@ -37,8 +37,6 @@ class Parameter(Tensor):
 
 
 def _default_dtype() -> np.dtype:
-    from symnn.tensor import get_default_dtype
-
     return np.dtype(get_default_dtype())
 
 
@@ -47,10 +45,11 @@ def as_tensor(value: Any) -> Tensor:
     to the default dtype), other data follows ``Tensor``'s rules."""
     if isinstance(value, Tensor):
         return value
-    tensor = Tensor(value)
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        tensor = Tensor(np.empty(0, value.dtype))  # then hold the array itself
         tensor.data = value
-    return tensor
+        return tensor
+    return Tensor(value)
 
 
 def _as_array(value: Any) -> np.ndarray:
