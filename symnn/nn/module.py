@@ -98,11 +98,11 @@ class Module:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             self._check_initialized()
-            self._forget(name)
+            self._forget(name, params)
             params[name] = value
         elif isinstance(value, Module):
             self._check_initialized()
-            self._forget(name)
+            self._forget(name, self._modules)
             self._modules[name] = value
         elif params is not None and name in params:
             if value is not None:
@@ -123,10 +123,13 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: dict) -> None:
+        """Drop ``name`` from every registry except ``keep`` (where re-assigning it keeps
+        its place, so state_dict order does not change when a parameter is replaced)."""
         self.__dict__.pop(name, None)
         for table in (self._parameters, self._buffers, self._modules):
-            table.pop(name, None)
+            if table is not keep:
+                table.pop(name, None)
         self._non_persistent_buffers.discard(name)
 
     def __getattr__(self, name: str) -> Any:
@@ -152,7 +155,7 @@ class Module:
             raise KeyError(f"buffer name must be a non-empty string without '.', got {name!r}")
         if tensor is not None:
             tensor = as_tensor(tensor)
-        self._forget(name)
+        self._forget(name, self._buffers)
         self._buffers[name] = tensor
         if not persistent:
             self._non_persistent_buffers.add(name)
@@ -162,7 +165,7 @@ class Module:
         self._check_initialized()
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot register {type(param).__name__} as parameter {name!r}")
-        self._forget(name)
+        self._forget(name, self._parameters)
         self._parameters[name] = param
 
     def add_module(self, name: str, module: Module | None) -> None:
@@ -170,7 +173,7 @@ class Module:
         self._check_initialized()
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module")
-        self._forget(name)
+        self._forget(name, self._modules)
         self._modules[name] = module
 
     # ------------------------------------------------------------------ iteration

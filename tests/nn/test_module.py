@@ -203,3 +203,10 @@ def test_to_cpu_is_accepted_and_other_devices_are_refused():
     assert model.to("cpu", np.float64).weight.dtype == np.float64
     with pytest.raises(ValueError, match="'cuda'"):
         model.to("cuda")
+
+
+def test_replacing_a_parameter_keeps_its_place_in_the_state_dict():
+    layer = nn.Linear(2, 2)
+    layer.weight = nn.Parameter(np.zeros((2, 2), dtype=np.float32))
+    assert list(layer.state_dict()) == ["weight", "bias"]
+    assert not layer.weight.data.any()
