@@ -40,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_module(spec: str) -> Any:
+    """Import a ``.py`` path or a dotted module name (the current directory searched first)."""
     if spec.endswith(".py") or "/" in spec or "\\" in spec:
         path = Path(spec)
         if not path.is_file():
