@@ -71,3 +71,11 @@ def test_diverging_run_stops_with_advice_and_exit_status_1(capsys):
     assert main(argv) == 1
     out = capsys.readouterr().out
     assert "diverged" in out and "learning rate" in out and "1 epochs" in out
+
+
+def test_plot_option_writes_history_png(capsys, tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib not installed")
+    path = tmp_path / "curves.png"
+    assert main(["train", "--dataset", "moons", "--epochs", "2", "--no-progress",
+                 "--plot", str(path)]) == 0
+    assert path.read_bytes()[:4] == b"\x89PNG" and f"wrote {path}" in capsys.readouterr().out
