@@ -395,3 +395,20 @@ def test_function_backward_with_wrong_gradient_count_raises():
     y = Bad.apply(sn.tensor([1.0], requires_grad=True))
     with pytest.raises(RuntimeError, match="returned 2 gradient"):
         y.sum().backward()
+
+
+def test_numpy_style_axis_and_keepdims_aliases():
+    x = sn.tensor([[1.0, 2.0], [3.0, 5.0]])
+    np.testing.assert_array_equal(x.sum(axis=0, keepdims=True).data, [[4.0, 7.0]])
+    np.testing.assert_array_equal(x.max(axis=1).data, [2.0, 5.0])
+    assert x.unsqueeze(axis=0).shape == (1, 2, 2)
+    assert sn.cat([x, x], axis=1).shape == (2, 4)
+    assert sn.stack([x, x], axis=2).shape == (2, 2, 2)
+    with pytest.raises(TypeError, match="dim or axis"):
+        x.sum(dim=0, axis=0)
+
+
+def test_leaky_relu_accepts_the_scalar_engine_spelling():
+    x = sn.tensor([-2.0, 3.0])
+    np.testing.assert_array_equal(x.leaky_relu(slope=0.5).data, x.leaky_relu(0.5).data)
+    np.testing.assert_array_equal(x.leaky_relu(0.5).data, [-1.0, 3.0])

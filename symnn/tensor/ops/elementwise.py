@@ -270,8 +270,10 @@ def relu(x: Tensor) -> Tensor:
     return _record1(y, x, relu_vjp)
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x if x > 0 else slope·x;  d/dx = 1 or slope."""
+def leaky_relu(x: Tensor, negative_slope: float = 0.01, *, slope: float | None = None) -> Tensor:
+    """x if x > 0 else slope·x;  d/dx = 1 or slope (``slope=`` as the scalar engine spells it)."""
+    if slope is not None:
+        negative_slope = slope
     d = x.data
     if d.dtype is _OBJECT:
         return _leaf(objects.call_method(d, "leaky_relu", negative_slope))

@@ -20,6 +20,12 @@ def _sizes(shape: tuple) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
+def _one_dim(dim: int | None, axis: int | None, op: str) -> int:
+    if (dim is None) == (axis is None):
+        raise TypeError(f"{op}: give exactly one of dim and axis")
+    return dim if axis is None else axis
+
+
 def _dim(d: int, ndim: int) -> int:
     if not -ndim <= d < ndim:
         raise IndexError(f"dimension {d} out of range for a tensor with {ndim} dimensions")
@@ -52,16 +58,19 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, shape[:s] + (-1,) + shape[e + 1:])
 
 
-def unsqueeze(x: Tensor, dim: int) -> Tensor:
-    """Insert a dimension of size 1 at ``dim``."""
+def unsqueeze(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Insert a dimension of size 1 at ``dim`` (or NumPy's ``axis``)."""
+    dim = _one_dim(dim, axis, "unsqueeze")
     nd = x.data.ndim
     shape = list(x.data.shape)
     shape.insert(_dim(dim, nd + 1), 1)
     return reshape(x, shape)
 
 
-def squeeze(x: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
+def squeeze(x: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any = None) -> Tensor:
     """Remove dimensions of size 1 (only ``dim`` when given; others are left alone)."""
+    if axis is not None:
+        dim = axis
     shape = x.data.shape
     if dim is None:
         new = [n for n in shape if n != 1]
@@ -162,8 +171,10 @@ def _record_many(y: np.ndarray, ts: list[Tensor], vjp: Any) -> Tensor:
     return _leaf(y)
 
 
-def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+def cat(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along an existing dimension."""
+    if axis is not None:
+        dim = axis
     ts = _tensors(tensors, "cat")
     nd = ts[0].data.ndim
     ax = _dim(dim, nd)
@@ -182,8 +193,10 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     return _record_many(y, ts, cat_vjp)
 
 
-def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+def stack(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors of equal shape along a new dimension."""
+    if axis is not None:
+        dim = axis
     ts = _tensors(tensors, "stack")
     ax = _dim(dim, ts[0].data.ndim + 1)
     try:
