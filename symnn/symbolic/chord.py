@@ -97,7 +97,11 @@ class ChordSearch:
         self.n_pairs = n_pairs
         self._fn = sp.lambdify(variables + parameters, expr, "numpy")
         self._hess_fn = None
-        self.undefined_at: np.ndarray | None = None
+        try:
+            self._eval(self._points(4))
+            self.usable = True
+        except (NameError, TypeError, AttributeError, ValueError):
+            self.usable = False  # a function NumPy cannot evaluate: no numeric search
 
     def _eval(self, pts: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -170,6 +174,8 @@ class ChordSearch:
 
     def undefined_point(self) -> np.ndarray | None:
         """A sample point of the domain where f is not a real number, if one is found."""
+        if not self.usable:
+            return None
         pts = self._points(2000)
         pts = pts[self.domain.contains(self.names, pts)]
         bad = np.isnan(self._eval(pts))  # inf can be overflow; NaN means undefined
@@ -177,6 +183,8 @@ class ChordSearch:
 
     def search(self, a: np.ndarray, b: np.ndarray, breaks: str) -> Counterexample | None:
         """The worst confirmed violation of convexity (``breaks="convexity"``) or concavity."""
+        if not self.usable:
+            return None
         keep = self.domain.contains(self.names, a) & self.domain.contains(self.names, b)
         a, b = a[keep], b[keep]
         if len(a) == 0:

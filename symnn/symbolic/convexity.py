@@ -28,13 +28,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from symnn.symbolic.chord import ChordSearch, Counterexample
 from symnn.symbolic.composition import (AFFINE, CONCAVE, CONSTANT, CONVEX, Step, curvature,
                                         is_concave_kind, is_convex_kind)
 from symnn.symbolic.domain import Domain, DomainError, parse_domain
-from symnn.symbolic.sign import (ANY, NEG, NONNEG, NONPOS, NONZERO, POS, ZERO, SignOracle,
-                                 sign_words)
+from symnn.symbolic.sign import (ANY, NEG, NONNEG, NONPOS, NONZERO, POS, SOLVER_ERRORS, ZERO,
+                                 SignOracle, sign_words)
 
 __all__ = ["convexity", "ConvexityResult", "Counterexample", "DomainError", "VERDICTS"]
 
@@ -229,7 +230,7 @@ class _Analysis:
             cond = {POS: u <= 0, NONNEG: u < 0, NONZERO: sp.Eq(u, 0)}[need]
             try:
                 bad = sp.solveset(cond, x, interior)
-            except (NotImplementedError, ValueError, TypeError):
+            except SOLVER_ERRORS:
                 return None
             if bad is sp.S.EmptySet or not isinstance(bad, sp.Set):
                 return None
@@ -304,7 +305,7 @@ class _Analysis:
         try:
             region = sp.solve_univariate_inequality(cond, x, relational=False,
                                                     domain=self.oracle._interior(x))
-        except (NotImplementedError, ValueError, TypeError, AttributeError):
+        except SOLVER_ERRORS:
             return None
         if not isinstance(region, sp.Set) or region is sp.S.EmptySet or region.is_FiniteSet:
             return None
@@ -385,7 +386,7 @@ class _Analysis:
             if not isinstance(pw, sp.Piecewise):
                 return None
             pairs = pw.as_expr_set_pairs(self.oracle._interior(x))
-        except (NotImplementedError, ValueError, TypeError, AttributeError):
+        except SOLVER_ERRORS:
             return None
         pieces = []
         for expr, where in pairs:
@@ -557,6 +558,11 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
         raise DomainError(f"the domain mentions {', '.join(sorted(unknown_names))}, which "
                           f"f does not use (f uses {', '.join(sorted(known)) or 'no symbol'})")
     names = tuple(s.name for s in vars_)
+    unknown_functions = sorted({sp.sstr(a) for a in expr.atoms(AppliedUndef)})
+    if unknown_functions:
+        return ConvexityResult("unknown", original, names, dom, [_step(
+            f"f contains {', '.join(unknown_functions)}, a function symnn knows nothing about, "
+            f"so neither a proof nor a numeric test is possible.")], method="domain")
     analysis = _Analysis(expr, vars_, params, dom)
     result = ConvexityResult("unknown", original, names, dom)
     var_text = ", ".join(names) if names else "no variable"
@@ -585,8 +591,9 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
 
     # the chord test first: when it refutes both convexity and concavity, no proof is
     # attempted (only a cheap explanation), which keeps hard "neither" cases fast
-    import numpy as np
-
+    if not search.usable:
+        result.steps.append(_step("f cannot be evaluated numerically, so the chord test was "
+                                  "skipped; only a proof can settle the question."))
     a, b = search.pairs()
     against_convex = search.search(a, b, "convexity")
     against_concave = search.search(a, b, "concavity")

@@ -14,7 +14,8 @@ import sympy as sp
 
 from symnn.symbolic.domain import Domain
 
-__all__ = ["SignOracle", "POS", "NEG", "ZERO", "NONNEG", "NONPOS", "ANY", "sign_words"]
+__all__ = ["SignOracle", "SOLVER_ERRORS", "POS", "NEG", "ZERO", "NONNEG", "NONPOS", "ANY",
+           "sign_words"]
 
 POS = frozenset({1})
 NEG = frozenset({-1})
@@ -30,6 +31,12 @@ _WORDS = {POS: "positive", NEG: "negative", ZERO: "zero", NONNEG: "non-negative"
 # expressions larger than this are not handed to the univariate inequality solver (it can be
 # very slow on big transcendental expressions); the other tools still apply
 _SOLVER_MAX_OPS = 60
+
+
+# SymPy's solvers fail on inputs they cannot handle with many exception types (including
+# RecursionError); for these best-effort tools a failure only means "no answer from this tool"
+SOLVER_ERRORS = (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError,
+                  sp.polys.polyerrors.PolynomialError)
 
 
 def sign_words(s: frozenset) -> str:
@@ -89,7 +96,7 @@ class SignOracle:
         try:
             neg = sp.solve_univariate_inequality(g < 0, sym, relational=False, domain=interior)
             pos = sp.solve_univariate_inequality(g > 0, sym, relational=False, domain=interior)
-        except (NotImplementedError, ValueError, TypeError, AttributeError):
+        except SOLVER_ERRORS:
             return None
         if not isinstance(neg, sp.Set) or not isinstance(pos, sp.Set):
             return None

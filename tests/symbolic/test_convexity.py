@@ -349,3 +349,9 @@ def test_reason_latex_is_well_formed_and_names_the_method(f, domain, method):
     assert r.method == method
     assert _balanced(r.reason_latex), r.reason_latex
     assert len(r.reason_latex.split(" \\\\\n")) == len(r.steps)
+
+
+def test_unknown_function_gives_unknown_not_a_crash():
+    f = sp.Function("f")
+    r = convexity(f(x))
+    assert r.verdict == "unknown" and "f(x)" in r.reason
