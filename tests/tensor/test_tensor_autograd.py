@@ -169,6 +169,14 @@ def test_no_grad_as_decorator():
     assert sn.is_grad_enabled()
 
 
+def test_set_grad_enabled_switches_and_restores():
+    from symnn.tensor import set_grad_enabled
+
+    with set_grad_enabled(False):
+        assert not sn.is_grad_enabled()
+    assert sn.is_grad_enabled()
+
+
 def test_grad_mode_is_per_thread():
     seen = []
     with sn.no_grad():

@@ -99,6 +99,7 @@ CASES: list[tuple[str, Callable, list[np.ndarray]]] = [
     ("abs", lambda a: a.abs(), [away_from_zero(3, 2)]),
     ("relu", lambda a: a.relu(), [away_from_zero(3, 2)]),
     ("leaky_relu", lambda a: a.leaky_relu(0.1), [away_from_zero(3, 2)]),
+    ("leaky_relu_slope_above_one", lambda a: a.leaky_relu(1.5), [away_from_zero(3, 2)]),
     ("sigmoid", lambda a: a.sigmoid(), [normal(3, 2)]),
     ("tanh", lambda a: a.tanh(), [normal(3, 2)]),
     ("softplus", lambda a: a.softplus(), [normal(3, 2)]),

@@ -277,11 +277,17 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01, *, slope: float | None =
     d = x.data
     if d.dtype is _OBJECT:
         return _leaf(objects.call_method(d, "leaky_relu", negative_slope))
-    pos = d > 0
-    y = np.where(pos, d, d * negative_slope)
+    slope = negative_slope
+    if 0 <= slope <= 1:  # max(x, slope·x) avoids np.where, which is slow on mixed masks
+        y = np.maximum(d, d * slope)
+    else:
+        y = np.where(d > 0, d, d * slope)
 
     def leaky_relu_vjp(g):
-        return (np.where(pos, g, g * negative_slope),)
+        factor = np.greater(d, 0, out=np.empty(d.shape, g.dtype), casting="unsafe")
+        factor *= 1 - slope
+        factor += slope
+        return (np.multiply(factor, g, out=factor),)
 
     return _record1(y, x, leaky_relu_vjp)
 
