@@ -296,7 +296,7 @@ def test_quadratic_forms_match_eigenvalues(a, c, d):
     assert r.verdict == expected, f"{f}: eigenvalues {eig}, got {r.verdict}"
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3))
 def test_quartics_match_the_sign_of_their_second_derivative(a4, a3, a2, a1):
     # f'' = 12 a4 x^2 + 6 a3 x + 2 a2: convex iff f'' >= 0 everywhere, concave iff <= 0
