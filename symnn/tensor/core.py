@@ -405,8 +405,10 @@ def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None
             node.grad = _leaf(np.array(G))
         vjp = node._vjp
         results = vjp(G)
-        if not retain:
+        parents = node._parents
+        if not retain:  # release the saved arrays and the inputs (as PyTorch frees its buffers)
             node._vjp = freed_get(vjp.__qualname__) or _freed_stand_in(vjp)
+            node._parents = ()
         gbase = getattr(G, "base", None)
         if gbase is None:
             gbase = G
@@ -417,7 +419,7 @@ def run_backward(root: Tensor, g: np.ndarray, owned: bool, retain: bool) -> None
                 if r is not None and (r is G or r.base is gbase or r.base is G):
                     n_alias += 1
             unique = n_alias <= 1
-        for p, r in zip(node._parents, results):
+        for p, r in zip(parents, results):
             if r is None or p is None:
                 continue
             rb = r.base

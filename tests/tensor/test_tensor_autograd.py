@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import threading
+import weakref
 
 import numpy as np
 import pytest
@@ -80,6 +81,28 @@ def test_second_backward_through_freed_graph_raises():
     y.backward()
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         y.backward()
+
+
+def test_backward_releases_intermediate_tensors_unless_retained():
+    x = sn.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    ref = weakref.ref(h)
+    loss = (h * h).sum()
+    del h
+    loss.backward(retain_graph=True)
+    assert ref() is not None
+    loss.backward()
+    assert ref() is None
+    np.testing.assert_array_equal(x.grad.data, [16.0, 32.0])
+
+
+def test_backward_through_an_intermediate_freed_by_another_loss_raises():
+    x = sn.tensor([1.0, 2.0], requires_grad=True)
+    h = x.exp()
+    first, second = h.sum(), (h * 3).sum()
+    first.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        second.backward()
 
 
 def test_retain_graph_allows_a_second_backward_that_accumulates():
