@@ -315,22 +315,46 @@ class _Parser:
             )
         if name.text == "leaky_relu" and len(args) == 2 and not args[1].is_number:
             raise ParseError("the slope of leaky_relu must be a number", arg_pos[1], self.text)
-        result = spec["build"](*args)
+        try:
+            result = spec["build"](*args)
+        except (ValueError, TypeError) as exc:  # e.g. max() of a non-real number
+            raise ParseError(f"{name.text}() cannot take these arguments: {exc}", name.pos, self.text) from None
         self.check(result, name.pos)
         return result
 
     def guard_power(self, base, exponent, pos: int) -> None:
         """Refuse number powers whose exact value would be astronomically large."""
-        if base.is_Number and exponent.is_Number and not exponent.is_zero:
-            b = abs(float(base)) if base.is_finite else math.inf
-            if b not in (0.0, 1.0):
-                digits = abs(float(exponent)) * abs(math.log10(b)) if b != math.inf else math.inf
-                if digits > MAX_POWER_DIGITS:
-                    raise ParseError("power too large to compute exactly", pos, self.text)
+        if not (base.is_Number and exponent.is_Number) or exponent.is_zero or not base.is_finite:
+            return
+        log_base = _log10_abs(base)
+        if log_base in (None, 0.0) or not exponent.is_finite:
+            return
+        log_exp = _log10_abs(exponent)
+        # digits of the result ~ |exponent| * |log10 base|; compare in logs to avoid overflow
+        if log_exp is not None and log_exp + math.log10(abs(log_base)) > math.log10(MAX_POWER_DIGITS):
+            raise ParseError("power too large to compute exactly", pos, self.text)
 
     def check(self, result, pos: int) -> None:
+        """Refuse undefined results (1/0, log(0)) and non-real numbers (sqrt(-1), log(-1))."""
         if result in _UNDEFINED:
-            raise ParseError("the expression is undefined here (division by zero or log(0))", pos, self.text)
+            raise ParseError(
+                "the expression is undefined here (division by zero or log(0))", pos, self.text
+            )
+        if result.is_number and result.is_extended_real is False:
+            raise ParseError(
+                f"the expression is not a real number here ({result}); symnn works with reals",
+                pos,
+                self.text,
+            )
+
+
+def _log10_abs(n) -> float | None:
+    """log10 |n| for a SymPy number, exact-ish for huge integers; None for zero."""
+    if n.is_zero:
+        return None
+    if n.is_Rational:
+        return math.log10(abs(int(n.p))) - math.log10(int(n.q))
+    return math.log10(abs(float(n)))
 
 
 def parse(text: str) -> sympy.Expr:

@@ -20,7 +20,7 @@ X, Y, Z = (sympy.Symbol(n, real=True) for n in "xyz")
 
 UNARY = ["neg", "exp", "sigmoid", "tanh", "sin", "cos", "softplus", "relu", "abs",
          "leaky_relu", "square", "cube", "sqrt1p", "log1p", "inv1p"]
-BINARY = ["add", "sub", "mul", "div1p", "max", "min", "rsub_const", "mul_const"]
+BINARY = ["add", "sub", "mul", "div1p", "max", "min", "rsub_const", "mul_const", "pow1p"]
 KINKED = {"relu", "abs", "leaky_relu", "max", "min"}
 
 leaf = st.sampled_from(["x", "y", "z"]) | st.floats(-2, 2, allow_nan=False).map(lambda c: ("c", round(c, 3)))
@@ -52,6 +52,7 @@ def build(tree, env, kinks):
         "log1p": lambda: (a * a + 1).log(), "inv1p": lambda: 1 / (a * a + 1),
         "add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
         "div1p": lambda: a / (b * b + 1), "max": lambda: a.max(b), "min": lambda: a.min(b),
+        "pow1p": lambda: (a * a + 1) ** (b * 0.5),
         "rsub_const": lambda: 2 - a * b, "mul_const": lambda: 3 * a + b,
     }[op]()
 

@@ -121,6 +121,12 @@ HOSTILE = [
     ("()", 1, "')'"),
     ("x\n+1", 1, "U+000A"),
     ("'x'", 0, "string"),
+    ("sqrt(-1)", 0, "not a real number"),
+    ("log(-1)", 0, "not a real number"),
+    ("(-8)^(1/3)", 4, "not a real number"),
+    ("max(x, sqrt(-1))", 7, "not a real number"),
+    ("2^(10^999)", 1, "too large"),
+    ("(10^999)^(10^999)", 8, "too large"),
 ]
 
 
