@@ -25,14 +25,16 @@ HELP = "run an optimizer on a loss surface and print (or plot) its trajectory"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("expression", metavar="EXPR",
-                        help="a function such as 'x^2 + 10*y^2', or a preset surface name")
+                        help="a function such as 'x^2 + 10*y^2', or a preset: bowl, "
+                        "ill_conditioned, rosenbrock, beale, himmelblau, saddle, w_shaped")
     parser.add_argument("--optimizer", default="gd",
                         help="gd, newton, sgd, adagrad, adadelta, rmsprop, adam, adamw "
                         "(default: gd)")
     parser.add_argument("--lr", type=float, default=None,
                         help="learning rate (default: the optimizer's own default)")
     parser.add_argument("--start", default=None,
-                        help="comma-separated start point, variables in sorted name order")
+                        help="comma-separated start point, variables in sorted name order "
+                        "(default: the preset's start, or 1 for every variable)")
     parser.add_argument("--steps", type=int, default=50, help="number of steps (default 50)")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="optimizer setting, e.g. momentum=0.9 or betas=0.9,0.99")
