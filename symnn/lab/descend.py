@@ -126,8 +126,8 @@ class Run:
             head = f"step {k}, coordinate {name}:" if len(names) > 1 else f"step {k}:"
             values = report.at(i)
             texts.append(head + "\n" + "\n".join(
-                f"  {line.name} = {line.text} = {_fill(line.text, values)} = "
-                f"{_fmt(values[line.name])}" for line in report.formula))
+                "  " + " = ".join(_chain(line.name, line.text, values))
+                for line in report.formula))
             latexes.append(f"\\text{{{head}}}\\\\\n" + report.to_latex(i))
         return StepExplanation(k, f"{report.optimizer} update\n" + "\n".join(texts),
                                "\n".join(latexes))
@@ -140,6 +140,15 @@ class Run:
 
 def _fmt(v: float) -> str:
     return f"{v:.6g}"
+
+
+def _chain(name: str, formula: str, values: Mapping[str, float]) -> list[str]:
+    """name = formula = formula with numbers = result, without repeating equal parts."""
+    parts = [name, formula]
+    for part in (_fill(formula, values), _fmt(values[name])):
+        if part != parts[-1]:
+            parts.append(part)
+    return parts
 
 
 def _fill(formula: str, values: Mapping[str, float]) -> str:
