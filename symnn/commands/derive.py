@@ -19,7 +19,7 @@ from symnn.cli import UsageError
 
 HELP = "print the chain-rule derivation of dEXPR/dNAME (text, LaTeX or JSON)"
 
-# name -> (formula shown in help, builder of the loss Scalar from output y and target t)
+# loss name -> its formula in the model output yhat and the target t (shown in --help)
 LOSSES = {
     "mse": "(yhat - t)^2",
     "mae": "|yhat - t|",

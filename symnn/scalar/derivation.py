@@ -13,16 +13,12 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import sympy
 
 from symnn.scalar.node import Scalar, topological_order
 from symnn.scalar.ops import OPS
 from symnn.symbolic.functions import number, symbol
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 __all__ = ["Derivation", "Step", "expression", "derivative", "leaves", "symbol_of"]
 
@@ -69,10 +65,6 @@ def leaves(root: Scalar) -> dict[str, Scalar]:
             )
         found[name] = node
     return found
-
-
-def _value_form(node: Scalar):
-    return number(node.value)
 
 
 def _forms(order: list[Scalar], leaf_form) -> dict[Scalar, sympy.Expr]:

@@ -13,7 +13,7 @@ import math
 
 import sympy
 
-from symnn.scalar.node import Scalar, _as_scalar
+from symnn.scalar.node import Scalar, constant
 from symnn.scalar.ops import OPS, apply
 from symnn.symbolic import functions as F
 
@@ -88,7 +88,7 @@ class _Builder:
             value = float(e)
             if math.isnan(value):
                 raise ValueError(f"cannot build a graph for the undefined number {e}")
-            return _as_scalar(value)
+            return constant(value)
         if e.is_Add:
             return self.fold(e.args, add=True)
         if e.is_Mul:

@@ -264,6 +264,7 @@ def _as_scalar(x: Any):
         c.op = _CONST
         c.arg = ()
         c.name = None
+        c._pending = 0
         return c
     return NotImplemented
 
