@@ -150,10 +150,13 @@ class Scalar:
 
         ``parent.grad += local * node.grad`` for every edge, each node handled once all of its
         consumers are done (Kahn's order; no recursion, so any depth works). Leaves accumulate
-        across calls; intermediate nodes hold this pass's values.
+        across calls; intermediate nodes hold this pass's values. The consumer counts live on
+        the nodes, so two threads must not run backward through the same nodes at once.
         """
         if self.value is None:
-            names = sorted(n for n in self.leaves(symbolic_only=True))
+            names = sorted(
+                {n.name or "(unnamed)" for n in topological_order(self) if n.value is None and not n.parents}
+            )
             raise ValueError(
                 "backward() needs numbers, but these leaves have no value: "
                 + ", ".join(names)
