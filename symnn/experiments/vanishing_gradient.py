@@ -91,6 +91,8 @@ def run(quick: bool = False, seed: int = 0, depth: int = 10, width: int = 32,
                        " ".join(f"{init_norms[a][i]:11.3e}" for a in ACTIVATIONS))
     summary.append("layer 1 / layer 10: " + ", ".join(
         f"{a} {numbers[a]['first_over_last']:.2e}" for a in ACTIVATIONS))
+    summary.append(f"(layer 1 has 2 x {width} weights against {width} x {width} in the middle "
+                   f"layers, which alone makes its norm about {(width / 2) ** 0.5:.0f}x smaller)")
     summary.append("layer 1 / layer 10 with PyTorch's default init: " + ", ".join(
         f"{a} {default_ratio[a]:.2e}" for a in ACTIVATIONS))
     if epochs:
