@@ -80,12 +80,20 @@ def _split_batch(batch):
 
 
 def _wants_accuracy(metric, targets) -> bool:
+    """Accuracy is recorded for class-index targets (or one-hot / probability rows)."""
     if metric is None or metric is False:
         return False
-    if metric == "auto":
-        return np.issubdtype(_numpy(targets).dtype, np.integer) or _numpy(targets).ndim == 2 and \
-            _numpy(targets).shape[1] > 1
-    return True
+    if metric != "auto":
+        return True
+    t = _numpy(targets)
+    return np.issubdtype(t.dtype, np.integer) or (t.ndim == 2 and t.shape[1] > 1)
+
+
+def _hooks(callbacks: Sequence[Any], hook: str, state: TrainState) -> None:
+    for cb in callbacks:
+        method = getattr(cb, hook, None)
+        if method is not None:
+            method(state)
 
 
 def fit(model, loss_fn, optimizer, train_loader: Iterable, val_loader: Iterable | None = None,
@@ -106,8 +114,6 @@ def fit(model, loss_fn, optimizer, train_loader: Iterable, val_loader: Iterable 
     - ``metric``: "auto" records accuracy when the targets are class indices, None never.
     - ``progress``: a Rich progress bar on stderr.
     """
-    from symnn.data.transforms import BatchTransform
-    from symnn.tensor import no_grad
     from symnn.train.callbacks import SchedulerStep
 
     if epochs < 1:
@@ -117,91 +123,85 @@ def fit(model, loss_fn, optimizer, train_loader: Iterable, val_loader: Iterable 
         callbacks.insert(0, SchedulerStep(scheduler))
     history = History()
     state = TrainState(model, optimizer, loss_fn, history, epochs)
-    for cb in callbacks:
-        _call(cb, "on_train_begin", state)
+    _hooks(callbacks, "on_train_begin", state)
     with make_progress(progress, epochs) as bar:
         for epoch in range(1, epochs + 1):
             state.epoch = epoch
             lr = float(optimizer.param_groups[0]["lr"])
-            for cb in callbacks:
-                _call(cb, "on_epoch_begin", state)
-            model.train()
+            _hooks(callbacks, "on_epoch_begin", state)
             start = time.perf_counter()
-            total_loss = correct = 0.0
-            seen = 0
-            use_acc: bool | None = None
-            norm_sums: dict[str, float] = {}
-            n_batches = 0
-            for state.batch, batch in enumerate(train_loader):
-                x, y = _split_batch(batch)
-                if augment is not None:
-                    if isinstance(augment, BatchTransform):
-                        x, y = augment(_numpy(x), _numpy(y))
-                    else:
-                        x = augment(_numpy(x))
-                x, y = _to_tensor(x), _to_tensor(y)
-                for cb in callbacks:
-                    _call(cb, "on_batch_begin", state)
-                optimizer.zero_grad()
-                out = model(x)
-                loss = loss_fn(out, y)
-                total = loss + regularizer(model) if regularizer is not None else loss
-                total.backward()
-                for cb in callbacks:
-                    _call(cb, "on_after_backward", state)
-                if track_grad_norms:
-                    for k, v in layer_grad_norms(model).items():
-                        norm_sums[k] = norm_sums.get(k, 0.0) + v
-                optimizer.step()
-                n = len(_numpy(y))
-                state.loss = float(loss.item())
-                total_loss += state.loss * n
-                seen += n
-                n_batches += 1
-                if use_acc is None:
-                    use_acc = _wants_accuracy(metric, y)
-                if use_acc:
-                    correct += accuracy_fn(_numpy(out), _numpy(y)) * n
-                for cb in callbacks:
-                    _call(cb, "on_batch_end", state)
-                if state.stop:
-                    break
-            if seen == 0:
-                raise ValueError("train_loader produced no batches (is the dataset empty, or "
-                                 "drop_last=True with fewer samples than batch_size?)")
+            logs, norms = _train_epoch(state, train_loader, callbacks, regularizer, augment,
+                                       metric, track_grad_norms)
             elapsed = time.perf_counter() - start
-            logs: dict[str, Any] = {"train_loss": total_loss / seen,
-                                    "train_accuracy": correct / seen if use_acc else None,
-                                    "val_loss": None, "val_accuracy": None}
             if val_loader is not None and not state.stop:
-                with no_grad():
-                    val = evaluate(model, val_loader, loss_fn, metric=metric)
+                val = evaluate(model, val_loader, loss_fn, metric=metric)
                 logs["val_loss"], logs["val_accuracy"] = val["loss"], val.get("accuracy")
             history.epoch.append(epoch)
-            history.train_loss.append(logs["train_loss"])
-            history.train_accuracy.append(logs["train_accuracy"])
-            history.val_loss.append(logs["val_loss"])
-            history.val_accuracy.append(logs["val_accuracy"])
+            for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
+                getattr(history, key).append(logs[key])
             history.lr.append(lr)
-            history.grad_norms.append({k: v / max(n_batches, 1) for k, v in norm_sums.items()})
+            history.grad_norms.append(norms)
             history.epoch_time.append(elapsed)
             state.logs = logs
-            for cb in callbacks:
-                _call(cb, "on_epoch_end", state)
+            _hooks(callbacks, "on_epoch_end", state)
             bar.update(epoch, logs)
             if state.stop:
                 break
-    for cb in callbacks:
-        _call(cb, "on_train_end", state)
+    _hooks(callbacks, "on_train_end", state)
     history.stopped_early = state.stop
     history.stop_reason = state.stop_reason
     return history
 
 
-def _call(cb, hook: str, state: TrainState) -> None:
-    method = getattr(cb, hook, None)
-    if method is not None:
-        method(state)
+def _train_epoch(state: TrainState, loader: Iterable, callbacks: Sequence[Any], regularizer,
+                 augment, metric, track_grad_norms: bool) -> tuple[dict[str, Any], dict[str, float]]:
+    """One pass over the training batches: forward, loss (+ penalty), backward, step.
+
+    Returns the epoch's logs (sample-weighted mean loss and accuracy) and the mean per-layer
+    gradient norms over its batches."""
+    from symnn.data.transforms import BatchTransform
+
+    model, optimizer, loss_fn = state.model, state.optimizer, state.loss_fn
+    model.train()
+    total_loss = correct = 0.0
+    seen = n_batches = 0
+    use_acc: bool | None = None
+    norm_sums: dict[str, float] = {}
+    for state.batch, batch in enumerate(loader):
+        x, y = _split_batch(batch)
+        if isinstance(augment, BatchTransform):
+            x, y = augment(_numpy(x), _numpy(y))
+        elif augment is not None:
+            x = augment(_numpy(x))
+        x, y = _to_tensor(x), _to_tensor(y)
+        _hooks(callbacks, "on_batch_begin", state)
+        optimizer.zero_grad()
+        out = model(x)
+        loss = loss_fn(out, y)
+        (loss + regularizer(model) if regularizer is not None else loss).backward()
+        _hooks(callbacks, "on_after_backward", state)
+        if track_grad_norms:
+            for k, v in layer_grad_norms(model).items():
+                norm_sums[k] = norm_sums.get(k, 0.0) + v
+        optimizer.step()
+        n = len(_numpy(y))
+        state.loss = float(loss.item())
+        total_loss += state.loss * n
+        seen += n
+        n_batches += 1
+        if use_acc is None:
+            use_acc = _wants_accuracy(metric, y)
+        if use_acc:
+            correct += accuracy_fn(_numpy(out), _numpy(y)) * n
+        _hooks(callbacks, "on_batch_end", state)
+        if state.stop:
+            break
+    if seen == 0:
+        raise ValueError("train_loader produced no batches (is the dataset empty, or "
+                         "drop_last=True with fewer samples than batch_size?)")
+    logs = {"train_loss": total_loss / seen, "train_accuracy": correct / seen if use_acc else None,
+            "val_loss": None, "val_accuracy": None}
+    return logs, {k: v / n_batches for k, v in norm_sums.items()}
 
 
 def evaluate(model, loader: Iterable, loss_fn=None, metric: str | None = "auto") -> dict[str, float]:
