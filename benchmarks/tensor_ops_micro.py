@@ -6,7 +6,11 @@ backward, SGD update) and the same small-CNN step (conv 1->8 3x3, ReLU, max-pool
 ops and the tape, and as plain NumPy with the backward written by hand. Both run in this
 process, interleaved, so the ratio isolates the cost of the tape (no nn or optim involved).
 
-    python benchmarks/tensor_ops_micro.py [--rounds 15] [--steps 10] [--only mlp|cnn]
+The same steps in PyTorch (functional API, same shapes) are timed alongside when torch is
+installed. ``--cpu-time`` measures process CPU time with one thread instead of wall time with
+two: on a shared, busy machine that still gives stable ratios.
+
+    python benchmarks/tensor_ops_micro.py [--rounds 15] [--steps 10] [--only mlp|cnn] [--cpu-time]
 """
 
 from __future__ import annotations
@@ -16,6 +20,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+if "--cpu-time" in sys.argv:
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = "1"
+import statistics  # noqa: E402
+import time  # noqa: E402
+
 import _harness  # noqa: E402  (limits threads before NumPy loads)
 import numpy as np  # noqa: E402
 
@@ -124,24 +134,93 @@ def cnn_steps(batch: int = 64):
     return tape_step
 
 
+def torch_steps(kind: str):
+    """The same step in PyTorch's functional API (None without torch)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    tf = torch.nn.functional
+    rng = np.random.default_rng(0)
+    if kind == "mlp":
+        x = torch.from_numpy(rng.standard_normal((256, 784), dtype=np.float32))
+        y = torch.from_numpy(rng.integers(0, 10, 256))
+        params = [torch.from_numpy(_init(rng, *shape)).requires_grad_()
+                  for o, i in ((256, 784), (128, 256), (10, 128)) for shape in ((o, i), (o,))]
+    else:
+        x = torch.from_numpy(rng.standard_normal((64, 1, 28, 28), dtype=np.float32))
+        y = torch.from_numpy(rng.integers(0, 10, 64))
+        params = [torch.from_numpy(_init(rng, *shape)).requires_grad_()
+                  for shape in ((8, 1, 3, 3), (8,), (16, 8, 3, 3), (16,), (10, 400), (10,))]
+
+    def forward():
+        if kind == "mlp":
+            h = x
+            for k in range(3):
+                h = tf.linear(h, params[2 * k], params[2 * k + 1])
+                h = h.relu() if k < 2 else h
+            return h
+        h = tf.max_pool2d(tf.conv2d(x, params[0], params[1]).relu(), 2)
+        h = tf.max_pool2d(tf.conv2d(h, params[2], params[3]).relu(), 2)
+        return tf.linear(h.flatten(1), params[4], params[5])
+
+    def step():
+        loss = tf.cross_entropy(forward(), y)
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= LR * p.grad
+        return loss
+
+    return step
+
+
+def _cpu_times(contenders: list[_harness.Contender], rounds: int, steps: int) -> dict[str, float]:
+    """Median process CPU seconds per step, contenders interleaved as in the harness."""
+    for c in contenders:
+        for _ in range(3):
+            c.step()
+    samples: dict[str, list[float]] = {c.name: [] for c in contenders}
+    for r in range(rounds):
+        for c in contenders if r % 2 == 0 else contenders[::-1]:
+            start = time.process_time()
+            for _ in range(steps):
+                c.step()
+            samples[c.name].append((time.process_time() - start) / steps)
+    return {name: statistics.median(t) for name, t in samples.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--only", choices=["mlp", "cnn"])
+    parser.add_argument("--cpu-time", action="store_true", help="process CPU time, one thread")
     args = parser.parse_args(argv)
+    if args.cpu_time:
+        _harness.THREADS = 1
     _harness.limit_threads()
-    if args.only in (None, "mlp"):
-        tape, numpy = mlp_steps()
-        times = _harness.interleaved([_harness.Contender("symnn tape", tape), _harness.Contender("numpy", numpy)],
-                                     rounds=args.rounds, steps=args.steps)
-        print(f"MLP step: tape {times['symnn tape'] * 1e3:.3f} ms, hand-written NumPy {times['numpy'] * 1e3:.3f} ms, "
-              f"ratio {times['symnn tape'] / times['numpy']:.2f}x, overhead "
-              f"{(times['symnn tape'] - times['numpy']) * 1e3:.3f} ms")
-    if args.only in (None, "cnn"):
-        tape = cnn_steps()
-        times = _harness.interleaved([_harness.Contender("symnn tape", tape)], rounds=args.rounds, steps=args.steps)
-        print(f"CNN step: tape {times['symnn tape'] * 1e3:.3f} ms")
+    timer = _cpu_times if args.cpu_time else _harness.interleaved
+    clock = "CPU time, 1 thread" if args.cpu_time else f"wall time, {_harness.THREADS} threads"
+    for kind in ("mlp", "cnn"):
+        if args.only not in (None, kind):
+            continue
+        contenders = []
+        if kind == "mlp":
+            tape, numpy = mlp_steps()
+            contenders = [_harness.Contender("symnn tape", tape), _harness.Contender("numpy", numpy)]
+        else:
+            contenders = [_harness.Contender("symnn tape", cnn_steps())]
+        reference = torch_steps(kind)
+        if reference is not None:
+            contenders.append(_harness.Contender("torch", reference))
+        times = timer(contenders, rounds=args.rounds, steps=args.steps)
+        tape_time = times["symnn tape"]
+        parts = [f"{name} {t * 1e3:.3f} ms ({tape_time / t:.2f}x)" for name, t in times.items() if name != "symnn tape"]
+        print(f"{kind.upper()} step, {clock}: symnn tape {tape_time * 1e3:.3f} ms; "
+              + "; ".join(parts) + "  (ratios: tape time / other)")
     return 0
 
 
