@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+import hypothesis.extra.numpy as hnp
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import symnn as sn
 from symnn.tensor import conv
@@ -199,3 +202,24 @@ def test_finite_difference_helper_catches_a_wrong_vjp():
 
     with pytest.raises(AssertionError, match="finite differences"):
         assert_grads_match_finite_differences(lambda x: WrongSquare.apply(x), normal(3))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=3),
+    op=st.sampled_from(["add", "sub", "mul", "div", "where"]),
+    seed=st.integers(0, 2**16),
+)
+def test_broadcast_binary_gradients_match_finite_differences(shapes, op, seed):
+    """Any pair of broadcastable shapes: gradients are reduced back to each input's shape."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(shapes.input_shapes[0])
+    b = rng.uniform(0.5, 2.0, shapes.input_shapes[1])
+    fns = {
+        "add": lambda x, y: x + y,
+        "sub": lambda x, y: x - y,
+        "mul": lambda x, y: x * y,
+        "div": lambda x, y: x / y,
+        "where": lambda x, y: sn.where(np.broadcast_to(a > 0, shapes.result_shape), x, y),
+    }
+    assert_grads_match_finite_differences(fns[op], a, b)
