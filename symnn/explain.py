@@ -15,6 +15,7 @@ too (``x_0``, ``x_1``, ...; float targets ``y_0``, ...), so ``.expr`` is the tex
 
 from __future__ import annotations
 
+import itertools
 import sys
 import types
 from collections.abc import Iterator
@@ -50,14 +51,19 @@ def leaf_name(param_name: str, index: tuple[int, ...], owner: str = "") -> str:
     return name
 
 
+def _indexed_names(base: str, shape: tuple[int, ...]) -> list[str]:
+    """``base_i,j`` for every index of ``shape`` in C order (just ``base`` for a scalar)."""
+    if not shape:
+        return [base]
+    digits = [[str(i) for i in range(n)] for n in shape]
+    return [f"{base}_{','.join(idx)}" for idx in itertools.product(*digits)]
+
+
 def _input_names(symbol: str, shape: tuple[int, ...]) -> list[str]:
     """``x_0, x_1, ...`` for a single sample (a leading batch dimension of 1 is dropped)."""
-    keep = slice(1, None) if len(shape) >= 2 and shape[0] == 1 else slice(None)
-    names = []
-    for idx in np.ndindex(*shape):
-        sub = idx[keep]
-        names.append(symbol + ("_" + ",".join(map(str, sub)) if sub else ""))
-    return names
+    if len(shape) >= 2 and shape[0] == 1:
+        return _indexed_names(symbol, shape[1:])
+    return _indexed_names(symbol, shape)
 
 
 def _leaf_array(values: np.ndarray, names: list[str]) -> np.ndarray:
@@ -105,13 +111,13 @@ def _parameter_leaf_names(model: Module, reserved: set[str]) -> dict[str, list[s
     taken = set(reserved)
     for name, p in model.named_parameters():
         owner = owners.get(name.rpartition(".")[0], "")
-        indices = list(np.ndindex(*np.shape(p.data)))
-        short = [leaf_name(name, idx, owner) for idx in indices]
+        shape = np.shape(p.data)
+        short = _indexed_names(leaf_name(name, (), owner), shape)
         if taken.isdisjoint(short):
             names[name] = short
         else:
             names[name] = [f"{name}[{', '.join(map(str, idx))}]" if idx else name
-                           for idx in indices]
+                           for idx in np.ndindex(*shape)]
         taken.update(names[name])
     return names
 
