@@ -60,8 +60,8 @@ class SymnnApp(App):
         """Switch to the screen called ``name`` (its state is kept while away)."""
         from tui.screens.help import HelpScreen
 
-        if name not in BY_NAME:
-            return
+        if name not in BY_NAME or self._exit or self._closing:
+            return  # a queued key while the app shuts down must not open a new screen
         while isinstance(self.screen, HelpScreen):
             self.pop_screen()
         if len(self.screen_stack) > 1:  # another overlay (the palette) closes itself first

@@ -26,6 +26,7 @@ class SafeCommandPalette(CommandPalette):
             pass  # nothing to move to yet
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
+        self._stop_no_matches_countdown()  # its timer would look for the list after closing
         if self.app.screen is not self:  # already closed; a queued key asked again
             return AwaitComplete()
         return super().dismiss(result)

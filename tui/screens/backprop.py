@@ -6,6 +6,7 @@ upstream gradients, products and gradients all come from ``L.derivation()``.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections.abc import Iterable
@@ -100,8 +101,19 @@ class BackpropScreen(SymnnScreen):
         tree = self.query_one("#graph", Tree)
         self.query_one("#bp-left").border_title = "Graph (output at the top)"
         self.query_one("#bp-right").border_title = "Step"
-        self.load_preset(0)
+        self.query_one("#step", Static).update(Text("Building the graph ...", style="dim"))
         tree.focus()
+        # The first frame goes out before SymPy is loaded for the derivation.
+        self.call_after_refresh(self._first_load)
+
+    @guarded
+    def _first_load(self) -> None:
+        if self.derivation is None:
+            self.load_preset(self.preset_index)
+        # Everything loaded so far (Textual, SymPy, the first graph) lives for the whole
+        # session: keeping it out of the garbage collector's scans removes 0.2-0.5 s pauses
+        # that otherwise land on random step keys.
+        gc.freeze()
 
     # ---- building the graph --------------------------------------------------------
 
@@ -122,6 +134,9 @@ class BackpropScreen(SymnnScreen):
         self.derivation = derivation
         self.forward = [n for n in topological_order(output) if n.parents]
         self.position = 0
+        self.labels: dict = {}
+        self.label_keys: dict = {}
+        self.views: dict = {}
         self.query_one("#error", ErrorPanel).clear()
         self._build_tree()
         self.refresh_view()
@@ -222,6 +237,7 @@ class BackpropScreen(SymnnScreen):
     def action_export(self) -> None:
         """Write the derivation as a standalone LaTeX document (atomically)."""
         if self.derivation is None:
+            self.notify("No graph yet.", severity="warning")
             return
         text = self.derivation.to_latex(standalone=True)
         path = self.export_dir / "symnn-derivation.tex"
@@ -238,14 +254,20 @@ class BackpropScreen(SymnnScreen):
     # ---- drawing -------------------------------------------------------------------
 
     def _label(self, node) -> str:
-        from symnn.scalar.render import unicode
+        """The node's display form (printed once per graph, then cached)."""
+        label = self.labels.get(node)
+        if label is None:
+            from symnn.scalar.render import unicode
 
-        d = self.derivation
-        if node is self.output:
-            return unicode(d.output_symbol)
-        if node.is_constant:
-            return fmt(node.value)
-        return unicode(d.forms[node])
+            d = self.derivation
+            if node is self.output:
+                label = unicode(d.output_symbol)
+            elif node.is_constant:
+                label = fmt(node.value)
+            else:
+                label = unicode(d.forms[node])
+            self.labels[node] = label
+        return label
 
     def _build_tree(self) -> None:
         tree = self.query_one("#graph", Tree)
@@ -281,6 +303,8 @@ class BackpropScreen(SymnnScreen):
 
     def refresh_view(self) -> None:
         """Redraw the tree labels, the step panel and the gradients for ``position``."""
+        if self.derivation is None:
+            return
         phase, item = self._state()
         computed = set(self.forward[: min(self.position, len(self.forward))])
         done_steps = self.derivation.steps[: max(0, self.position - len(self.forward))]
@@ -289,22 +313,32 @@ class BackpropScreen(SymnnScreen):
             finished.add(self.output)
         numeric = self.derivation.value is not None
         for node, tree_nodes in self.tree_nodes.items():
+            shown_value = numeric and (not node.parents or node in computed)
+            shown_grad = node in finished and not node.is_constant
+            current = (phase == "forward" and node is item) or (
+                phase == "backward" and node in (item.node, item.parent))
+            key = (shown_value, shown_grad, current)
+            if self.label_keys.get(node) == key:
+                continue  # unchanged: the tree keeps its rendered line
+            self.label_keys[node] = key
             label = Text(self._label(node))
             if node.parents and node.op is not None:
                 label.append(f"  [{node.op.label}]", style="dim")
-            if numeric and (not node.parents or node in computed):
+            if shown_value:
                 label.append(f" = {fmt(node.value)}", style="cyan")
-            if node in finished and not node.is_constant:
+            if shown_grad:
                 grad = self.derivation.numeric_gradients.get(node) if numeric else None
                 label.append(f"  ∂L = {fmt(grad)}" if numeric else "  ∂L ✓", style="green")
-            if (phase == "forward" and node is item) or (
-                phase == "backward" and node in (item.node, item.parent)
-            ):
+            if current:
                 label.stylize("reverse")
             for tree_node in tree_nodes:
                 tree_node.set_label(label)
-        self.query_one("#step", Static).update(self._step_text(phase, item))
-        self.query_one("#grads", Static).update(self._grads_table(done_steps))
+        key = (self.position, self.symbolic)
+        view = self.views.get(key)
+        if view is None:  # SymPy printing happens once per step and view
+            view = self.views[key] = (self._step_text(phase, item), self._grads_table(done_steps))
+        self.query_one("#step", Static).update(view[0])
+        self.query_one("#grads", Static).update(view[1])
         self.sub_title = f"{self.source}  ·  step {self.position} of {self.last_position}"
 
     def _step_text(self, phase: str, item) -> Text | Group:

@@ -1,0 +1,121 @@
+"""How fast the terminal app is: start-up until ready, and one step key's redraw.
+
+Start-up: `python -m symnn` is started in a pseudo-terminal of 120x40; the time runs from
+just before the process is spawned until (a) the first frame (the footer with its keys) and
+(b) the backprop stepper's content (its "Press n (or →) to step." line, drawn once the first
+graph and its derivation are built) have been written to the terminal. Median of several
+runs.
+
+Step redraw: in-process (headless, 120x40), for each backprop preset, every step from the
+start to the end: the step action plus the screen update Textual runs for the next frame
+(layout if needed, rendering the changed widgets, compositing and writing the frame), timed
+together. Median and worst step per preset.
+
+    python benchmarks/tui_latency.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+FIRST_FRAME_TEXT = "Quit"
+READY_TEXT = "to step."
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Z0-9]")
+
+
+def startup_once(timeout: float = 20.0) -> tuple[float, float]:
+    """Seconds from spawning `python -m symnn` to its first frame and to the stepper's content."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "symnn"], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, close_fds=True, start_new_session=True)
+    os.close(slave)
+    seen = ""
+    first = ready = None
+    try:
+        while time.perf_counter() - start < timeout:
+            readable, _, _ = select.select([master], [], [], 0.05)
+            if not readable:
+                continue
+            try:
+                chunk = os.read(master, 65536).decode("utf-8", "replace")
+            except OSError:
+                break
+            seen = (seen + ANSI.sub("", chunk))[-20000:]
+            if first is None and FIRST_FRAME_TEXT in seen:
+                first = time.perf_counter() - start
+            if ready is None and READY_TEXT in seen:
+                ready = time.perf_counter() - start
+            if first is not None and ready is not None:
+                break
+    finally:
+        os.write(master, b"q")
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=5)
+        os.close(master)
+    if ready is None or first is None:
+        raise RuntimeError("the app did not draw its first screen in time")
+    return first, ready
+
+
+async def step_latencies() -> dict[str, list[float]]:
+    """Per preset: seconds per step (action + the frame update) over every step."""
+    from tui.app import SymnnApp
+    from tui.screens.backprop_presets import PRESETS
+
+    results: dict[str, list[float]] = {}
+    app = SymnnApp(start="backprop")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for index, preset in enumerate(PRESETS):
+            screen.load_preset(index)
+            await pilot.pause()
+            times = []
+            for _ in range(screen.last_position):
+                t0 = time.perf_counter()
+                screen.action_step(1)
+                screen._on_timer_update()  # the frame update Textual schedules next
+                times.append(time.perf_counter() - t0)
+                await pilot.pause(0)
+            results[preset.title] = times
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs (median reported)")
+    args = parser.parse_args()
+
+    runs = [startup_once() for _ in range(args.runs)]
+    for label, times in (("first frame", [r[0] for r in runs]),
+                         ("stepper content", [r[1] for r in runs])):
+        print(f"start-up to {label}: median {statistics.median(times) * 1000:.0f} ms, "
+              f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+              f"over {args.runs} runs (target < 1500 ms)")
+    for title, times in asyncio.run(step_latencies()).items():
+        ms = [t * 1000 for t in times]
+        print(f"step redraw, {title}: median {statistics.median(ms):.1f} ms, "
+              f"worst {max(ms):.1f} ms over {len(ms)} steps (target < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()

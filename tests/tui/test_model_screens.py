@@ -1,0 +1,95 @@
+"""Network view and training dashboard: both engines agree on screen; training runs live."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tui.app import SymnnApp
+
+SIZE = (120, 40)
+
+
+async def test_network_view_lists_every_weight_with_matching_gradients(screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        n_weights = sum(a.size for a in screen.explanation.leaves.values())
+        assert len(screen.rows) == n_weights == screen.query_one("#weights").row_count
+        text = screen_text(app)
+        assert "✗" not in text and "✓" in text
+
+
+async def test_choosing_a_weight_shows_its_chain_rule_path(screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down")
+        name, idx = app.screen.rows[2]
+        leaf = app.screen.explanation.leaf(name, idx)
+        assert f"∂L/∂{leaf.name}" in screen_text(app)
+
+
+async def test_m_cycles_the_network_models():
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        assert app.screen.preset == 1
+        assert "2.weight" in app.screen.explanation.leaves
+
+
+async def _wait_until(pilot, condition, timeout: float = 20.0) -> None:
+    waited = 0.0
+    while not condition() and waited < timeout:
+        await pilot.pause(0.1)
+        waited += 0.1
+
+
+async def test_training_runs_in_a_worker_and_draws_each_epoch():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#epochs").value = "3"
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: not screen.running)
+        history = screen.data["history"]
+        assert history["epoch"] == [1, 2, 3]
+        assert len(history["grad_norms"][-1]) == 3  # two hidden layers and the output layer
+        assert screen.data["boundary"].shape == (screen.data["grid"].shape[0],)
+
+
+async def test_training_stop_key_ends_the_run_early():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#epochs").value = "2000"
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: screen.data is not None)
+        await pilot.press("p")
+        assert screen.pause_event.is_set()
+        await pilot.press("x")
+        await _wait_until(pilot, lambda: not screen.running)
+        assert not screen.running and len(screen.data["history"]["epoch"]) < 2000
+
+
+async def test_training_bad_field_is_shown_and_nothing_starts(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#lr").value = "-1"
+        await pilot.press("t")
+        assert not app.screen.running
+        assert "lr must be between" in screen_text(app)
+
+
+async def test_vanishing_lesson_sets_a_deep_sigmoid_network():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        config = app.screen._config()
+    assert (config.activation, config.depth) == ("sigmoid", 6)
+    assert np.isfinite(config.lr)
