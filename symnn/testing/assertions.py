@@ -116,7 +116,8 @@ def assert_grads_match(
     eps: float = 1e-6,
     engine_tol: float = 1e-9,
 ) -> None:
-    """Assert that three computations of d loss / d parameter agree for every parameter.
+    """Assert that three computations of d loss / d parameter agree for every parameter that
+    requires grad (frozen ones get no gradient from backward and are skipped).
 
     The NumPy backward and the scalar engine must agree to ``engine_tol`` (relative to the
     gradient's scale, both exact up to rounding); finite differences (central, step ``eps``)
@@ -140,8 +141,11 @@ def assert_grads_match(
         finally:
             rewind()
 
+    trainable = {name for name, p in model.named_parameters() if p.requires_grad}
     rows = []
     for name, b in backend.items():
+        if name not in trainable:  # frozen: backward leaves no gradient to compare
+            continue
         s, n = scalar[name], numeric[name]
         scale = max(1.0, float(np.max(np.abs(b), initial=0.0)))
         engines_differ = ~(np.abs(b - s) <= engine_tol * scale)
@@ -161,7 +165,7 @@ def assert_grads_match(
     if not rows:
         return
     rows.sort(key=lambda r: -r[0])
-    total = sum(a.size for a in backend.values())
+    total = sum(a.size for name, a in backend.items() if name in trainable)
     lines = [
         f"gradients of {type(model).__name__} disagree at {len(rows)} of {total} parameter "
         f"elements (engines to {engine_tol:g}; finite differences with eps={eps:g} to "

@@ -78,6 +78,18 @@ def test_a_wrong_backward_is_shown_against_the_scalar_engine_and_finite_differen
     assert "backward != scalar engine and backward != finite difference" in lines[2]
 
 
+def test_frozen_parameters_are_skipped_and_the_rest_checked():
+    sn.manual_seed(1)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    model[0].weight.requires_grad_(False)
+    x, t = np.array([[0.3, -0.6]]), np.array([[0.2]])
+    assert_grads_match(model, x, t, nn.MSELoss())
+    wrong = nn.Sequential(model[0], nn.Tanh(), CubedWeights(CubeSignSlip, [[-0.5, 0.4, 0.3]]))
+    with pytest.raises(AssertionError, match=r"disagree at 1 of 6 parameter elements") as info:
+        assert_grads_match(wrong, x, np.array([[0.2, 0.1, -0.1]]), nn.MSELoss())
+    assert "2.w[0, 0]" in str(info.value) and "0.weight" not in str(info.value)
+
+
 def test_the_model_is_left_as_it_was():
     sn.set_default_dtype(np.float32)
     sn.manual_seed(0)
