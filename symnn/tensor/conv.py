@@ -368,33 +368,39 @@ def max_pool_nd(
         return result.squeeze(0) if unbatched else result
     fill = -np.inf if xd.dtype.kind == "f" else np.iinfo(xd.dtype).min
     xp = _pad(xd, pad, hi, fill)
-    y = xp[taps[0]].copy()
-    for sl in taps[1:]:
+    y = np.maximum(xp[taps[0]], xp[taps[1]]) if len(taps) > 1 else xp[taps[0]].copy()
+    for sl in taps[2:]:
         np.maximum(y, xp[sl], out=y)
     if not (x.requires_grad and _grad_enabled()):
         result = _leaf(y)
     else:
         x_shape = xd.shape
         disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dilation, kernel))
+        # windows tile the padded input exactly: every element is written once in backward
+        tiled = not any(extra) and all(
+            s == k and d == 1 and o * k == n for s, k, d, o, n in zip(stride, kernel, dilation, out, xp.shape[2:]))
 
         def max_pool_nd_vjp(g):
-            gxp = np.zeros(xp.shape, g.dtype)
+            gxp = (np.empty if tiled else np.zeros)(xp.shape, g.dtype)
             if np.isnan(y).any():
+                gxp[...] = 0
                 _route_with_nan(xp, y, g, gxp, taps)
             else:
                 # first maximum of each window in row-major order: tap i wins where it equals the
                 # max and no earlier tap did; the last tap takes whatever is left
-                taken = np.zeros(y.shape, bool)
                 contrib = None if disjoint else np.empty(y.shape, g.dtype)
+                taken = None
                 last = len(taps) - 1
                 for i, sl in enumerate(taps):
                     if i == last:
-                        hit = ~taken
+                        hit = np.ones(y.shape, bool) if taken is None else np.logical_not(taken, out=taken)
                     else:
                         hit = np.equal(xp[sl], y)
-                        if i:
-                            hit &= ~taken
-                        taken |= hit
+                        if taken is None:
+                            taken = hit  # hit is only read again before taken changes
+                        else:
+                            np.greater(hit, taken, out=hit)  # hit and not yet taken
+                            np.logical_or(taken, hit, out=taken)
                     if disjoint:  # windows do not overlap: write straight into the input gradient
                         np.multiply(g, hit, out=gxp[sl])
                     else:
