@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symnn.symbolic.sign import NONNEG, NONPOS, POS, SignOracle
+from symnn.symbolic.sign import NEG, NONNEG, NONPOS, POS, SignOracle
 
 __all__ = ["Step", "curvature", "CONSTANT", "AFFINE", "CONVEX", "CONCAVE", "UNKNOWN"]
 
@@ -78,6 +78,13 @@ class _Rules:
             lse = self._log_sum_exp(e)
             if lse is not None:
                 return lse
+            split = self._split_log(e.args[0])
+            if split is not None:
+                kind = self.kind(split)
+                if kind != UNKNOWN:
+                    self.note(e, kind, f"it equals {sp.sstr(split)} (the log of a product or "
+                                       f"quotient of positive factors)")
+                return kind
             return self._compose(e, CONCAVE, _INC, [e.args[0]], "log")
         if isinstance(e, sp.Abs):
             s = self.oracle.sign(e.args[0])
@@ -116,7 +123,8 @@ class _Rules:
             return inner
         if s <= NONPOS:
             flipped = _flip(inner)
-            self.note(e, flipped, f"a non-positive multiple of a {inner} function is {flipped}")
+            word = "negative" if s == NEG else "non-positive"
+            self.note(e, flipped, f"a {word} multiple of a {inner} function is {flipped}")
             return flipped
         return UNKNOWN
 
@@ -167,6 +175,29 @@ class _Rules:
             if self.kind(rest.base) not in (CONSTANT, AFFINE):
                 return False
         return True
+
+    def _split_log(self, u: sp.Expr) -> sp.Expr | None:
+        """log(a b / c) = log a + log b - log c and log(exp(v)) = v, for positive factors;
+        None when u is a single factor (nothing to split) or a factor's sign is unknown.
+        This turns log(sigmoid(z)) = log(1 / (1 + exp(-z))) into -log(1 + exp(-z))."""
+        num, den = sp.fraction(sp.together(u))
+        factors = ([(f, 1) for f in sp.Mul.make_args(num)]
+                   + [(f, -1) for f in sp.Mul.make_args(den)])
+        factors = [(f, k) for f, k in factors if f != 1]
+        single = len(factors) == 1 and factors[0][1] == 1
+        if not factors or (single and not isinstance(factors[0][0], (sp.exp, sp.Pow))):
+            return None
+        terms = []
+        for f, k in factors:
+            if isinstance(f, sp.exp):
+                terms.append(k * f.args[0])
+            elif f.is_Pow and f.exp.is_number and self.oracle.sign(f.base) == POS:
+                terms.append(k * f.exp * sp.log(f.base))
+            elif self.oracle.sign(f) == POS:
+                terms.append(k * sp.log(f))
+            else:
+                return None
+        return sp.Add(*terms)
 
     def _log_sum_exp(self, e: sp.log) -> str | None:
         arg = e.args[0]
