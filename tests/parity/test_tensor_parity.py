@@ -139,14 +139,15 @@ def test_max_pool_all_equal_window_sends_gradient_to_the_first_element():
     np.testing.assert_array_equal(x.grad.data.ravel(), [1.0, 0.0, 0.0, 0.0])
 
 
-def test_max_pool_with_nan_matches_torch():
+@pytest.mark.parametrize("kernel, stride", [(3, 1), (2, 2)], ids=["overlapping", "tiled"])
+def test_max_pool_with_nan_matches_torch(kernel, stride):
     a = relu_ties(1, 1, 6, 6)
     a[0, 0, 0, 1] = np.nan
     a[0, 0, 1, 0] = np.nan
     a[0, 0, 4, 4] = np.nan
     x = sn.tensor(a, requires_grad=True, dtype=np.float64)
     t = torch.tensor(a, requires_grad=True)
-    y, ty = conv.max_pool_nd(x, 3, stride=1), TF.max_pool2d(t, 3, stride=1)
+    y, ty = conv.max_pool_nd(x, kernel, stride=stride), TF.max_pool2d(t, kernel, stride=stride)
     np.testing.assert_array_equal(y.data, ty.detach().numpy())
     y.sum().backward()
     ty.sum().backward()
