@@ -17,9 +17,10 @@ import symnn.testing.gradcheck  # noqa: F401
 pytest_plugins = ["pytester"]
 
 # The inner sessions run in this process (pytester puts sys.modules back after each, so the
-# modules they use are imported above); plugins that keep session-wide state (app snapshots)
-# are left out of them.
-INNER_ARGS = ("-q", "-p", "no:cacheprovider", "-p", "no:textual-snapshot", "-p", "no:syrupy")
+# modules they use are imported above); the other installed plugins are left out of them:
+# some keep session-wide state (app snapshots), and they are not what is tested here.
+INNER_ARGS = ("-q", "-p", "no:cacheprovider", "-p", "no:textual-snapshot", "-p", "no:syrupy",
+              "-p", "no:hypothesispytest")
 
 
 def test_plugin_is_registered_through_the_pytest11_entry_point():
@@ -35,6 +36,17 @@ def test_loading_the_plugin_imports_neither_numpy_nor_the_backends():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_pytest_still_runs_when_the_backend_cannot_be_imported(tmp_path):
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    assert 1 + 1 == 2\n")
+    code = (
+        "import sys; sys.modules['symnn.tensor'] = None; import pytest; "
+        f"sys.exit(pytest.main([*{list(INNER_ARGS)!r}, {str(tmp_path)!r}]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 passed" in out.stdout
 
 
 def test_gradcheck_fixture_passes_a_right_gradient_and_fails_a_wrong_one(pytester):
