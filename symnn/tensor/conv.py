@@ -8,7 +8,9 @@ directly in (N, O, *O) order, with no transpose.
 
 Backward, for y = W·cols:  dW = Σ_n g_n·cols_nᵀ (a stacked matmul, then ``sum(0)``);
 dcols = Wᵀ·g, folded back onto the input by col2im: one slice-add per kernel tap (∏K of
-them), never a loop over pixels or batch items.
+them), never a loop over pixels or batch items. Stride-1 convolutions with many input
+channels use the "wide" layout instead (``_WideLayout``): each tap's columns are one
+contiguous run of the flattened image, which makes both copies several times faster.
 
 Max pooling takes ``np.maximum`` over the ∏K strided views of the input. Its gradient goes,
 as in PyTorch, to one element per window: the first maximum in row-major order (a NaN wins
