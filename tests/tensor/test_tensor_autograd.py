@@ -443,3 +443,10 @@ def test_leaky_relu_accepts_the_scalar_engine_spelling():
     x = sn.tensor([-2.0, 3.0])
     np.testing.assert_array_equal(x.leaky_relu(slope=0.5).data, x.leaky_relu(0.5).data)
     np.testing.assert_array_equal(x.leaky_relu(0.5).data, [-1.0, 3.0])
+
+
+def test_unbiased_var_of_one_element_is_nan_with_nan_gradient():
+    x = sn.tensor([1.5], requires_grad=True)
+    v = x.var()
+    v.backward()
+    assert np.isnan(v.item()) and np.isnan(x.grad.data).all()

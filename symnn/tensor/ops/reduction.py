@@ -98,8 +98,10 @@ def var(
         return _leaf(y)
     ndim = d.ndim
 
+    factor = 2 / denom if denom > 0 else float("nan")
+
     def var_vjp(g):
-        return (_expand_back(g, axes, keep, ndim) * (2 / denom) * centered,)
+        return (_expand_back(g, axes, keep, ndim) * factor * centered,)
 
     return _record1(y, x, var_vjp)
 
