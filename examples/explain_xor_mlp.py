@@ -38,9 +38,9 @@ def train_xor(steps: int = 3000) -> nn.Sequential:
     return model
 
 
-def main() -> None:
+def main(steps: int = 3000) -> nn.Sequential:
     sn.set_default_dtype(np.float64)
-    model = train_xor()
+    model = train_xor(steps)
     loss_fn = nn.MSELoss()
     x, target = np.array([[0.0, 1.0]]), np.array([[1.0]])
 
@@ -66,6 +66,7 @@ def main() -> None:
 
     assert_grads_match(model, x, target, loss_fn)
     print("\nNumPy backward, scalar engine and finite differences agree.")
+    return model
 
 
 if __name__ == "__main__":
