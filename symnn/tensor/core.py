@@ -50,7 +50,8 @@ def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:
     else:
         raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} (expected numbers, bools or Scalars)")
     if arr.dtype != target:
-        return arr.astype(target)
+        with np.errstate(over="ignore"):  # values beyond float32 become inf, silently as in PyTorch
+            return arr.astype(target)
     return arr.copy() if copy else arr
 
 
