@@ -50,13 +50,22 @@ class _GradMode:
         return wrapper  # type: ignore[return-value]
 
 
-class no_grad(_GradMode):
+class _NoArgGradMode(_GradMode):
+    """Also usable as a bare decorator (``@sn.no_grad`` as well as ``@sn.no_grad()``)."""
+
+    def __new__(cls, func: Callable[..., Any] | None = None):  # type: ignore[misc]
+        if func is None:
+            return super().__new__(cls)
+        return cls()(func)
+
+
+class no_grad(_NoArgGradMode):
     """Do not record operations (evaluation, parameter updates): ``with sn.no_grad(): ...``."""
 
     _mode = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoArgGradMode):
     """Record operations again inside a ``no_grad`` block."""
 
     _mode = True

@@ -188,7 +188,13 @@ def test_no_grad_as_decorator():
     def double(t):
         return t * 2
 
+    @sn.no_grad
+    def triple(t):
+        return t * 3
+
     assert not double(sn.tensor([1.0], requires_grad=True)).requires_grad
+    assert not triple(sn.tensor([1.0], requires_grad=True)).requires_grad
+    assert triple.__name__ == "triple"
     assert sn.is_grad_enabled()
 
 
