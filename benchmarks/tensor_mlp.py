@@ -95,6 +95,33 @@ def torch_step(model, x: np.ndarray, y: np.ndarray, lr: float = LR):
     return step
 
 
+def numpy_step(state: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: float = LR):
+    """The same step written by hand in NumPy (no tape): the floor a framework adds to."""
+    w = [np.array(state[f"{i}.weight"]) for i in (0, 2, 4)]
+    b = [np.array(state[f"{i}.bias"]) for i in (0, 2, 4)]
+    onehot = np.zeros((len(y), SIZES[-1]), dtype=np.float32)
+    onehot[np.arange(len(y)), y] = 1.0
+
+    def step():
+        h1 = np.maximum(x @ w[0].T + b[0], 0.0)
+        h2 = np.maximum(h1 @ w[1].T + b[1], 0.0)
+        z = h2 @ w[2].T + b[2]
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        p = e / e.sum(axis=1, keepdims=True)
+        loss = -np.log(p[np.arange(len(y)), y]).mean()
+        dz = (p - onehot) / len(y)
+        dh2 = (dz @ w[2]) * (h2 > 0)
+        dh1 = (dh2 @ w[1]) * (h1 > 0)
+        grads = [(dh1.T @ x, dh1.sum(0)), (dh2.T @ h1, dh2.sum(0)), (dz.T @ h2, dz.sum(0))]
+        for (gw, gb), wi, bi in zip(grads, w, b):
+            wi -= lr * gw
+            bi -= lr * gb
+        return loss
+
+    return step
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
@@ -107,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     contenders = [
         _harness.Contender("symnn", symnn_step(model, x, y)),
         _harness.Contender("torch", torch_step(torch_model(model.state_dict()), x, y)),
+        _harness.Contender("numpy (by hand)", numpy_step(model.state_dict(), x, y)),
     ]
     gflops = _harness.gemm_rate()
     times = _harness.interleaved(contenders, rounds=args.rounds, steps=args.steps)

@@ -39,3 +39,13 @@ def test_benchmark_model_losses_match_torch_for_5_steps(name):
     for key, value in tmodel.state_dict().items():
         np.testing.assert_allclose(model.state_dict()[key], value.numpy(), rtol=1e-4, atol=1e-5,
                                    err_msg=key)
+
+
+def test_hand_written_numpy_mlp_step_matches_torch_losses():
+    bench = _load("tensor_mlp")
+    x, y = bench.batch_data(seed=4)
+    state = bench.symnn_model(seed=4).state_dict()
+    ours = bench.numpy_step(state, x, y, lr=0.1)
+    theirs = bench.torch_step(bench.torch_model(state), x, y, lr=0.1)
+    losses = np.array([[ours(), theirs().item()] for _ in range(5)])
+    np.testing.assert_allclose(losses[:, 0], losses[:, 1], rtol=2e-5, atol=1e-6)
