@@ -1,7 +1,7 @@
-"""Lesson 7: regularization against overfitting. A wide MLP trained on only a few hundred
-digits memorizes them (training accuracy 100%) and does worse on the test set; each
-regularizer is measured by how much it narrows that gap and what test accuracy it gives:
-dropout, an L2 penalty, data augmentation (small rotations and pixel noise), label
+"""Lesson 7: regularization against overfitting. An MLP with about 13,000 weights trained on
+a few hundred digits memorizes them (training accuracy 100%) and does worse on the test set;
+each regularizer is measured by how much it narrows that gap and what test accuracy it
+gives: dropout, an L2 penalty, data augmentation (small rotations and pixel noise), label
 smoothing and early stopping."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _augment(seed: int):
 
 
 def run(quick: bool = False, seed: int = 0, epochs: int | None = None, n_train: int = 300,
-        hidden: int = 128, lr: float = 1e-3) -> ExperimentResult:
+        hidden: int = 64, lr: float = 1e-3) -> ExperimentResult:
     """Train the same over-sized MLP on ``n_train`` digits with Adam, once per regularizer."""
     from symnn import nn
     from symnn.experiments.setups import digits_split, subsample
