@@ -8,9 +8,10 @@ classes acting on a parameter tensor (the gradient is SymPy's, evaluated by NumP
     gradient descent   w' = w - lr * grad f(w)
     Newton's method    w' = w - lr * H(w)^-1 grad f(w)      (lr = 1: the pure Newton step)
 
-A run that overflows, produces NaN, or moves the loss or the position past a bound stops with
-status ``diverged``; one whose final gradient is tiny is ``converged``; otherwise
-``max_steps``. No run raises because of divergence.
+A run that overflows, produces NaN, moves the position past a bound, raises the loss far above
+its start, or lets it fall without bound while the steps keep growing stops with status
+``diverged``; one whose final gradient is tiny is ``converged``; otherwise ``max_steps``. No
+run raises because of divergence.
 """
 
 from __future__ import annotations
@@ -28,10 +29,19 @@ from symnn.lab.surfaces import Surface, surface
 __all__ = ["descend", "compare", "Run", "StepExplanation", "optimizer_names"]
 
 GRADIENT_TOL = 1e-6
-# a run has diverged once |loss - loss0| exceeds this many times (1 + |loss0|) ...
+# a run has diverged once the loss rises this many times (1 + |loss0|) above loss0, or falls
+# as far below it while the steps keep growing (a runaway), ...
 LOSS_GROWTH = 1e3
 # ... or a coordinate exceeds this magnitude
 POSITION_BOUND = 1e6
+
+
+def _runaway(points: list[np.ndarray], n: int = 3) -> bool:
+    """The last n steps each longer than the one before: the iterate is accelerating away."""
+    if len(points) < n + 2:
+        return False
+    sizes = [np.linalg.norm(b - a) for a, b in zip(points[-n - 2:], points[-n - 1:])]
+    return all(later > earlier for earlier, later in zip(sizes, sizes[1:]))
 
 _OWN = {"gd": "gradient descent", "newton": "Newton's method"}
 
@@ -309,10 +319,16 @@ def _run(surf: Surface, name: str, stepper: _Stepper, x0: np.ndarray, steps: int
         if np.max(np.abs(x)) > POSITION_BOUND:
             status, reason = "diverged", f"step {k} moved past |w| = {POSITION_BOUND:g}"
             break
-        if abs(loss - loss0) > LOSS_GROWTH * (1 + abs(loss0)):
+        bound = LOSS_GROWTH * (1 + abs(loss0))
+        if loss - loss0 > bound:
             status = "diverged"
-            reason = (f"at step {k} the loss {loss:.4g} had moved more than {LOSS_GROWTH:g} "
-                      f"times (1 + |initial loss|) from {loss0:.4g}")
+            reason = (f"at step {k} the loss {loss:.4g} had risen more than {LOSS_GROWTH:g} "
+                      f"times (1 + |initial loss|) above {loss0:.4g}")
+            break
+        if loss0 - loss > bound and _runaway(points):
+            status = "diverged"
+            reason = (f"at step {k} the loss {loss:.4g} was falling without bound (steps "
+                      f"growing; f has no minimum in that direction)")
             break
     if status == "max_steps" and np.linalg.norm(grads[-1]) <= GRADIENT_TOL:
         status = "converged"

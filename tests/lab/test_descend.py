@@ -174,3 +174,17 @@ def test_kinks_do_not_break_newton_or_the_hessian():
 def test_start_where_f_is_undefined_is_a_diverged_run():
     run = descend("log(x)", optimizer="gd", start=[-1.0], steps=5)
     assert run.status == "diverged" and run.steps == 0
+
+
+def test_a_deep_minimum_far_below_the_start_is_not_divergence():
+    # x^4 - 100 x^2 falls from about 0 to -2500 at x = sqrt(50): a long way down, but finite
+    run = descend("x**4 - 100*x**2", optimizer="gd", lr=1e-3, start=[0.5], steps=400)
+    assert run.status == "converged"
+    assert run.final[0] == pytest.approx(np.sqrt(50), rel=1e-6)
+
+
+def test_linear_function_runs_off_as_diverged_only_when_steps_grow():
+    constant_steps = descend("-x", optimizer="gd", lr=100.0, start=[0.0], steps=30)
+    assert constant_steps.status == "max_steps"  # steady steps: slow, not a runaway
+    runaway = descend("-(x**2)", optimizer="gd", lr=0.5, start=[1.0], steps=60)
+    assert runaway.status == "diverged"
