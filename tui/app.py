@@ -89,11 +89,20 @@ class SymnnApp(App):
 
         if isinstance(self.screen, HelpScreen):
             return
-        keys = []
-        for key, active in self.screen.active_bindings.items():
+        by_description: dict[str, list[str]] = {}
+        for active in self.screen.active_bindings.values():
             binding = active.binding
+            if active.node not in (self, self.screen):
+                continue  # a focused widget's own keys (scrolling, cursor) are not lessons
             if binding.description and binding.group is not _SCREEN_KEYS:
-                keys.append((binding.key_display or self.get_key_display(binding), binding.description))
+                shown = by_description.setdefault(binding.description, [])
+                display = self.get_key_display(binding)
+                if display not in shown:
+                    shown.append(display)
+        screen_first = sorted(by_description.items(),
+                              key=lambda item: item[0] in ("Help", "Quit", "Focus Next",
+                                                           "Focus Previous", "Copy selected text"))
+        keys = [(", ".join(shown), description) for description, shown in screen_first]
         about = getattr(self.screen, "HELP", "")
         self.push_screen(HelpScreen(self.screen.title or "", about, keys))
 

@@ -26,6 +26,7 @@ from tui.screens.backprop_presets import PRESETS
 from tui.screens.base import SymnnScreen
 from tui.values import format_values, fmt, parse_values
 from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.graph_tree import GraphTree
 
 _STEP = Binding.Group("Step", compact=True)
 _JUMP = Binding.Group("Jump", compact=True)
@@ -90,7 +91,7 @@ class BackpropScreen(SymnnScreen):
         yield ErrorPanel(id="error")
         with Horizontal(id="bp-main"):
             with Vertical(id="bp-left", classes="panel"):
-                tree = Tree("graph", id="graph")
+                tree = GraphTree("graph", id="graph")
                 tree.guide_depth = 2
                 yield tree
             with VerticalScroll(id="bp-right", classes="panel"):
@@ -156,6 +157,11 @@ class BackpropScreen(SymnnScreen):
             return
         try:
             if expr_text.strip():
+                if values_text == format_values(PRESETS[self.preset_index].values):
+                    # the preset's own values, not typed ones: keep those the expression uses
+                    names = {symbol.name for symbol in sn.parse(expr_text).free_symbols}
+                    values = {k: v for k, v in values.items() if k in names}
+                    self.query_one("#values", Input).value = format_values(values)
                 output = sn.graph(expr_text, **values)
                 self.source = expr_text
                 self._set_select(CUSTOM)
@@ -186,7 +192,7 @@ class BackpropScreen(SymnnScreen):
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
         self.rebuild()
-        self.query_one("#graph", Tree).focus()
+        self.set_focus(self.query_one("#graph", Tree))
 
     @on(Select.Changed, "#preset")
     @guarded
@@ -194,7 +200,7 @@ class BackpropScreen(SymnnScreen):
         if isinstance(event.value, int) and event.value != CUSTOM:
             self.load_preset(event.value)
         elif event.value == CUSTOM:
-            self.query_one("#expr", Input).focus()
+            self.set_focus(self.query_one("#expr", Input))
 
     # ---- actions -------------------------------------------------------------------
 
@@ -223,10 +229,6 @@ class BackpropScreen(SymnnScreen):
         self.refresh_view()
 
     @guarded
-    def action_focus_field(self, field: str) -> None:
-        self.query_one(f"#{field}", Input).focus()
-
-    @guarded
     def action_next_preset(self) -> None:
         """Cycle through the presets."""
         index = (self.preset_index + 1) % len(PRESETS)
@@ -245,6 +247,9 @@ class BackpropScreen(SymnnScreen):
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, not mkstemp's private 0600
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

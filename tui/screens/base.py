@@ -27,6 +27,15 @@ class SymnnScreen(Screen):
         """The widgets between header and footer."""
         return ()
 
+    def action_focus_field(self, field: str) -> None:
+        """Put the cursor in the field with id ``field`` at once, so the keys typed right
+        after the shortcut land in the field (``Widget.focus`` would apply it later)."""
+        try:
+            widget = self.query_one(f"#{field}")
+        except Exception:
+            return
+        self.set_focus(widget)
+
     def action_leave_input(self) -> None:
         """Move the focus from a text field back to the screen's main view."""
         self.set_focus(None)

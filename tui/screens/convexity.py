@@ -81,10 +81,6 @@ class ConvexityScreen(SymnnScreen):
         self.set_focus(None)
 
     @guarded
-    def action_focus_field(self, field: str) -> None:
-        self.query_one(f"#{field}", Input).focus()
-
-    @guarded
     def action_next_example(self) -> None:
         self.example = (self.example + 1) % len(EXAMPLES)
         self.query_one("#fx", Input).value = EXAMPLES[self.example]

@@ -129,6 +129,10 @@ class OptimizerScreen(SymnnScreen):
             error.show_message(f"{name}: {type(exc).__name__}: {exc}")
             return
         error.clear()
+        select = self.query_one("#surface", Select)
+        if typed and select.value != TYPED:
+            with self.prevent(Select.Changed):
+                select.value = TYPED
         self._show(runs)
 
     @guarded
@@ -184,10 +188,6 @@ class OptimizerScreen(SymnnScreen):
         if self.timer is not None:
             self.timer.stop()
             self.timer = None
-
-    @guarded
-    def action_focus_field(self, field: str) -> None:
-        self.query_one(f"#{field}").focus()
 
     @on(Input.Submitted)
     @guarded
@@ -247,7 +247,7 @@ class OptimizerScreen(SymnnScreen):
             keep = np.isfinite(ys)
             plot.plt.plot(xs[keep].tolist(), ys[keep].tolist(), color="gray", marker="braille")
         elif surface.dim == 2:
-            X, Y, Z = surface.grid(n=41, window=window)
+            X, Y, Z = surface.grid(n=31, window=window)
             _heat(plot, X, Y, Z)
         else:
             plot.plt.title(f"{surface.dim} variables: no plot (the updates are on the left)")

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
+from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
@@ -139,8 +140,8 @@ class TrainingScreen(SymnnScreen):
             try:
                 x = kind(text)
             except ValueError:
-                raise ValuesError(f"{what} must be a {kind.__name__ if kind is int else 'number'}"
-                                  f", got {text!r}", 0) from None
+                kind_name = "a whole number" if kind is int else "a number"
+                raise ValuesError(f"{what} must be {kind_name}, got {text!r}", 0) from None
             if not lo <= x <= hi:
                 raise ValuesError(f"{what} must be between {lo} and {hi}, got {text}", 0)
             return x
@@ -214,11 +215,13 @@ class TrainingScreen(SymnnScreen):
     def train(self, config: Config) -> None:
         """Build data, model and optimizer through symnn.train, then fit with a live callback."""
         try:
-            result = self._run(config)
+            message, failed = self._run(config), False
         except Exception as exc:  # any failure is reported in the app
-            self.app.call_from_thread(self._finished, f"Training failed: {describe(exc)}", True)
-            return
-        self.app.call_from_thread(self._finished, result, False)
+            message, failed = f"Training failed: {describe(exc)}", True
+        try:
+            self.app.call_from_thread(self._finished, message, failed)
+        except RuntimeError:
+            pass  # the app closed while training
 
     def _run(self, config: Config) -> str:
         import numpy as np
@@ -272,7 +275,10 @@ class TrainingScreen(SymnnScreen):
                     "boundary": boundary, "grid": grid, "Xva": Xva, "yva": yva,
                     "epochs": config.epochs, "model": str(model).count("Linear("),
                 }
-                screen.app.call_from_thread(screen._update, snapshot)
+                try:
+                    screen.app.call_from_thread(screen._update, snapshot)
+                except RuntimeError:  # the app closed: stop training
+                    state.request_stop("the app closed")
 
         history = train.fit(model, nn.CrossEntropyLoss(), optimizer,
                             train.array_loader(Xtr, ytr, config.batch_size, shuffle=True, seed=0),
@@ -295,13 +301,21 @@ class TrainingScreen(SymnnScreen):
         self._status(message, error=failed)
 
     def _status(self, message: str, error: bool = False) -> None:
-        self.query_one("#tr-status", Static).update(Text(message, style="red" if error else ""))
+        try:
+            status = self.query_one("#tr-status", Static)
+        except NoMatches:
+            return  # the screen is closing
+        status.update(Text(message, style="red" if error else ""))
 
     def _update(self, snap: dict[str, Any]) -> None:
-        """Redraw the four plots from one epoch's snapshot."""
-        if not self.is_mounted:
-            return
+        """Redraw the four plots from one epoch's snapshot (skipped once the screen closes)."""
         self.data = snap
+        try:
+            self._draw(snap)
+        except NoMatches:
+            pass
+
+    def _draw(self, snap: dict[str, Any]) -> None:
         h = snap["history"]
         epochs = h["epoch"]
         loss = self.query_one("#loss-plot", Plot)
