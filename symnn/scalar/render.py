@@ -108,8 +108,9 @@ class TextRenderer:
     def _header(self, d: Derivation) -> str:
         from symnn.scalar.derivation import expression
 
-        expr = unicode(expression(d.output)) if len(d.forms) <= 400 else "(large expression)"
-        head = f"{unicode(d.output_symbol)} = {expr}"
+        head = unicode(d.output_symbol)
+        if d.output.parents:
+            head += " = " + (unicode(expression(d.output)) if len(d.forms) <= 400 else "(large expression)")
         if d.value is not None:
             head += f" = {format_number(d.value)}"
         return head
