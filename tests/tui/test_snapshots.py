@@ -31,3 +31,12 @@ def test_optimizer_playground_lr_lesson(snap_compare):
 
 def test_help_screen(snap_compare):
     assert snap_compare(SymnnApp(start="backprop"), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_network_view_weight_path(snap_compare):
+    assert snap_compare(SymnnApp(start="network"), press=["down", "down"], terminal_size=SIZE)
+
+
+def test_layers_lab_convolution_stepper(snap_compare):
+    assert snap_compare(SymnnApp(start="layers"), press=["c", "s", "d", "n", "n"],
+                        terminal_size=SIZE)
