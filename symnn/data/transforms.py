@@ -69,19 +69,21 @@ class MinMaxScaler(_Scaler):
         self.data_max_ = X.max(axis=0)
         return self
 
-    def _scale(self) -> np.ndarray:
+    def _span(self) -> np.ndarray:
         span = self.data_max_ - self.data_min_
-        span = np.where(span == 0, 1.0, span)
-        return (self.feature_range[1] - self.feature_range[0]) / span
+        return np.where(span == 0, 1.0, span)
 
     def transform(self, X) -> np.ndarray:
         X = self._check(X)
-        out = self.feature_range[0] + (X - self.data_min_) * self._scale()
+        lo, hi = self.feature_range
+        # divide by the span (not multiply by its reciprocal): a subnormal span stays finite
+        out = lo + (X - self.data_min_) / self._span() * (hi - lo)
         return out.astype(X.dtype if np.issubdtype(X.dtype, np.floating) else np.float32)
 
     def inverse_transform(self, X) -> np.ndarray:
         X = self._check(X)
-        return ((X - self.feature_range[0]) / self._scale() + self.data_min_).astype(X.dtype)
+        lo, hi = self.feature_range
+        return ((X - lo) / (hi - lo) * self._span() + self.data_min_).astype(X.dtype)
 
 
 class StandardScaler(_Scaler):

@@ -18,6 +18,11 @@ def test_minmax_maps_training_range_onto_feature_range(X, rng):
     np.testing.assert_allclose(out[:, ~varying], rng[0])
 
 
+def test_minmax_with_a_subnormal_span_stays_finite():
+    out = T.MinMaxScaler().fit_transform(np.array([[0.0], [2.2e-309]]))
+    np.testing.assert_array_equal(out[:, 0], [0.0, 1.0])
+
+
 def test_minmax_inverse_round_trips():
     X = np.random.default_rng(0).normal(size=(20, 4))
     s = T.MinMaxScaler((-1, 1)).fit(X)
