@@ -38,6 +38,15 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
+    def _parse_optional(self, arg_string):  # type: ignore[no-untyped-def]
+        # Every symnn option is long (--wrt) except -h, so a single-dash word that is not an
+        # option is a value: EXPR "-x^2" or "-log(x)", --start -1,2, --at "-..." (argparse
+        # would otherwise take it for an unknown option and report EXPR as missing).
+        if (arg_string.startswith("-") and not arg_string.startswith("--")
+                and len(arg_string) > 1 and arg_string not in self._option_string_actions):
+            return None
+        return super()._parse_optional(arg_string)
+
 
 def _load(name: str):
     try:
