@@ -145,6 +145,8 @@ def build(args: argparse.Namespace):
         raise UsageError("--target needs --loss (e.g. --loss mse --target 1)")
     if args.loss is not None and args.target is None:
         raise UsageError(f"--loss {args.loss} needs --target T")
+    if args.target is not None and not math.isfinite(args.target):
+        raise UsageError(f"--target must be a finite number, got {args.target}")
     if args.standalone and not args.latex:
         raise UsageError("--standalone needs --latex")
     out = graph(expr, **values)
