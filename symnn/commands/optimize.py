@@ -12,6 +12,7 @@ its numbers.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib.util
 import json
 import math
@@ -88,6 +89,8 @@ def _check_plot(path: str, dim: int) -> None:
     target = Path(path)
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise UsageError(f"--plot: directory {str(target.parent)!r} does not exist")
+    if target.is_dir():
+        raise UsageError(f"--plot: {path!r} is a directory; give a file name such as run.png")
     if target.suffix.lower() not in ("", ".png", ".svg", ".pdf"):
         raise UsageError(f"--plot: use a .png, .svg or .pdf file, got {target.name!r}")
 
@@ -109,9 +112,16 @@ def _table(run) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symnn.lab import descend, optimizer_names, surface
+    from symnn.lab import descend, optimizer_names, preset_names, surface
     from symnn.symbolic.parser import ParseError
 
+    word = args.expression.strip()
+    if len(word) > 1 and word.isidentifier() and word.lower() not in preset_names():
+        # a lone multi-letter name is almost always a mistyped preset, not f(foo) = foo
+        close = difflib.get_close_matches(word.lower(), preset_names(), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise UsageError(f"unknown preset {word!r}{hint}; presets: {', '.join(preset_names())}, "
+                         "or type a function such as 'x^2 + 10*y^2'")
     try:
         surf = surface(args.expression)
     except ParseError as exc:
@@ -149,7 +159,10 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         from symnn.lab import plot_runs
 
-        plot_path = str(plot_runs(result, args.plot))
+        try:
+            plot_path = str(plot_runs(result, args.plot))
+        except OSError as exc:
+            raise UsageError(f"--plot: cannot write {args.plot}: {exc.strerror or exc}") from None
     if args.json:
         out = result.to_dict()
         if explanation is not None:
