@@ -11,7 +11,7 @@ counting). Reported: the median step time of each and the
 ratio symnn / micrograd. Also timed: ``derivation().to_latex()`` for one sample through the
 same MLP (every chain-rule step of that sample as LaTeX), each run with SymPy's cache cleared.
 
-Run: ``python benchmarks/scalar_vs_micrograd.py [--repeats 15]`` (needs ``pip install -e
+Run: ``python benchmarks/scalar_vs_micrograd.py [--repeats 15] [--cpu]`` (needs ``pip install -e
 '.[bench]'`` for micrograd and scikit-learn's ``make_moons``).
 """
 
@@ -87,10 +87,13 @@ def step(model, leaf, X, y, k: int) -> float:
     return total_loss.value
 
 
+CLOCK = time.perf_counter  # --cpu switches to process CPU time (robust on a busy machine)
+
+
 def timed(fn) -> float:
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     fn()
-    return time.perf_counter() - t0
+    return CLOCK() - t0
 
 
 def compare(repeats: int, gc_off: bool, X, y, seed: int) -> tuple[float, float]:
@@ -130,10 +133,10 @@ def latex_one_sample(X, y, seed: int, repeats: int = 3) -> tuple[float, int]:
     times, steps = [], 0
     for _ in range(repeats):
         clear_cache()  # each timed run starts with SymPy's cache empty, like a first call
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         d = loss.derivation()
         text = d.to_latex()
-        times.append(time.perf_counter() - t0)
+        times.append(CLOCK() - t0)
         steps = len(d.steps)
         assert text.startswith("\\begin{align*}")
     return statistics.median(times), steps
@@ -143,7 +146,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="steps timed per engine and GC mode")
     parser.add_argument("--seed", type=int, default=1337)
+    parser.add_argument("--cpu", action="store_true", help="time process CPU instead of wall clock")
     args = parser.parse_args()
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.process_time
 
     from sklearn.datasets import make_moons
 
@@ -151,7 +158,8 @@ def main() -> None:
     X = [[float(a), float(b)] for a, b in Xa]
     y = [float(v) * 2 - 1 for v in ya]
 
-    print(f"micrograd demo step: MLP [2, 16, 16, 1], {len(X)} moons points, median of {args.repeats}")
+    clock = "process CPU time" if args.cpu else "wall clock"
+    print(f"micrograd demo step: MLP [2, 16, 16, 1], {len(X)} moons points, median of {args.repeats} ({clock})")
     for gc_off in (False, True):
         m, s = compare(args.repeats, gc_off, X, y, args.seed)
         mode = "GC off" if gc_off else "GC on "
