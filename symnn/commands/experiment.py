@@ -13,12 +13,22 @@ from symnn.cli import UsageError
 HELP = "run a lesson experiment (xor, vanishing-gradient, batchnorm, ...); --list shows them all"
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", metavar="NAME", help="the experiment to run")
     parser.add_argument("--list", action="store_true", help="list the experiments and exit")
     parser.add_argument("--quick", action="store_true",
                         help="tiny settings (a few epochs): checks that it runs, not the lesson")
-    parser.add_argument("--seed", type=int, default=0, help="seed for data, splits and weights")
+    parser.add_argument("--seed", type=_seed, default=0, help="seed for data, splits and weights")
     parser.add_argument("--plot", metavar="FILE", help="save the experiment's figure as a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -27,6 +37,8 @@ def check_plot_path(path: str) -> None:
     """Fail fast, before any training, when a PNG cannot be written to ``path``."""
     from symnn.train.plotting import require_matplotlib
 
+    if os.path.isdir(path):
+        raise UsageError(f"cannot write {path}: it is a directory; give a file name such as out.png")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise UsageError(f"cannot write {path}: directory {directory} does not exist")
@@ -42,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         if args.name:
             raise UsageError("--list takes no experiment name")
+        if args.json:
+            print(json.dumps({"experiments": [{"name": n, "description": experiments.describe(n)}
+                                              for n in experiments.names()]}))
+            return 0
         width = max(len(n) for n in experiments.names())
         for name in experiments.names():
             print(f"{name:<{width}}  {experiments.describe(name)}")

@@ -68,6 +68,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
 def _widths(text: str) -> tuple[int, ...]:
     if text.strip() in ("", "none"):
         return ()
@@ -103,7 +113,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="stop when the validation loss has not improved for PATIENCE epochs")
     parser.add_argument("--n-samples", type=_positive_int, help="size of a synthetic dataset")
     parser.add_argument("--noise", type=float, help="noise level of a synthetic dataset")
-    parser.add_argument("--seed", type=int, default=0, help="seed for data, split and weights")
+    parser.add_argument("--seed", type=_seed, default=0, help="seed for data, split and weights")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--plot", metavar="FILE", help="save loss and accuracy curves as a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -187,8 +197,10 @@ def train(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     for name, value in (("--dropout", args.dropout), ("--label-smoothing", args.label_smoothing)):
         if not 0.0 <= value < 1.0:
             raise UsageError(f"{name} must be in [0, 1), got {value}")
-    if args.weight_decay < 0:
-        raise UsageError(f"--weight-decay must be >= 0, got {args.weight_decay}")
+    if not (math.isfinite(args.weight_decay) and args.weight_decay >= 0):
+        raise UsageError(f"--weight-decay must be a finite number >= 0, got {args.weight_decay}")
+    if args.noise is not None and not (math.isfinite(args.noise) and args.noise >= 0):
+        raise UsageError(f"--noise must be a finite number >= 0, got {args.noise}")
     X, y, splits, classification, n_classes = _load(args)
     (Xtr, ytr), (Xva, yva), (Xte, yte) = splits
     report = check_data(Xtr.reshape(len(Xtr), -1), ytr,
@@ -248,7 +260,10 @@ def run(args: argparse.Namespace) -> int:
     result, history = train(args)
     status = 1 if (history.stop_reason or "").startswith("diverged") else 0
     if args.plot:
-        history.plot(args.plot)
+        try:
+            history.plot(args.plot)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.plot}: {exc.strerror or exc}") from None
     if args.json:
         print(json.dumps(result))
         return status
