@@ -14,9 +14,11 @@ or function, a wrong return value, float32 inputs, a function that raises).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,8 @@ def resolve(target: str) -> tuple[Any, Any]:
         ) from None
     except Exception as exc:
         raise UsageError(f"calling {target}() raised {type(exc).__name__}: {exc}") from None
+    except SystemExit as exc:
+        raise UsageError(f"calling {target}() called sys.exit({exc.code!r})") from None
     if not (isinstance(result, tuple) and len(result) == 2 and callable(result[0])):
         raise UsageError(
             f"{target}() must return a pair (fn, inputs) with fn callable, got "
@@ -110,7 +114,32 @@ def resolve(target: str) -> tuple[Any, Any]:
     return result
 
 
+def _json_safe(value: Any) -> Any:
+    """NaN and infinities become null, so the output is standard JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
+    for name in ("atol", "rtol"):
+        value = getattr(args, name)
+        if not (math.isfinite(value) and value >= 0):
+            raise UsageError(f"--{name} must be a finite number >= 0, got {value}")
+    # the user's module may print: its output goes to stderr, so stdout holds only the report
+    # (with --json exactly one JSON object)
+    with contextlib.redirect_stdout(sys.stderr):
+        text, status = _check(args)
+    print(text)
+    return status
+
+
+def _check(args: argparse.Namespace) -> tuple[str, int]:
+    """Import and run the check; (the report to print, exit status)."""
     from symnn.testing.gradcheck import GradcheckError, gradient_report
 
     fn, inputs = resolve(args.target)
@@ -118,18 +147,15 @@ def run(args: argparse.Namespace) -> int:
         report = gradient_report(fn, inputs, eps=args.eps, atol=args.atol, rtol=args.rtol)
     except GradcheckError as exc:  # a structural failure such as a wrongly shaped gradient
         if args.json:
-            print(json.dumps({"target": args.target, "ok": False, "message": str(exc)}))
-        else:
-            print(f"{args.target}: {exc}")
-        return 1
+            return json.dumps({"target": args.target, "ok": False, "message": str(exc)}), 1
+        return f"{args.target}: {exc}", 1
     except (TypeError, ValueError) as exc:
         raise UsageError(str(exc).removeprefix("gradcheck: ")) from None
     except Exception as exc:  # the function under check raised
         raise UsageError(
             f"the function returned by {args.target}() raised {type(exc).__name__}: {exc}"
         ) from None
+    status = 0 if report.ok else 1
     if args.json:
-        print(json.dumps({"target": args.target, **report.as_dict()}))
-    else:
-        print(f"{args.target}: {report.message()}")
-    return 0 if report.ok else 1
+        return json.dumps(_json_safe({"target": args.target, **report.as_dict()})), status
+    return f"{args.target}: {report.message()}", status
