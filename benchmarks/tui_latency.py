@@ -9,7 +9,8 @@ runs.
 Step redraw: in-process (headless, 120x40), for each backprop preset, every step from the
 start to the end: the step action plus the screen update Textual runs for the next frame
 (layout if needed, rendering the changed widgets, compositing and writing the frame), timed
-together. Median and worst step per preset.
+together, once the preset has loaded (loading prints every step's formulas right after the
+first view appears). Median and worst step per preset.
 
     python benchmarks/tui_latency.py [--runs 5]
 """
@@ -88,7 +89,7 @@ async def step_latencies() -> dict[str, list[float]]:
         screen = app.screen
         for index, preset in enumerate(PRESETS):
             screen.load_preset(index)
-            await pilot.pause()
+            await pilot.pause(0.5)  # loading ends with printing every step, just after the view
             times = []
             for _ in range(screen.last_position):
                 t0 = time.perf_counter()

@@ -105,7 +105,7 @@ class BackpropScreen(SymnnScreen):
         self.query_one("#step", Static).update(Text("Building the graph ...", style="dim"))
         tree.focus()
         # The first frame goes out before SymPy is loaded for the derivation.
-        self.call_after_refresh(self._first_load)
+        self.set_timer(0.01, self._first_load)
 
     @guarded
     def _first_load(self) -> None:
@@ -141,6 +141,15 @@ class BackpropScreen(SymnnScreen):
         self.query_one("#error", ErrorPanel).clear()
         self._build_tree()
         self.refresh_view()
+        self.set_timer(0.05, self._prepare)  # after this view is on screen
+
+    @guarded
+    def _prepare(self) -> None:
+        """Print every step of the graph ahead of the step keys, then collect garbage now
+        (while nothing is asked of the app) rather than during a later step key."""
+        if self.derivation is not None:
+            self._precompute_views()
+        gc.collect()
 
     @guarded
     def rebuild(self) -> None:
@@ -297,22 +306,41 @@ class BackpropScreen(SymnnScreen):
                     stack.append((child, parent))
         tree.root.expand_all()
 
-    def _state(self):
-        """What the current position shows: the forward node or the backward step."""
+    def _state(self, position: int):
+        """What ``position`` shows: the start, a forward node or a backward step."""
         f = len(self.forward)
-        if self.position == 0:
+        if position == 0:
             return "start", None
-        if self.position <= f:
-            return "forward", self.forward[self.position - 1]
-        return "backward", self.derivation.steps[self.position - f - 1]
+        if position <= f:
+            return "forward", self.forward[position - 1]
+        return "backward", self.derivation.steps[position - f - 1]
+
+    def _done_steps(self, position: int) -> list:
+        """The backward steps already taken at ``position``."""
+        return self.derivation.steps[: max(0, position - len(self.forward))]
+
+    def _view(self, position: int):
+        """The step panel and gradient table for ``position`` (SymPy printing, once each)."""
+        key = (position, self.symbolic)
+        view = self.views.get(key)
+        if view is None:
+            phase, item = self._state(position)
+            view = self.views[key] = (self._step_text(phase, item, position),
+                                      self._grads_table(self._done_steps(position)))
+        return view
+
+    def _precompute_views(self) -> None:
+        """Print every step of the new graph now, so a step key only swaps prepared views."""
+        for position in range(self.last_position + 1):
+            self._view(position)
 
     def refresh_view(self) -> None:
         """Redraw the tree labels, the step panel and the gradients for ``position``."""
         if self.derivation is None:
             return
-        phase, item = self._state()
+        phase, item = self._state(self.position)
         computed = set(self.forward[: min(self.position, len(self.forward))])
-        done_steps = self.derivation.steps[: max(0, self.position - len(self.forward))]
+        done_steps = self._done_steps(self.position)
         finished = {s.parent for s in done_steps if s.last}
         if done_steps:
             finished.add(self.output)
@@ -338,15 +366,12 @@ class BackpropScreen(SymnnScreen):
                 label.stylize("reverse")
             for tree_node in tree_nodes:
                 tree_node.set_label(label)
-        key = (self.position, self.symbolic)
-        view = self.views.get(key)
-        if view is None:  # SymPy printing happens once per step and view
-            view = self.views[key] = (self._step_text(phase, item), self._grads_table(done_steps))
+        view = self._view(self.position)
         self.query_one("#step", Static).update(view[0])
         self.query_one("#grads", Static).update(view[1])
         self.sub_title = f"{self.source}  ·  step {self.position} of {self.last_position}"
 
-    def _step_text(self, phase: str, item) -> Text | Group:
+    def _step_text(self, phase: str, item, position: int) -> Text | Group:
         from symnn.scalar.render import unicode
         from symnn.symbolic.functions import number
 
@@ -366,7 +391,7 @@ class BackpropScreen(SymnnScreen):
             return text
         if phase == "forward":
             node = item
-            text.append(f"Forward {self.position} of {f}\n", style="bold")
+            text.append(f"Forward {position} of {f}\n", style="bold")
             args = [self._label(p) for p in node.parents]
             definition = node.op.sympy(*(d.forms[p] for p in node.parents),
                                        *(number(a) for a in node.arg))
@@ -383,7 +408,7 @@ class BackpropScreen(SymnnScreen):
                 text.append(f"\nIn the leaves: {unicode(node.expr)}\n", style="magenta")
             return text
         step = item
-        k = self.position - f
+        k = position - f
         out = unicode(d.output_symbol)
         node_l, parent_l = self._paren(step.node_form), self._paren(step.parent_form)
         text.append(f"Backward {k} of {b}: edge {node_l} → {parent_l}\n", style="bold")
