@@ -43,6 +43,11 @@ def _analyse(args: argparse.Namespace):
         bad = [v for v in variables if not v.isidentifier()]
         if bad or not variables:
             raise UsageError(f"--variables must be comma-separated names, got {args.variables!r}")
+        used = sorted(s.name for s in expr.free_symbols)
+        unknown = [v for v in variables if v not in used]
+        if unknown:
+            raise UsageError(f"--variables: {', '.join(unknown)} not in the expression "
+                             f"(its symbols: {', '.join(used) or 'none'})")
     try:
         return convexity(expr, variables=variables, domain=args.domain)
     except DomainError as exc:
