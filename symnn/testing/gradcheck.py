@@ -296,7 +296,9 @@ def gradient_report(
             if a.size:
                 report.max_abs_error = max(report.max_abs_error, float(np.nanmax(diff)))
                 report.max_rel_error = max(report.max_rel_error, float(np.nanmax(rel)))
-            bad = ~(diff <= atol + rtol * np.abs(n))  # NaN counts as a disagreement
+            # NaN counts as a disagreement, and so does an infinite difference: with an
+            # infinite numeric value the tolerance atol + rtol*|n| would be infinite too
+            bad = ~(np.isfinite(diff) & (diff <= atol + rtol * np.abs(n)))
             for pos in zip(*np.nonzero(bad)):
                 pos = tuple(int(p) for p in pos)
                 out_idx, in_idx = pos[: out.ndim], pos[out.ndim :]
