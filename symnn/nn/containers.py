@@ -37,6 +37,11 @@ class Sequential(Module):
             return Sequential(OrderedDict(items[index]))
         return items[_check_index(index, len(items), "Sequential")][1]
 
+    def __setitem__(self, index: int, module: Module) -> None:
+        """Replace the layer at ``index`` in place (its state_dict keys keep their position)."""
+        names = list(self._modules)
+        setattr(self, names[_check_index(index, len(names), "Sequential")], module)
+
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self._modules)), module)
         return self

@@ -143,6 +143,10 @@ class Scalar:
     def __pos__(self) -> Scalar:
         return self
 
+    def __abs__(self) -> Scalar:
+        """``abs(s)`` and ``np.abs`` on object arrays: the same node as ``s.abs()``."""
+        return self.abs()
+
     # ---- backward ----------------------------------------------------------------------
 
     def backward(self, gradient: float = 1.0) -> None:

@@ -210,3 +210,16 @@ def test_replacing_a_parameter_keeps_its_place_in_the_state_dict():
     layer.weight = nn.Parameter(np.zeros((2, 2), dtype=np.float32))
     assert list(layer.state_dict()) == ["weight", "bias"]
     assert not layer.weight.data.any()
+
+
+def test_sequential_item_assignment_replaces_the_layer_in_place():
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    replacement = nn.Linear(3, 4)
+    model[-1] = replacement
+    model[1] = nn.Tanh()
+    assert model[2] is replacement
+    assert isinstance(model[1], nn.Tanh)
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert model.state_dict()["2.weight"].shape == (4, 3)
+    with pytest.raises(IndexError, match="out of range for a Sequential of length 3"):
+        model[3] = nn.ReLU()
