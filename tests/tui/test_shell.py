@@ -106,3 +106,25 @@ def test_tui_command_rejects_unknown_screen_as_usage_error():
 def test_tui_command_help_names_every_screen():
     for info in SCREENS:
         assert info.name in tui_command.HELP
+
+
+async def test_mouse_click_focuses_a_field_and_typing_reaches_it():
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#domain")
+        await pilot.press(*"x>0")
+        assert app.screen.query_one("#domain").value == "x>0"
+        assert app.screen.focused is app.screen.query_one("#domain")
+
+
+async def test_clicking_a_footer_key_runs_its_action():
+    from textual.widgets._footer import FooterKey
+
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        (key,) = [k for k in app.screen.query(FooterKey) if k.action == "next_activation"]
+        await pilot.click(key)
+        await pilot.pause()
+        assert app.screen.activation == 1
