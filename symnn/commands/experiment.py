@@ -9,18 +9,9 @@ import json
 import os
 
 from symnn.cli import UsageError
+from symnn.commands._argtypes import seed
 
 HELP = "run a lesson experiment (xor, vanishing-gradient, batchnorm, ...); --list shows them all"
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list the experiments and exit")
     parser.add_argument("--quick", action="store_true",
                         help="tiny settings (a few epochs): checks that it runs, not the lesson")
-    parser.add_argument("--seed", type=_seed, default=0, help="seed for data, splits and weights")
+    parser.add_argument("--seed", type=seed, default=0, help="seed for data, splits and weights")
     parser.add_argument("--plot", metavar="FILE", help="save the experiment's figure as a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symnn.cli import UsageError
+from symnn.commands._argtypes import positive_float, positive_int, seed
 
 HELP = "train a model on a built-in dataset and report loss and accuracy per epoch"
 
@@ -48,36 +49,6 @@ RECIPES: dict[str, Recipe] = {
 }
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
-
-
 def _widths(text: str) -> tuple[int, ...]:
     if text.strip() in ("", "none"):
         return ()
@@ -96,11 +67,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="one of: " + ", ".join(RECIPES))
     parser.add_argument("--model", default="mlp", choices=("mlp", "cnn"),
                         help="mlp, or cnn (digits only); default mlp")
-    parser.add_argument("--epochs", type=_positive_int, help="passes over the training data")
-    parser.add_argument("--lr", type=_positive_float, help="learning rate")
+    parser.add_argument("--epochs", type=positive_int, help="passes over the training data")
+    parser.add_argument("--lr", type=positive_float, help="learning rate")
     parser.add_argument("--optimizer", default="adam", choices=OPTIMIZERS, metavar="NAME",
                         help="one of: " + ", ".join(OPTIMIZERS) + " (default adam)")
-    parser.add_argument("--batch-size", type=_positive_int, help="mini-batch size")
+    parser.add_argument("--batch-size", type=positive_int, help="mini-batch size")
     parser.add_argument("--hidden", type=_widths, help="hidden layer widths of the MLP, e.g. 64,32")
     parser.add_argument("--activation", default="relu",
                         choices=("relu", "leaky_relu", "tanh", "sigmoid"))
@@ -109,11 +80,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weight-decay", type=float, default=0.0, help="optimizer weight decay")
     parser.add_argument("--label-smoothing", type=float, default=0.0)
     parser.add_argument("--scheduler", choices=SCHEDULERS, help="learning-rate schedule")
-    parser.add_argument("--early-stopping", type=_positive_int, metavar="PATIENCE",
+    parser.add_argument("--early-stopping", type=positive_int, metavar="PATIENCE",
                         help="stop when the validation loss has not improved for PATIENCE epochs")
-    parser.add_argument("--n-samples", type=_positive_int, help="size of a synthetic dataset")
+    parser.add_argument("--n-samples", type=positive_int, help="size of a synthetic dataset")
     parser.add_argument("--noise", type=float, help="noise level of a synthetic dataset")
-    parser.add_argument("--seed", type=_seed, default=0, help="seed for data, split and weights")
+    parser.add_argument("--seed", type=seed, default=0, help="seed for data, split and weights")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--plot", metavar="FILE", help="save loss and accuracy curves as a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
