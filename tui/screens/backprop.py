@@ -26,6 +26,7 @@ from tui.screens.backprop_presets import PRESETS
 from tui.screens.base import SymnnScreen
 from tui.values import format_values, fmt, parse_values
 from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.hardened import SafeSelect
 from tui.widgets.graph_tree import GraphTree
 
 _STEP = Binding.Group("Step", compact=True)
@@ -76,7 +77,7 @@ class BackpropScreen(SymnnScreen):
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(classes="field-row"):
             yield Label("Preset", classes="label")
-            yield Select(
+            yield SafeSelect(
                 [(p.title, i) for i, p in enumerate(PRESETS)] + [("Typed expression", CUSTOM)],
                 value=0, allow_blank=False, id="preset", compact=True,
             )

@@ -19,6 +19,7 @@ from tui.safety import guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt, parse_values
 from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.hardened import SafeSelect, SafeSelectionList
 from tui.widgets.plot import Plot
 
 TYPED = "(typed)"
@@ -62,7 +63,7 @@ class OptimizerScreen(SymnnScreen):
 
         with Horizontal(classes="field-row"):
             yield Label("surface", classes="label")
-            yield Select([(name, name) for name in sn.lab.preset_names()] + [(TYPED, TYPED)],
+            yield SafeSelect([(name, name) for name in sn.lab.preset_names()] + [(TYPED, TYPED)],
                          value="rosenbrock", allow_blank=False, id="surface", compact=True)
             yield Label("f =", classes="label")
             yield Input(placeholder="or type f, e.g. x**2 + 10*y**2", id="fx", compact=True)
@@ -78,7 +79,7 @@ class OptimizerScreen(SymnnScreen):
         yield ErrorPanel(id="error")
         with Horizontal(id="op-main"):
             with Vertical(id="op-left"):
-                yield SelectionList[str](
+                yield SafeSelectionList(
                     *((name, name, name in ("gd", "adam")) for name in sn.lab.optimizer_names()),
                     id="optimizers", classes="panel")
                 with VerticalScroll(id="op-info", classes="panel"):

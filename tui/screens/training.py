@@ -25,6 +25,7 @@ from tui.safety import describe, guarded
 from tui.screens.base import SymnnScreen
 from tui.values import ValuesError, fmt
 from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.hardened import SafeSelect
 from tui.widgets.plot import Plot
 
 DATASETS = ("moons", "circles", "xor", "spirals", "blobs")
@@ -88,7 +89,7 @@ class TrainingScreen(SymnnScreen):
     def compose_body(self) -> Iterable[Widget]:
         def choice(label, options, value, wid):
             yield Label(label, classes="label")
-            yield Select([(o, o) for o in options], value=value, allow_blank=False, id=wid,
+            yield SafeSelect([(o, o) for o in options], value=value, allow_blank=False, id=wid,
                          compact=True)
 
         def field(label, value, wid):
@@ -201,13 +202,14 @@ class TrainingScreen(SymnnScreen):
     @guarded
     def action_vanishing(self) -> None:
         """A deep sigmoid network: the layers near the input get the smallest gradients."""
-        settings = {"depth": "6", "width": "16", "lr": "0.01", "epochs": "30"}
+        settings = {"depth": "6", "width": "16", "lr": "0.1", "epochs": "30"}
         for wid, text in settings.items():
             self.query_one(f"#{wid}", Input).value = text
         self.query_one("#activation", Select).value = "sigmoid"
+        self.query_one("#optimizer", Select).value = "sgd"
         self.query_one("#batchnorm", Checkbox).value = False
-        self._status("Vanishing-gradient lesson loaded (6 sigmoid layers): t trains; then try "
-                     "relu to compare the per-layer gradient norms.")
+        self._status("Vanishing-gradient lesson loaded (6 sigmoid layers, plain SGD): t trains; "
+                     "then choose relu and train again to compare the gradient norms.")
 
     # ---- the worker ----------------------------------------------------------------
 
@@ -333,11 +335,14 @@ class TrainingScreen(SymnnScreen):
         acc.refresh()
         norms = self.query_one("#norm-plot", Plot)
         norms.reset()
-        last = h["grad_norms"][-1] if h["grad_norms"] else {}
+        last = {k: v for k, v in (h["grad_norms"][-1] if h["grad_norms"] else {}).items()
+                if v > 0}
         if last:
-            names = [f"{k}: {fmt(v, 2)}" for k, v in last.items()]
-            norms.plt.bar(names, list(last.values()), color="yellow")
-            norms.plt.title("input side left, output side right")
+            ticks = list(range(1, len(last) + 1))
+            norms.plt.plot(ticks, list(last.values()), color="yellow", marker="●")
+            norms.plt.yscale("log")
+            norms.plt.xticks(ticks, [f"{k}: {fmt(v, 2)}" for k, v in last.items()])
+            norms.plt.title("layer: gradient norm (log scale); input side left")
         norms.refresh()
         self._boundary(snap)
         self.sub_title = (f"epoch {epochs[-1]} of {snap['epochs']}   lr {fmt(h['lr'][-1], 3)}   "
