@@ -12,12 +12,7 @@ from symnn.explain import leaf_name
 from symnn.symbolic.functions import sigmoid, symbol
 
 
-@pytest.fixture(autouse=True)
-def float64_default():
-    previous = sn.get_default_dtype()
-    sn.set_default_dtype(np.float64)
-    yield
-    sn.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64_default")
 
 
 def mlp(seed: int = 0) -> nn.Sequential:

@@ -14,12 +14,7 @@ from symnn import nn
 from symnn.testing import assert_grads_match
 
 
-@pytest.fixture(autouse=True)
-def float64_default():
-    previous = sn.get_default_dtype()
-    sn.set_default_dtype(np.float64)
-    yield
-    sn.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64_default")
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,7 @@ ACTIVATIONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def float64_default():
-    previous = sn.get_default_dtype()
-    sn.set_default_dtype(np.float64)
-    yield
-    sn.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64_default")
 
 
 @settings(max_examples=20, deadline=None)

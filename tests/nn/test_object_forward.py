@@ -11,12 +11,8 @@ from symnn import nn
 
 
 @pytest.fixture(autouse=True)
-def float64():
-    previous = sn.get_default_dtype()
-    sn.set_default_dtype(np.float64)
+def float64(float64_default):
     sn.manual_seed(0)
-    yield
-    sn.set_default_dtype(previous)
 
 
 def _scalars(a: np.ndarray) -> np.ndarray:

@@ -20,12 +20,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning
 
 
 @pytest.fixture(autouse=True)
-def float64():
-    previous = sn.get_default_dtype()
-    sn.set_default_dtype(np.float64)
+def float64(float64_default):
     sn.manual_seed(0)
-    yield
-    sn.set_default_dtype(previous)
 
 
 def _copy_weights(ours: nn.Module, theirs) -> None:

@@ -13,13 +13,6 @@ import symnn as sn
 from symnn.tensor.malloc_tuning import raise_malloc_thresholds
 
 
-@pytest.fixture
-def float64_default():
-    sn.set_default_dtype(np.float64)
-    yield
-    sn.set_default_dtype(np.float32)
-
-
 # ------------------------------------------------------------------ graph walking
 
 
