@@ -83,7 +83,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--early-stopping", type=positive_int, metavar="PATIENCE",
                         help="stop when the validation loss has not improved for PATIENCE epochs")
     parser.add_argument("--n-samples", type=positive_int, help="size of a synthetic dataset")
-    parser.add_argument("--noise", type=float, help="noise level of a synthetic dataset")
+    parser.add_argument("--noise", type=float,
+                        help="noise level of a synthetic dataset (blobs: their standard deviation)")
     parser.add_argument("--seed", type=seed, default=0, help="seed for data, split and weights")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--plot", metavar="FILE", help="save loss and accuracy curves as a PNG")
@@ -108,8 +109,8 @@ def _load(args: argparse.Namespace):
             raise UsageError(f"--model cnn needs image data (--dataset digits), not {args.dataset}")
         if args.n_samples is not None:
             kwargs["n_samples"] = args.n_samples
-        if args.noise is not None:
-            kwargs["noise"] = args.noise
+        if args.noise is not None:  # blobs have a spread (std) rather than noise
+            kwargs["std" if args.dataset == "blobs" else "noise"] = args.noise
         kwargs["seed"] = args.seed
         try:
             X, y = info.loader(**kwargs)

@@ -306,6 +306,8 @@ GOOD = [
     ("optimize-diverges", ["optimize", "w^2", "--optimizer", "sgd", "--lr", "1e300",
                            "--steps", "5"]),
     ("train", ["train", "--dataset", "xor", "--epochs", "2", "--no-progress"]),
+    ("train-blobs-noise", ["train", "--dataset", "blobs", "--noise", "0.5", "--epochs", "1",
+                           "--no-progress"]),
     ("experiment-list", ["experiment", "--list"]),
     ("experiment-quick", ["experiment", "xor", "--quick"]),
     ("gradcheck-pass", ["gradcheck", "{checks}:good"]),
