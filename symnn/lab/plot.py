@@ -5,12 +5,12 @@ atomically, so a failed plot never leaves a half-written file."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
+from symnn._atomic_write import atomic_path
 from symnn.lab.descend import Run
 
 __all__ = ["plot_runs", "PlotUnavailable"]
@@ -84,13 +84,6 @@ def plot_runs(runs: Run | Iterable[Run], path: str | os.PathLike, title: str | N
     ax.legend(fontsize=8, loc="best")
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".") or "png"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{suffix}",
-                               dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, format=suffix)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from collections import OrderedDict
 from typing import Any, Mapping
 
 import numpy as np
 
+from symnn._atomic_write import atomic_path
 from symnn.nn.module import Module, _as_array
 
 META_KEY = "__symnn_meta__"
@@ -51,23 +51,13 @@ def save(obj: Module | Mapping[str, Any], path: str | os.PathLike) -> None:
         "shapes": [list(a.shape) for a in arrays.values()],
         "dtypes": [a.dtype.str for a in arrays.values()],
     }
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                               dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as archive:
-                _write_member(archive, META_KEY, np.array([json.dumps(meta)]))
-                for key, arr in arrays.items():
-                    _write_member(archive, key, arr)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as archive:
+            _write_member(archive, META_KEY, np.array([json.dumps(meta)]))
+            for key, arr in arrays.items():
+                _write_member(archive, key, arr)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _write_member(archive: zipfile.ZipFile, key: str, arr: np.ndarray) -> None:

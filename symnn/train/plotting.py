@@ -3,10 +3,10 @@ atomically to a PNG. matplotlib is optional (the ``plot`` extra)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from contextlib import contextmanager
 from typing import Iterator
+
+from symnn._atomic_write import atomic_path
 
 __all__ = ["figure", "require_matplotlib"]
 
@@ -36,14 +36,7 @@ def figure(path: str, ncols: int = 1, nrows: int = 1, title: str | None = None) 
         if title:
             fig.suptitle(title)
         fig.tight_layout()
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(suffix=".png", dir=directory)
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=110, format="png")
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
     finally:
         plt.close(fig)

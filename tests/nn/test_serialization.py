@@ -61,6 +61,16 @@ def test_a_failed_save_leaves_no_file_and_keeps_the_old_one(tmp_path):
     assert os.listdir(tmp_path) == ["m.npz"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file mode bits are POSIX")
+def test_a_saved_file_is_readable_like_any_new_file_not_owner_only(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        nn.Linear(2, 2).save(tmp_path / "m.npz")
+    finally:
+        os.umask(previous)
+    assert os.stat(tmp_path / "m.npz").st_mode & 0o777 == 0o644
+
+
 class _CreatesFile:
     """A pickle payload that would create a file if it were ever unpickled."""
 
