@@ -227,3 +227,21 @@ def test_softmax_without_dim_warns_and_picks_pytorchs_legacy_dimension():
     with pytest.warns(UserWarning, match="Implicit dimension"):
         p = F.softmax(x)
     np.testing.assert_allclose(p.data.sum(axis=0), 1.0, rtol=1e-12)  # 3-D input: dim 0
+
+
+def test_init_constant_and_ones_fill_in_place_and_return_the_tensor():
+    w = nn.Linear(3, 2).weight
+    assert nn.init.constant_(w, -0.5) is w
+    np.testing.assert_array_equal(w.data, np.full((2, 3), -0.5))
+    assert nn.init.ones_(w) is w
+    np.testing.assert_array_equal(w.data, np.ones((2, 3)))
+
+
+def test_batchnorm_reset_running_stats_restores_zero_mean_unit_var_and_no_batches():
+    bn = nn.BatchNorm1d(3)
+    bn(sn.tensor(np.arange(12.0).reshape(4, 3)))
+    assert int(bn.num_batches_tracked.item()) == 1 and bn.running_mean.data.any()
+    bn.reset_running_stats()
+    np.testing.assert_array_equal(bn.running_mean.data, np.zeros(3))
+    np.testing.assert_array_equal(bn.running_var.data, np.ones(3))
+    assert int(bn.num_batches_tracked.item()) == 0

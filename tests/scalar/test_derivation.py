@@ -355,3 +355,9 @@ def test_renderers_print_every_random_derivation_with_sympys_own_latex(tree, poi
     for step in d.steps:
         assert sympy.latex(step.local) in tex
     assert text.count("\n") >= len(d.steps)
+
+
+def test_to_text_is_the_same_text_as_str():
+    x, w = Scalar(2.0, name="x"), Scalar(-3.0, name="w")
+    d = ((w * x).sigmoid() - 1).derivation()
+    assert d.to_text() == str(d) and "Backward pass" in d.to_text()

@@ -355,3 +355,11 @@ def test_unknown_function_gives_unknown_not_a_crash():
     f = sp.Function("f")
     r = convexity(f(x))
     assert r.verdict == "unknown" and "f(x)" in r.reason
+
+
+@pytest.mark.parametrize("text, convex, concave", [
+    ("x**2", True, False), ("-x**2", False, True), ("2*x + 1", True, True), ("x**3", False, False),
+])
+def test_is_convex_and_is_concave_follow_the_verdict(text, convex, concave):
+    r = convexity(text)
+    assert (r.is_convex, r.is_concave) == (convex, concave), r.verdict

@@ -449,3 +449,23 @@ def test_unbiased_var_of_one_element_is_nan_with_nan_gradient():
     v = x.var()
     v.backward()
     assert np.isnan(v.item()) and np.isnan(x.grad.data).all()
+
+
+def test_detach_in_place_cuts_the_graph_and_keeps_the_object():
+    x = sn.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    assert y.detach_() is y and not y.requires_grad
+    y2 = (y * x).sum()
+    y2.backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 6.0])  # y is a constant now: d(y·x)/dx = y
+
+
+def test_fill_and_copy_write_in_place_with_broadcasting_and_keep_the_dtype():
+    t = sn.zeros(2, 3)
+    assert t.fill_(2.5) is t
+    np.testing.assert_array_equal(t.data, np.full((2, 3), 2.5))
+    assert t.copy_(sn.tensor([1.0, 2.0, 3.0])) is t
+    np.testing.assert_array_equal(t.data, [[1, 2, 3], [1, 2, 3]])
+    t.copy_(np.array([[7], [8]], dtype=np.float64))
+    assert t.dtype == np.float32
+    np.testing.assert_array_equal(t.data, [[7, 7, 7], [8, 8, 8]])
