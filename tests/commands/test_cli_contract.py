@@ -464,3 +464,16 @@ def test_derive_any_text_is_answered_or_refused_cleanly(expr, as_json):
 @example(expr="(" * 1000 + "x" + ")" * 1000, as_json=False)
 def test_convexity_any_text_is_answered_or_refused_cleanly(expr, as_json):
     _assert_contract(["convexity", expr] + ["--json"] * as_json)
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_stdout_pipe_ends_quietly_without_a_traceback():
+    # as in `symnn experiment --list | head -1`: the reader has gone away
+    err = io.StringIO()
+    with contextlib.redirect_stdout(_ClosedPipe()), contextlib.redirect_stderr(err):
+        code = main(["experiment", "--list"])
+    assert code == 141 and err.getvalue() == ""
