@@ -13,7 +13,7 @@ class ValuesError(ValueError):
         self.position = position
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)?\Z")  # x, or sgd.momentum
 
 
 def parse_values(text: str) -> dict[str, float]:

@@ -105,3 +105,22 @@ async def test_run_key_plays_and_pauses():
         k = app.screen.k
         await pilot.pause(0.3)
         assert k > 0 and app.screen.k == k
+
+
+async def test_options_can_target_one_optimizer():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _set(pilot, "options", "adam.lr=0.05")
+        labels = [label for label, _ in app.screen.runs]
+        rates = {label.split()[0]: run.lr for label, run in app.screen.runs}
+    assert rates == {"gd": 0.01, "adam": 0.05}, labels
+
+
+async def test_options_for_an_unticked_optimizer_are_refused():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        runs = app.screen.runs
+        await _set(pilot, "options", "rmsprop.alpha=0.9")
+        assert app.screen.query_one("#error").shown and app.screen.runs is runs

@@ -37,8 +37,9 @@ class OptimizerScreen(SymnnScreen):
         "Each optimizer starts at the same point and follows its update rule on the surface; "
         "the panel shows the current update with its numbers. w runs the learning-rate lesson "
         "on f(w) = w^2 with lr 0.4 (straight in), 0.6 (zig-zag in) and 1.2 (zig-zag out: "
-        "diverges). Choose a preset surface or type f (f), tick optimizers (o), set lr, options "
-        "(e.g. momentum=0.9), start and steps, then enter."
+        "diverges). Choose a preset surface or type f (f), tick optimizers (o, then space), set "
+        "lr, options, start and steps, then enter or g. Options apply to every ticked optimizer "
+        "(momentum=0.9) or to one (sgd.momentum=0.9, adam.lr=0.1)."
     )
     BINDINGS = [
         Binding("n,right", "step(1)", "Next step", group=_STEP),
@@ -71,7 +72,8 @@ class OptimizerScreen(SymnnScreen):
             yield Label("lr", classes="label")
             yield Input(value="0.01", id="lr", compact=True)
             yield Label("options", classes="label")
-            yield Input(placeholder="e.g. momentum=0.9", id="options", compact=True)
+            yield Input(placeholder="e.g. sgd.momentum=0.9, adam.lr=0.1", id="options",
+                        compact=True)
             yield Label("start", classes="label")
             yield Input(placeholder="default", id="start", compact=True)
             yield Label("steps", classes="label")
@@ -117,12 +119,23 @@ class OptimizerScreen(SymnnScreen):
         if not chosen:
             error.show_message("tick at least one optimizer (o, then space)")
             return
+        options = fields["options"]
+        strays = sorted({key.split(".")[0] for key in options if "." in key} - set(chosen))
+        if strays:
+            error.show_message(f"options for {', '.join(strays)}, which is not ticked "
+                               f"(ticked: {', '.join(chosen)})")
+            return
         runs = []
         try:
             for name in chosen:
-                runs.append((name, sn.lab.descend(
-                    spec, optimizer=name, lr=fields["lr"], start=fields["start"],
-                    steps=fields["steps"], **fields["options"])))
+                own = {k: v for k, v in options.items() if "." not in k}
+                own.update({k.split(".", 1)[1]: v for k, v in options.items()
+                            if k.startswith(name + ".")})
+                lr = own.pop("lr", fields["lr"])
+                label = f"{name} lr={lr:g}" + "".join(f" {k}={v:g}" for k, v in own.items())
+                runs.append((label, sn.lab.descend(
+                    spec, optimizer=name, lr=lr, start=fields["start"],
+                    steps=fields["steps"], **own)))
         except sn.ParseError as exc:
             error.show_error(typed, exc)
             return
