@@ -134,3 +134,15 @@ def test_parse_values_points_at_the_bad_part(text, position):
     with pytest.raises(ValuesError) as exc:
         parse_values(text)
     assert exc.value.position == position
+
+
+def test_caret_stays_under_the_error_in_a_long_input():
+    from tui.widgets.error_panel import caret_text
+
+    class Bad(Exception):
+        position = 500
+
+    source = "x+" * 300 + "!"
+    first, second = caret_text(source, Bad("here")).plain.splitlines()
+    assert len(first) <= 72
+    assert first[second.index("^")] == source[500]

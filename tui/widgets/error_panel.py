@@ -8,12 +8,22 @@ from textual.widgets import Static
 from tui.safety import describe
 
 
+WINDOW = 70  # characters of long input shown around the error position
+
+
 def caret_text(source: str, exc: BaseException) -> Text:
-    """The typed ``source`` with a caret under ``exc.position`` (when the error has one)."""
+    """The typed ``source`` with a caret under ``exc.position`` (when the error has one);
+    long input is cut to a window around the position."""
     text = Text()
     position = getattr(exc, "position", None)
     if isinstance(position, int) and 0 <= position <= len(source):
         shown = source.replace("\n", " ")
+        if len(shown) > WINDOW:
+            start = max(0, min(position - WINDOW // 2, len(shown) - WINDOW))
+            head = "…" if start > 0 else ""
+            tail = "…" if start + WINDOW < len(shown) else ""
+            shown = head + shown[start:start + WINDOW] + tail
+            position = position - start + len(head)
         text.append(shown + "\n", style="bold")
         text.append(" " * position + "^ ", style="bold red")
         text.append(str(exc).strip() or type(exc).__name__, style="red")
