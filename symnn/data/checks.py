@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["Finding", "DataReport", "check_data"]
 
@@ -85,8 +86,9 @@ def _names(idx: np.ndarray, limit: int = 8) -> str:
     return shown + (f", ... ({len(idx)} in all)" if len(idx) > limit else "")
 
 
-def check_data(X, y=None, task: str = "classification", imbalance_ratio: float = 3.0,
-               scale_ratio: float = 100.0, large_value: float = 1e3) -> DataReport:
+def check_data(X: ArrayLike, y: ArrayLike | None = None, task: str = "classification",
+               imbalance_ratio: float = 3.0, scale_ratio: float = 100.0,
+               large_value: float = 1e3) -> DataReport:
     """Inspect inputs ``X`` (n_samples, ...) and optional labels ``y``.
 
     - missing (NaN, None) and infinite values, per feature;

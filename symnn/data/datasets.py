@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.data.dataset import TensorDataset
 
 __all__ = [
     "xor", "moons", "circles", "spirals", "blobs", "linear", "polynomial", "digits",
@@ -199,7 +202,7 @@ def digits(images: bool = False, scale: bool = False) -> tuple[np.ndarray, np.nd
     return X, _DIGITS_CACHE["labels"].astype(np.int64)
 
 
-def to_dataset(X: np.ndarray, y: np.ndarray):
+def to_dataset(X: np.ndarray, y: np.ndarray) -> TensorDataset:
     """Wrap arrays as a ``symnn.data.TensorDataset`` of Tensors (float inputs, their targets)."""
     from symnn.data.dataset import TensorDataset
     from symnn.tensor import tensor

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "MinMaxScaler", "StandardScaler", "RandomCrop", "RandomHorizontalFlip", "RandomRotation",
@@ -236,7 +237,7 @@ class Compose:
         return x
 
 
-def one_hot(y, n_classes: int) -> np.ndarray:
+def one_hot(y: ArrayLike, n_classes: int) -> np.ndarray:
     """Class indices (N,) -> one-hot rows (N, n_classes) of float32."""
     y = _array(y).astype(np.int64).reshape(-1)
     if y.size and (y.min() < 0 or y.max() >= n_classes):
@@ -246,7 +247,7 @@ def one_hot(y, n_classes: int) -> np.ndarray:
     return out
 
 
-def mixup(x, y, n_classes: int, alpha: float = 0.2,
+def mixup(x: ArrayLike, y: ArrayLike, n_classes: int, alpha: float = 0.2,
           rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Mix a batch with a shuffled copy of itself (Zhang et al., 2018).
 

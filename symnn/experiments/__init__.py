@@ -8,7 +8,11 @@ returning an :class:`ExperimentResult` (its numbers, a readable summary, ``.plot
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.experiments.result import ExperimentResult
 
 __all__ = ["EXPERIMENTS", "names", "describe", "get", "run", "ExperimentResult", "Panel"]
 
@@ -30,7 +34,7 @@ def names() -> list[str]:
     return list(EXPERIMENTS)
 
 
-def get(name: str):
+def get(name: str) -> ModuleType:
     """The module of an experiment (it has ``DESCRIPTION`` and ``run``)."""
     if name not in EXPERIMENTS:
         raise ValueError(f"unknown experiment {name!r}; choose one of: {', '.join(EXPERIMENTS)}")
@@ -42,7 +46,7 @@ def describe(name: str) -> str:
     return get(name).DESCRIPTION
 
 
-def run(name: str, **kwargs: Any):
+def run(name: str, **kwargs: Any) -> ExperimentResult:
     """Run an experiment by name with its defaults (or the given keyword arguments)."""
     return get(name).run(**kwargs)
 

@@ -7,15 +7,21 @@ the training loss rises when the weights are perturbed at random)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from symnn.experiments.result import ExperimentResult, Panel
 
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.nn import Module
+
 DESCRIPTION = "batch size: small versus large mini-batches, generalization gap and sharpness"
 
 
-def sharpness(model, loss_fn, X, y, radius: float = 0.05, trials: int = 5,
+def sharpness(model: Module, loss_fn: Callable[..., Any], X: np.ndarray, y: np.ndarray,
+              radius: float = 0.05, trials: int = 5,
               seed: int = 0) -> float:
     """Mean rise of the training loss when every weight w is perturbed by Gaussian noise of
     standard deviation ``radius * |w|`` (relative to each weight's size), over ``trials``

@@ -7,15 +7,19 @@ barely learn. tanh (derivative <= 1, but saturating) suffers less; ReLU and Leak
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from symnn.experiments.result import ExperimentResult, Panel
 from symnn.train.models import ACTIVATIONS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.nn import Module
 
 DESCRIPTION = ("vanishing gradient: per-layer gradient norms of a 10-layer net with sigmoid, "
                "tanh, ReLU, LeakyReLU")
 
 
-def matched_init(model, activation_name: str) -> None:
+def matched_init(model: Module, activation_name: str) -> None:
     """Initialize every Linear for its activation: He (Kaiming) normal for ReLU and Leaky
     ReLU, Glorot (Xavier) normal with the activation's gain for tanh and sigmoid; zero
     biases. Each keeps the forward signal's variance roughly constant across layers, so what

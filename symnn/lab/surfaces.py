@@ -76,7 +76,8 @@ class Surface:
             return np.asarray(self._h(*self._check(point)), dtype=np.float64).reshape(
                 self.dim, self.dim)
 
-    def grid(self, n: int = 121, window: tuple[tuple[float, float], ...] | None = None):
+    def grid(self, n: int = 121, window: tuple[tuple[float, float], ...] | None = None,
+             ) -> tuple[np.ndarray, ...]:
         """Values on a regular grid over the window: (xs, f) in 1-D, (X, Y, Z) in 2-D."""
         window = window or self.window
         axes = [np.linspace(lo, hi, n) for lo, hi in window]

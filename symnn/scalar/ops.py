@@ -34,7 +34,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.scalar.node import Scalar
 
 __all__ = ["Op", "OPS", "register_op", "apply"]
 
@@ -69,7 +72,7 @@ class Op:
         if not self.label:
             object.__setattr__(self, "label", self.name)
 
-    def local_forms(self, params: tuple[float, ...] = ()):
+    def local_forms(self, params: tuple[float, ...] = ()) -> tuple[tuple[Any, ...], list[Any]]:
         """``(dummies, [d op / d input_i])``: symbolic local derivatives in placeholder symbols.
 
         Computed once per parameter set by differentiating this single op's SymPy form.
@@ -292,7 +295,7 @@ def register_op(op: Op, *, replace: bool = False) -> Op:
     return op
 
 
-def apply(op: Op | str, *inputs: Any, **params: float):
+def apply(op: Op | str, *inputs: Any, **params: float) -> Scalar:
     """Apply an op (or a registered op's name) to Scalars or numbers: ``apply("max", a, b)``."""
     from symnn.scalar.node import apply_op
 

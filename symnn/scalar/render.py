@@ -69,7 +69,7 @@ class UnicodePrinter(StrPrinter):
         return super().doprint(expr).replace("**", "^").replace("*", "·")
 
 
-def unicode(expr) -> str:
+def unicode(expr: sympy.Basic) -> str:
     """One-line Unicode form of a SymPy expression."""
     return UnicodePrinter().doprint(expr)
 

@@ -229,7 +229,8 @@ def _numeric(matrix: sp.Matrix, syms: list[sp.Symbol],
 
 
 def gradient(f: object, variables: Iterable[str | sp.Symbol] | None = None,
-             at: Mapping[str, float] | Sequence[float] | None = None):
+             at: Mapping[str, float] | Sequence[float] | None = None,
+             ) -> sp.Matrix | np.ndarray:
     """The gradient (vector of partial derivatives, variables in sorted name order by
     default) as a SymPy column; with ``at`` (a mapping or values in variable order), a NumPy
     vector."""
@@ -240,7 +241,8 @@ def gradient(f: object, variables: Iterable[str | sp.Symbol] | None = None,
 
 
 def hessian(f: object, variables: Iterable[str | sp.Symbol] | None = None,
-            at: Mapping[str, float] | Sequence[float] | None = None):
+            at: Mapping[str, float] | Sequence[float] | None = None,
+            ) -> sp.Matrix | np.ndarray:
     """The Hessian matrix of second partial derivatives; with ``at``, a NumPy array."""
     expr = _expr(f)
     syms = _symbols(expr, variables)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from symnn.train.loop import predict, train_classifier
 from symnn.train.metrics import accuracy
@@ -48,9 +49,10 @@ class CVResult:
                 f"(folds: {folds}; train - validation gap {self.gap:+.3f})")
 
 
-def cross_validate(make_model: Callable[[], Any], X, y, k: int = 5, stratified: bool = True,
-                   seed: int | None = 0, preprocess: Callable[[np.ndarray, np.ndarray],
-                                                              tuple[np.ndarray, np.ndarray]] | None = None,
+def cross_validate(make_model: Callable[[], Any], X: ArrayLike, y: ArrayLike, k: int = 5,
+                   stratified: bool = True, seed: int | None = 0,
+                   preprocess: Callable[[np.ndarray, np.ndarray],
+                                        tuple[np.ndarray, np.ndarray]] | None = None,
                    **train_kwargs: Any) -> CVResult:
     """k-fold cross-validation of a classifier recipe.
 

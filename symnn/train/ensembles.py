@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from symnn.train.loop import predict, train_classifier
 from symnn.train.metrics import accuracy, predictions
@@ -84,7 +85,7 @@ class Bagging(_Ensemble):
         super().__init__(make_model, n_estimators, seed, train_kwargs)
         self.oob_score_: float | None = None
 
-    def fit(self, X, y) -> "Bagging":
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "Bagging":
         X, y = np.asarray(X), np.asarray(y)
         n = len(X)
         self.n_classes = int(y.max()) + 1
@@ -123,7 +124,7 @@ class AdaBoost(_Ensemble):
         self.alphas_: list[float] = []
         self.errors_: list[float] = []
 
-    def fit(self, X, y) -> "AdaBoost":
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "AdaBoost":
         X, y = np.asarray(X), np.asarray(y)
         n = len(X)
         K = self.n_classes = int(y.max()) + 1

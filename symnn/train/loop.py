@@ -12,13 +12,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from symnn.train.history import History
 from symnn.train.metrics import accuracy as accuracy_fn
 from symnn.train.progress import make_progress
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.data import DataLoader
+    from symnn.nn import Module
+    from symnn.optim import Optimizer
 
 __all__ = ["fit", "evaluate", "predict", "TrainState", "layer_grad_norms", "array_loader",
            "train_classifier", "make_optimizer"]
@@ -59,7 +65,7 @@ def _numpy(x) -> np.ndarray:
     return np.asarray(getattr(x, "data", x))
 
 
-def layer_grad_norms(model) -> dict[str, float]:
+def layer_grad_norms(model: Module) -> dict[str, float]:
     """L2 norm of the gradient of each layer (all parameters of one module together),
     keyed by the module's name in ``named_parameters`` (e.g. ``"0"``, ``"fc1"``)."""
     sums: dict[str, float] = {}
@@ -96,7 +102,8 @@ def _hooks(callbacks: Sequence[Any], hook: str, state: TrainState) -> None:
             method(state)
 
 
-def fit(model, loss_fn, optimizer, train_loader: Iterable, val_loader: Iterable | None = None,
+def fit(model: Module, loss_fn: Callable[..., Any], optimizer: Optimizer,
+        train_loader: Iterable, val_loader: Iterable | None = None,
         epochs: int = 10, scheduler: Any = None, callbacks: Sequence[Any] = (),
         regularizer: Callable[[Any], Any] | None = None, augment: Callable | None = None,
         metric: str | None = "auto", progress: bool = True,
@@ -204,7 +211,8 @@ def _train_epoch(state: TrainState, loader: Iterable, callbacks: Sequence[Any], 
     return logs, {k: v / n_batches for k, v in norm_sums.items()}
 
 
-def evaluate(model, loader: Iterable, loss_fn=None, metric: str | None = "auto") -> dict[str, float]:
+def evaluate(model: Module, loader: Iterable, loss_fn: Callable[..., Any] | None = None,
+             metric: str | None = "auto") -> dict[str, float]:
     """Mean loss (when ``loss_fn`` is given) and accuracy of ``model`` over ``loader``, in eval
     mode and without recording gradients; the model's mode is restored afterwards."""
     from symnn.tensor import no_grad
@@ -240,7 +248,7 @@ def evaluate(model, loader: Iterable, loss_fn=None, metric: str | None = "auto")
     return result
 
 
-def predict(model, X, batch_size: int = 512) -> np.ndarray:
+def predict(model: Module, X: ArrayLike, batch_size: int = 512) -> np.ndarray:
     """Model outputs for the rows of ``X`` (eval mode, no gradients), as one NumPy array."""
     from symnn.tensor import no_grad, tensor
 
@@ -257,8 +265,8 @@ def predict(model, X, batch_size: int = 512) -> np.ndarray:
     return np.concatenate(outs) if outs else np.zeros((0,))
 
 
-def array_loader(X, y, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
-                 drop_last: bool = False):
+def array_loader(X: ArrayLike, y: ArrayLike, batch_size: int = 32, shuffle: bool = False,
+                 seed: int | None = None, drop_last: bool = False) -> DataLoader:
     """A ``DataLoader`` over NumPy arrays (wrapped in a ``TensorDataset``)."""
     from symnn.data import DataLoader
     from symnn.data.datasets import to_dataset
@@ -267,9 +275,11 @@ def array_loader(X, y, batch_size: int = 32, shuffle: bool = False, seed: int | 
                       drop_last=drop_last)
 
 
-def train_classifier(model, X, y, epochs: int = 20, lr: float = 1e-2, optimizer: str = "adam",
-                     batch_size: int = 32, seed: int | None = 0, X_val=None, y_val=None,
-                     loss_fn=None, progress: bool = False, **fit_kwargs: Any) -> History:
+def train_classifier(model: Module, X: ArrayLike, y: ArrayLike, epochs: int = 20, lr: float = 1e-2,
+                     optimizer: str = "adam", batch_size: int = 32, seed: int | None = 0,
+                     X_val: ArrayLike | None = None, y_val: ArrayLike | None = None,
+                     loss_fn: Callable[..., Any] | None = None, progress: bool = False,
+                     **fit_kwargs: Any) -> History:
     """Fit a classifier on arrays in one call: cross-entropy, the named optimizer
     (``"sgd"``, ``"adam"``, ... any ``symnn.optim`` class name in lower case) and shuffled
     mini-batches. Used by cross-validation and the ensembles."""
@@ -282,7 +292,7 @@ def train_classifier(model, X, y, epochs: int = 20, lr: float = 1e-2, optimizer:
                epochs=epochs, progress=progress, **fit_kwargs)
 
 
-def make_optimizer(name: str, params, lr: float, **kwargs: Any):
+def make_optimizer(name: str, params: Iterable[Any], lr: float, **kwargs: Any) -> Optimizer:
     """An optimizer by lower-case name: sgd, momentum (SGD with momentum 0.9), nesterov,
     adagrad, adadelta, rmsprop, adam, adamw."""
     from symnn import optim

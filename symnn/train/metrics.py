@@ -4,6 +4,7 @@ matrix, per-class recall, and the generalization gap."""
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["predictions", "accuracy", "confusion_matrix", "per_class_recall",
            "generalization_gap"]
@@ -13,7 +14,7 @@ def _array(x) -> np.ndarray:
     return np.asarray(getattr(x, "data", x))
 
 
-def predictions(outputs) -> np.ndarray:
+def predictions(outputs: ArrayLike) -> np.ndarray:
     """Predicted class indices: the argmax of scores (N, K); for one score per sample (N,) or
     (N, 1) (a logit, as with ``BCEWithLogitsLoss``) the class is 1 when the logit is > 0.
     Integer arrays are already class indices and are returned as they are."""
@@ -32,7 +33,7 @@ def _targets(targets) -> np.ndarray:
     return t.reshape(-1).astype(np.int64)
 
 
-def accuracy(outputs, targets) -> float:
+def accuracy(outputs: ArrayLike, targets: ArrayLike) -> float:
     """Fraction of samples whose predicted class (see :func:`predictions`) equals the target."""
     pred, true = predictions(outputs), _targets(targets)
     if pred.shape != true.shape:
@@ -42,7 +43,8 @@ def accuracy(outputs, targets) -> float:
     return float(np.mean(pred == true))
 
 
-def confusion_matrix(targets, outputs, n_classes: int | None = None) -> np.ndarray:
+def confusion_matrix(targets: ArrayLike, outputs: ArrayLike,
+                     n_classes: int | None = None) -> np.ndarray:
     """C[i, j] = number of samples of true class i predicted as class j (rows: truth).
 
     The diagonal holds the correct predictions; ``C.sum(1)`` the class sizes."""

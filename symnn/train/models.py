@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.nn import Module, Sequential
 
 __all__ = ["mlp", "small_cnn", "ACTIVATIONS"]
 
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
 
 
-def activation(name: str):
+def activation(name: str) -> Module:
     """An activation module by name: relu, leaky_relu, tanh or sigmoid."""
     from symnn import nn
 
@@ -20,7 +24,7 @@ def activation(name: str):
 
 
 def mlp(sizes: Sequence[int], activation_name: str = "relu", batchnorm: bool = False,
-        dropout: float = 0.0):
+        dropout: float = 0.0) -> Sequential:
     """A multilayer perceptron: Linear -> [BatchNorm1d] -> activation -> [Dropout] for each
     hidden layer (the usual order weight -> BN -> activation), and a final Linear (logits).
 
@@ -44,7 +48,7 @@ def mlp(sizes: Sequence[int], activation_name: str = "relu", batchnorm: bool = F
 
 def small_cnn(in_channels: int = 1, n_classes: int = 10, image_size: int = 8,
               channels: tuple[int, int] = (32, 64), batchnorm: bool = False,
-              dropout: float = 0.0):
+              dropout: float = 0.0) -> Sequential:
     """conv 3x3 (padding 1) -> [BN] -> ReLU -> max-pool 2, twice, then Flatten -> [Dropout]
     -> Linear. For 8x8 digits: 8x8 -> 4x4 -> 2x2, so the classifier sees 64 * 2 * 2 = 256
     features (about 25,000 parameters in all)."""

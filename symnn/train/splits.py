@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["train_val_test_split", "kfold_indices", "bootstrap_indices", "bootstrap_estimate",
            "BootstrapEstimate"]
@@ -17,8 +18,9 @@ def _grouped_order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([rng.permutation(np.flatnonzero(y == c)) for c in np.unique(y)])
 
 
-def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15, stratify: bool = True,
-                         seed: int | None = 0):
+def train_val_test_split(X: ArrayLike, y: ArrayLike, val: float = 0.15, test: float = 0.15,
+                         stratify: bool = True, seed: int | None = 0,
+                         ) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
     """Shuffle and split into (X_train, y_train), (X_val, y_val), (X_test, y_test).
 
     ``val`` and ``test`` are fractions; with ``stratify`` each split keeps the class
@@ -47,7 +49,7 @@ def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15, stratify: 
     return tuple(out)
 
 
-def kfold_indices(n_samples: int, k: int = 5, y=None, shuffle: bool = True,
+def kfold_indices(n_samples: int, k: int = 5, y: ArrayLike | None = None, shuffle: bool = True,
                   seed: int | None = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(train_idx, val_idx)`` for each of ``k`` folds; every sample is in exactly one
     validation fold. Passing labels ``y`` stratifies: each fold keeps the class proportions."""
