@@ -124,3 +124,14 @@ async def test_options_for_an_unticked_optimizer_are_refused():
         runs = app.screen.runs
         await _set(pilot, "options", "rmsprop.alpha=0.9")
         assert app.screen.query_one("#error").shown and app.screen.runs is runs
+
+
+async def test_bad_domain_gets_a_caret_under_the_domain_text(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#fx").value = "log(x)"
+        await _set(pilot, "domain", "x>>0")
+        lines = screen_text(app).splitlines()
+        (row,) = [i for i, line in enumerate(lines) if line.strip("│ ") == "x>>0"]
+        assert lines[row + 1].index("^") - lines[row].index("x>>0") == 2

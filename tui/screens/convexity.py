@@ -113,7 +113,10 @@ class ConvexityScreen(SymnnScreen):
             error.show_error(text, exc)
             return
         except (ValueError, TypeError) as exc:
-            error.show_message(f"{type(exc).__name__}: {exc}")
+            if type(exc).__name__ == "DomainError" and getattr(exc, "position", None) is not None:
+                error.show_error(domain or "", exc)  # the caret goes under the domain text
+            else:
+                error.show_message(f"{type(exc).__name__}: {exc}")
             return
         error.clear()
         self.result, self.surface = result, surface
