@@ -229,7 +229,11 @@ def run(args: argparse.Namespace) -> int:
         from symnn.commands.experiment import check_plot_path
 
         check_plot_path(args.plot)
-    result, history = train(args)
+    try:
+        result, history = train(args)
+    except MemoryError as exc:
+        raise UsageError(f"not enough memory ({exc}); use a smaller --hidden, --n-samples or "
+                         "--batch-size") from None
     status = 1 if (history.stop_reason or "").startswith("diverged") else 0
     if args.plot:
         try:
