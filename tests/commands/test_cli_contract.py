@@ -477,3 +477,15 @@ def test_a_closed_stdout_pipe_ends_quietly_without_a_traceback():
     with contextlib.redirect_stdout(_ClosedPipe()), contextlib.redirect_stderr(err):
         code = main(["experiment", "--list"])
     assert code == 141 and err.getvalue() == ""
+
+
+def test_train_out_of_memory_is_bad_input(monkeypatch):
+    # what a typo such as --hidden 100000,100000 meets (a 37 GiB weight matrix)
+    import symnn.commands.train as train_command
+
+    def exhausted(args):
+        raise MemoryError("Unable to allocate 37.3 GiB")
+
+    monkeypatch.setattr(train_command, "train", exhausted)
+    code, out, err = invoke(["train", "--dataset", "xor", "--hidden", "100000,100000"])
+    assert_bad_input(code, out, err, "--hidden")
