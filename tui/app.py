@@ -50,7 +50,7 @@ class SymnnApp(App):
     def __init__(self, start: str = "backprop") -> None:
         super().__init__()
         self.start = start if start in BY_NAME else "backprop"
-        self.errors: list[BaseException] = []  # every error shown to the learner
+        self.errors: list[BaseException] = []  # errors that handlers turned into notifications
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)
