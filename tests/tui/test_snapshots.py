@@ -40,3 +40,17 @@ def test_network_view_weight_path(snap_compare):
 def test_layers_lab_convolution_stepper(snap_compare):
     assert snap_compare(SymnnApp(start="layers"), press=["c", "s", "d", "n", "n"],
                         terminal_size=SIZE)
+
+
+def test_training_dashboard_after_a_short_run(snap_compare):
+    async def train_three_epochs(pilot) -> None:
+        screen = pilot.app.screen
+        screen.query_one("#epochs").value = "3"
+        await pilot.press("t")
+        for _ in range(300):
+            if not screen.running:
+                break
+            await pilot.pause(0.1)
+
+    assert snap_compare(SymnnApp(start="training"), run_before=train_three_epochs,
+                        terminal_size=SIZE)
