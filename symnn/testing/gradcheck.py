@@ -227,10 +227,11 @@ def _numeric_jacobians(fn, inputs, checked, eps) -> list[list[np.ndarray]]:
 
     Outputs are copied (``np.array``): an output may be a view of the very input being
     perturbed (a transpose, a slice), and would otherwise follow the next perturbation.
+    An overflow at x ± eps becomes an infinite entry, reported as a mismatch, not a warning.
     """
     from symnn.tensor import no_grad
 
-    with no_grad():
+    with no_grad(), np.errstate(over="ignore", invalid="ignore"):
         outs = [np.array(o.data, dtype=np.float64) for o in _outputs_of(fn, inputs)]
         jac = [[np.zeros(o.shape + inputs[i].shape) for i in checked] for o in outs]
         for slot, i in enumerate(checked):
@@ -245,6 +246,13 @@ def _numeric_jacobians(fn, inputs, checked, eps) -> list[list[np.ndarray]]:
                 for k in range(len(outs)):
                     jac[k][slot][(Ellipsis, *idx)] = (plus[k] - minus[k]) / (2.0 * eps)
     return jac
+
+
+def _worst(current: float, errors: np.ndarray) -> float:
+    """The larger of ``current`` and the largest error, NaN when either is NaN (Python's
+    ``max`` and ``np.nanmax`` would both pass over a NaN and report agreement)."""
+    largest = float(np.max(errors))
+    return math.nan if math.isnan(current) or math.isnan(largest) else max(current, largest)
 
 
 def gradient_report(
@@ -289,20 +297,25 @@ def gradient_report(
     for k, out in enumerate(outs):
         for slot, i in enumerate(checked):
             a, n = analytic[k][slot], numeric[k][slot]
-            diff = np.abs(a - n)
-            scale = np.maximum(np.abs(a), np.abs(n))
-            rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+            with np.errstate(invalid="ignore", over="ignore"):  # NaN and inf are reported
+                diff = np.abs(a - n)
+                scale = np.maximum(np.abs(a), np.abs(n))
+                rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+                # an error that is NaN or infinite stays so (inf / inf would read NaN and a
+                # NaN scale would leave 0): a NaN gradient never reports "relative error 0"
+                rel = np.where(np.isfinite(diff), rel, diff)
             report.checked_entries += a.size
             if a.size:
-                report.max_abs_error = max(report.max_abs_error, float(np.nanmax(diff)))
-                report.max_rel_error = max(report.max_rel_error, float(np.nanmax(rel)))
+                report.max_abs_error = _worst(report.max_abs_error, diff)
+                report.max_rel_error = _worst(report.max_rel_error, rel)
             # NaN counts as a disagreement, and so does an infinite difference: with an
             # infinite numeric value the tolerance atol + rtol*|n| would be infinite too
             bad = ~(np.isfinite(diff) & (diff <= atol + rtol * np.abs(n)))
             for pos in zip(*np.nonzero(bad)):
                 pos = tuple(int(p) for p in pos)
                 out_idx, in_idx = pos[: out.ndim], pos[out.ndim :]
-                excess = float(diff[pos] / (atol + rtol * abs(n[pos])))
+                with np.errstate(invalid="ignore"):
+                    excess = float(diff[pos] / (atol + rtol * abs(n[pos])))
                 report.mismatches.append(
                     Mismatch(
                         input=i,

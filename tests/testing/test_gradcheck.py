@@ -259,3 +259,33 @@ def test_a_single_wrong_entry_is_always_the_one_reported(shape, data):
     assert m.index == index
     assert m.analytic == pytest.approx(2 * values[index] + offset, abs=1e-12)
     assert m.numeric == pytest.approx(2 * values[index], abs=1e-6)
+
+
+class NanGradient(sn.Function):
+    """y = x**2 whose backward returns NaN everywhere."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return sn.tensor(x.data ** 2, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.full(np.shape(g.data), np.nan)
+
+
+def test_a_nan_gradient_reports_nan_errors_not_zero_and_warns_nothing(recwarn):
+    report = gradient_report(lambda x: NanGradient.apply(x).sum(), (t64([0.5, -1.0]),))
+    assert not report.ok and len(report.mismatches) == 2
+    assert np.isnan(report.max_abs_error) and np.isnan(report.max_rel_error)
+    assert all(np.isnan(m.rel_error) for m in report.mismatches)
+    assert "relative error nan" in report.message() and "relative error 0.0" not in report.message()
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_an_overflowing_numeric_gradient_reports_infinite_errors_and_warns_nothing(recwarn):
+    # x**3 at x ± 1e300 overflows: the numeric derivative is inf, an infinite disagreement
+    report = gradient_report(lambda x: (x ** 3).sum(), (t64([1.0, 2.0]),), eps=1e300)
+    assert not report.ok
+    assert report.max_abs_error == np.inf and report.max_rel_error == np.inf
+    assert [m.rel_error for m in report.mismatches] == [np.inf, np.inf]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
