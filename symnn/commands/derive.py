@@ -138,7 +138,8 @@ def build(args: argparse.Namespace):
         )
     if args.wrt not in names:
         raise UsageError(
-            f"--wrt {args.wrt}: not a variable of the expression "
+            f"--wrt {''.join(c if c.isprintable() else '?' for c in args.wrt)}: "
+            "not a variable of the expression "
             f"(variables: {', '.join(sorted(names)) or 'none'})"
         )
     if args.target is not None and args.loss is None:

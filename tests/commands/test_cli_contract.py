@@ -124,6 +124,7 @@ def assert_bad_input(code: int, out: str, err: str, fragment: str) -> None:
     assert code == EXIT_BAD_INPUT, (code, out, err)
     assert out == "", f"stdout must be empty on bad input, got {out!r}"
     assert "Traceback" not in err
+    assert "\x1b" not in err, "user text must not reach the terminal as escape sequences"
     assert fragment in err, f"{fragment!r} not in {err!r}"
 
 
@@ -139,6 +140,9 @@ BAD = [
     ("derive-attr", ["derive", "x.__class__", "--wrt", "x"], "position"),
     ("derive-unknown-wrt", ["derive", "w*x", "--wrt", "z"], "--wrt z"),
     ("derive-no-wrt", ["derive", "w*x"], "--wrt"),
+    ("derive-wrt-escape-sequence", ["derive", "x", "--wrt", "\x1b[2J"], "--wrt ?[2J"),
+    ("derive-expr-escape-sequence", ["derive", "x+\x1b[2J", "--wrt", "x"], "U+001B"),
+    ("convexity-escape-sequence", ["convexity", "x+\x1b[2J"], "U+001B"),
     ("derive-at-no-equals", ["derive", "w*x", "--wrt", "w", "--at", "x=2,w"], "NAME=NUMBER"),
     ("derive-at-not-number", ["derive", "w*x", "--wrt", "w", "--at", "x=abc"], "'abc'"),
     ("derive-at-nan", ["derive", "w*x", "--wrt", "w", "--at", "x=nan"], "finite"),
