@@ -284,7 +284,7 @@ def descend(f: object, optimizer: str = "gd", lr: float | None = None,
         raise ValueError(f"start has {x0.shape[0]} coordinate(s) but {surf.name} has "
                          f"{surf.dim} variable(s): {', '.join(surf.names)}")
     if not np.all(np.isfinite(x0)):
-        raise ValueError("start must be finite")
+        raise ValueError(f"start must be finite, got {x0.tolist()}")
     stepper = _Stepper(name, surf, x0, lr, options)
     with np.errstate(all="ignore"):
         return _run(surf, name, stepper, x0, int(steps))

@@ -25,12 +25,15 @@ class _ConvNd(Module):
                  padding_mode: str = "zeros", dtype: Any = None) -> None:
         super().__init__()
         n = self._n
+        name = f"{type(self).__name__}({in_channels}, {out_channels})"
         if groups <= 0:
-            raise ValueError("groups must be a positive integer")
+            raise ValueError(f"{name}: groups must be a positive integer, got {groups}")
         if in_channels % groups:
-            raise ValueError("in_channels must be divisible by groups")
+            raise ValueError(f"{name}: in_channels {in_channels} is not divisible by groups "
+                             f"{groups}")
         if out_channels % groups:
-            raise ValueError("out_channels must be divisible by groups")
+            raise ValueError(f"{name}: out_channels {out_channels} is not divisible by groups "
+                             f"{groups}")
         if padding_mode != "zeros":
             raise ValueError(f"only padding_mode='zeros' is supported, got {padding_mode!r}")
         self.in_channels = in_channels

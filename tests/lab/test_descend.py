@@ -188,3 +188,8 @@ def test_linear_function_runs_off_as_diverged_only_when_steps_grow():
     assert constant_steps.status == "max_steps"  # steady steps: slow, not a runaway
     runaway = descend("-(x**2)", optimizer="gd", lr=0.5, start=[1.0], steps=60)
     assert runaway.status == "diverged"
+
+
+def test_a_non_finite_start_is_refused_with_its_values():
+    with pytest.raises(ValueError, match=r"start must be finite, got \[1.0, nan\]"):
+        descend("x**2 + y**2", start=[1.0, float("nan")])

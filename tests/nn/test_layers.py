@@ -245,3 +245,13 @@ def test_batchnorm_reset_running_stats_restores_zero_mean_unit_var_and_no_batche
     np.testing.assert_array_equal(bn.running_mean.data, np.zeros(3))
     np.testing.assert_array_equal(bn.running_var.data, np.ones(3))
     assert int(bn.num_batches_tracked.item()) == 0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(in_channels=3, out_channels=4, groups=2), r"Conv2d\(3, 4\): in_channels 3 is not divisible by groups 2"),
+    (dict(in_channels=4, out_channels=3, groups=2), r"Conv2d\(4, 3\): out_channels 3 is not divisible by groups 2"),
+    (dict(in_channels=4, out_channels=4, groups=0), r"Conv2d\(4, 4\): groups must be a positive integer, got 0"),
+])
+def test_conv_groups_errors_name_the_layer_and_the_numbers(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        nn.Conv2d(kernel_size=3, **kwargs)
