@@ -24,7 +24,6 @@ from .dtype import STATE as _DTYPE
 _ndarray = np.ndarray
 _OBJECT = np.dtype(object)
 _INT64 = np.dtype(np.int64)
-_BOOL = np.dtype(bool)
 _new = object.__new__
 _grad_enabled = _gm.enabled
 
