@@ -29,3 +29,9 @@ def _screen_text(app) -> str:
 def screen_text():
     """A function returning the app's visible text (what a learner reads)."""
     return _screen_text
+
+
+@pytest.fixture(autouse=True)
+def _run_in_a_scratch_directory(tmp_path, monkeypatch):
+    """Exports (the backprop screen's .tex file) land in a temporary folder, not the checkout."""
+    monkeypatch.chdir(tmp_path)
