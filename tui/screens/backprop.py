@@ -106,16 +106,12 @@ class BackpropScreen(SymnnScreen):
         self.query_one("#step", Static).update(Text("Building the graph ...", style="dim"))
         tree.focus()
         # The first frame goes out before SymPy is loaded for the derivation.
-        self.set_timer(0.01, self._first_load)
+        self.set_timer(0.05, self._first_load)
 
     @guarded
     def _first_load(self) -> None:
         if self.derivation is None:
             self.load_preset(self.preset_index)
-        # Everything loaded so far (Textual, SymPy, the first graph) lives for the whole
-        # session: keeping it out of the garbage collector's scans removes 0.2-0.5 s pauses
-        # that otherwise land on random step keys.
-        gc.freeze()
 
     # ---- building the graph --------------------------------------------------------
 
@@ -146,11 +142,17 @@ class BackpropScreen(SymnnScreen):
 
     @guarded
     def _prepare(self) -> None:
-        """Print every step of the graph ahead of the step keys, then collect garbage now
-        (while nothing is asked of the app) rather than during a later step key."""
+        """Print every step of the graph ahead of the step keys, then tidy memory now.
+
+        The collector would otherwise walk every SymPy object of the graph and its printed
+        steps in the middle of a later step key (pauses of 20-500 ms). So: let the previous
+        graph go (unfreeze, collect), then freeze what is alive, which takes it out of all
+        later collections until the next graph is loaded."""
         if self.derivation is not None:
             self._precompute_views()
+        gc.unfreeze()
         gc.collect()
+        gc.freeze()
 
     @guarded
     def rebuild(self) -> None:
