@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
 }
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE from sysexits.h
 
 
 class UsageError(Exception):
@@ -100,6 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`symnn ... | head`): stop quietly
         _silence_stdout()
         return 141
+    except Exception as exc:  # a bug in symnn, not bad input: one line, traceback on request
+        if os.environ.get("SYMNN_DEBUG"):
+            raise
+        print(
+            f"symnn {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in symnn; run again with SYMNN_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
 
 
 def _silence_stdout() -> None:

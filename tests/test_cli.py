@@ -6,6 +6,7 @@ import sys
 import pytest
 
 import symnn
+import symnn.cli
 from symnn.cli import EXIT_BAD_INPUT, main
 
 
@@ -36,3 +37,35 @@ def test_import_symnn_does_not_import_sympy_or_textual():
     code = "import sys, symnn; print('sympy' in sys.modules, 'textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def _register_crashing_command(monkeypatch):
+    import types
+
+    module = types.ModuleType("symnn.commands._crash")
+    module.HELP = "always fails"
+    module.add_arguments = lambda parser: None
+
+    def run(args):
+        raise ZeroDivisionError("boom")
+
+    module.run = run
+    monkeypatch.setitem(sys.modules, "symnn.commands._crash", module)
+    monkeypatch.setitem(symnn.cli.COMMANDS, "crash", "symnn.commands._crash")
+
+
+def test_an_unexpected_exception_is_one_line_on_stderr_not_a_traceback(monkeypatch, capsys):
+    _register_crashing_command(monkeypatch)
+    monkeypatch.delenv("SYMNN_DEBUG", raising=False)
+    assert main(["crash"]) == symnn.cli.EXIT_INTERNAL_ERROR
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "internal error: ZeroDivisionError: boom" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_symnn_debug_shows_the_traceback(monkeypatch):
+    _register_crashing_command(monkeypatch)
+    monkeypatch.setenv("SYMNN_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError, match="boom"):
+        main(["crash"])
