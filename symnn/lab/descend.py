@@ -45,6 +45,12 @@ def _runaway(points: list[np.ndarray], n: int = 3) -> bool:
 
 _OWN = {"gd": "gradient descent", "newton": "Newton's method"}
 
+# The syllabus' named variants of SGD: name -> (sn.optim class name, default options)
+_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "momentum": ("sgd", {"momentum": 0.9}),
+    "nesterov": ("sgd", {"momentum": 0.9, "nesterov": True}),
+}
+
 
 def _optim_classes() -> dict[str, type]:
     from symnn import optim
@@ -56,8 +62,9 @@ def _optim_classes() -> dict[str, type]:
 
 
 def optimizer_names() -> list[str]:
-    """Names accepted by ``descend``: "gd", "newton" and each ``sn.optim`` class in lower case."""
-    return list(_OWN) + sorted(_optim_classes())
+    """Names accepted by ``descend``: "gd", "newton", each ``sn.optim`` class in lower case, and
+    "momentum" / "nesterov" (SGD with momentum 0.9, plain or Nesterov)."""
+    return list(_OWN) + sorted(_optim_classes()) + list(_VARIANTS)
 
 
 @dataclass(frozen=True)
@@ -229,6 +236,9 @@ class _Stepper:
             self.x = start.copy()
             return
         classes = _optim_classes()
+        if name in _VARIANTS:
+            name, defaults = _VARIANTS[name]
+            options = {**defaults, **options}
         if name not in classes:
             raise ValueError(f"unknown optimizer {name!r}; choose one of "
                              f"{', '.join(optimizer_names())}")

@@ -193,3 +193,21 @@ def test_linear_function_runs_off_as_diverged_only_when_steps_grow():
 def test_a_non_finite_start_is_refused_with_its_values():
     with pytest.raises(ValueError, match=r"start must be finite, got \[1.0, nan\]"):
         descend("x**2 + y**2", start=[1.0, float("nan")])
+
+
+def test_momentum_and_nesterov_are_sgd_with_momentum_09():
+    from symnn import lab
+
+    for name, extra in [("momentum", {}), ("nesterov", {"nesterov": True})]:
+        named = lab.descend("rosenbrock", optimizer=name, lr=1e-3, steps=30)
+        explicit = lab.descend("rosenbrock", optimizer="sgd", lr=1e-3, steps=30, momentum=0.9, **extra)
+        np.testing.assert_array_equal(named.points, explicit.points)
+    assert {"momentum", "nesterov"} <= set(lab.optimizer_names())
+
+
+def test_variant_defaults_can_be_overridden():
+    from symnn import lab
+
+    run = lab.descend("w**2", optimizer="momentum", lr=0.1, start=[1.0], steps=2, momentum=0.5)
+    # buf1 = g0 = 2 -> w1 = 0.8; buf2 = 0.5*2 + 1.6 = 2.6 -> w2 = 0.8 - 0.26
+    np.testing.assert_allclose(run.points.ravel(), [1.0, 0.8, 0.54], rtol=0, atol=1e-15)
