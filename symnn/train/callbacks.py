@@ -51,6 +51,11 @@ class EarlyStopping(Callback):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
         self.patience, self.monitor, self.mode = patience, monitor, mode
         self.min_delta, self.restore_best = min_delta, restore_best
+        self.on_train_begin()
+
+    def on_train_begin(self, state: TrainState | None = None) -> None:
+        """Forget any earlier run: a reused callback must not compare with, or restore, the
+        best epoch of another model."""
         self.best: float | None = None
         self.best_epoch: int | None = None
         self.best_state: dict[str, Any] | None = None
@@ -124,6 +129,10 @@ class DivergenceGuard(Callback):
 
     def __init__(self, factor: float = 1e3, threshold: float | None = None) -> None:
         self.factor, self.threshold = factor, threshold
+        self.on_train_begin()
+
+    def on_train_begin(self, state: TrainState | None = None) -> None:
+        """Forget any earlier run (its first loss and its divergence message)."""
         self.first: float | None = None
         self.message: str | None = None
 

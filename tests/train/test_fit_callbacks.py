@@ -229,3 +229,38 @@ def test_public_names_of_symnn_train_resolve():
     for name in T.__all__:
         assert getattr(T, name) is not None
     assert callable(T.fit) and T.fit.__name__ == "fit"
+
+
+def test_a_divergence_guard_reused_for_a_second_fit_starts_afresh():
+    class NanLoss:
+        def __call__(self, out, y):
+            return (out * float("nan")).sum()
+
+    X, y = xor()
+    guard = C.DivergenceGuard()
+    model = nn.Linear(2, 2)
+    fit(model, NanLoss(), optim.SGD(model.parameters(), lr=0.1), array_loader(X, y, 2),
+        epochs=1, callbacks=[guard], progress=False, metric=None)
+    assert "became nan" in guard.message
+    model = nn.Linear(2, 2)
+    hist = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+               array_loader(X, y, 2), epochs=3, callbacks=[guard], progress=False)
+    assert not hist.stopped_early and hist.epoch == [1, 2, 3] and guard.message is None
+
+
+def test_an_early_stopping_reused_for_a_second_fit_forgets_the_first_models_best():
+    X, y = moons(n_samples=60, noise=0.3, seed=0)
+    stop = C.EarlyStopping(patience=2)
+    runs = []
+    for seed in (0, 1):
+        sn.manual_seed(seed)
+        model = mlp([2, 16, 2])
+        hist = fit(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=0.05),
+                   array_loader(X, y, 16, shuffle=True, seed=0), array_loader(X, y, 64),
+                   epochs=6, callbacks=[stop], progress=False)
+        runs.append((model, hist))
+    model, hist = runs[1]
+    # the second run's first epoch is its own best so far, whatever the first run reached
+    assert hist.best_epoch is not None and stop.best == min(hist.val_loss[: len(hist)])
+    restored = evaluate(model, array_loader(X, y, 64), nn.CrossEntropyLoss())["loss"]
+    assert restored == pytest.approx(min(hist.val_loss), rel=1e-5)
