@@ -45,6 +45,8 @@ def check_op(
     from symnn.symbolic.functions import number
 
     if isinstance(op, str):
+        if op not in OPS:
+            raise ValueError(f"unknown op {op!r}; registered: {', '.join(sorted(OPS))}")
         op = OPS[op]
     given = dict(params or {})
     unknown = set(given) - {name for name, _ in op.params}

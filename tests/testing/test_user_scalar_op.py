@@ -96,3 +96,8 @@ def test_a_user_op_is_shown_in_text_and_latex_derivations():
     d = x.user_sinh().derivation(wrt=x)
     assert "sinh(x)" in str(d) and "cosh(x)" in str(d)
     assert r"\cosh{\left(x \right)}" in d.to_latex()
+
+
+def test_check_op_names_an_unknown_op_and_lists_the_registered_ones():
+    with pytest.raises(ValueError, match=r"unknown op 'sinhh'; registered: .*\bsigmoid\b"):
+        check_op("sinhh", [0.5])
