@@ -53,7 +53,8 @@ def _key_event(key: str) -> events.Key:
 
 
 @pytest.mark.parametrize("info", SCREENS, ids=lambda info: info.name)
-async def test_key_mash_leaves_app_running_without_errors(info):
+async def test_key_mash_leaves_app_running_without_errors(info, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an export key writes its .tex file here
     app = MashApp(start=info.name)
     rng = random.Random(f"mash-{info.name}")
     async with app.run_test(size=SIZE) as pilot:
