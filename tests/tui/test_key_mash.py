@@ -68,3 +68,14 @@ async def test_key_mash_leaves_app_running_without_errors(info, tmp_path, monkey
             assert app.is_running, f"app stopped after keys {batch}"
         await pilot.pause(0.5)  # let every queued key be handled before the test ends the app
         assert app.is_running
+
+
+async def test_every_screen_survives_a_tiny_terminal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = MashApp(start="layers")
+    async with app.run_test(size=(24, 7)) as pilot:
+        await pilot.pause()
+        for key in ["f", "c", "n", "m", "b", "e", "5", "v", "4", "h", "3", "w", "n",
+                    "2", "down", "1", "n", "b", "z", "s", "question_mark", "escape"]:
+            await pilot.press(key)
+        assert app.is_running
