@@ -58,3 +58,15 @@ async def test_batchnorm_training_batches_move_running_mean_and_eval_uses_them()
         running = bn.running_mean.data.copy()
         await pilot.press("b")  # an evaluation batch leaves the running statistics alone
         assert np.array_equal(bn.running_mean.data, running) and app.screen.bn_batches == 2
+
+
+async def test_a_batch_fed_in_eval_mode_shows_only_the_running_stats_output(screen_text):
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "e", "b")
+        text = screen_text(app)
+        assert "output (running stats)" in text and "output (batch stats)" not in text
+        await pilot.press("e", "b", "e")
+        text = screen_text(app)
+        assert "output (running stats)" in text and "output (batch stats)" in text

@@ -227,7 +227,7 @@ class LayersScreen(SymnnScreen):
             y = bn(x)
         if bn.training:
             self.bn_batches += 1
-        self.bn_last = (x, y)
+        self.bn_last = (x, y if bn.training else None)  # y: the batch-statistics output
         self.action_pane("batchnorm")
         self.draw_bn()
 
@@ -255,7 +255,9 @@ class LayersScreen(SymnnScreen):
             import symnn as sn
 
             x, y_train = self.bn_last
-            columns = [("input x", x), ("output (batch stats)", y_train)]
+            columns = [("input x", x)]
+            if y_train is not None:
+                columns.append(("output (batch stats)", y_train))
             if not bn.training:
                 with sn.no_grad():
                     columns.append(("output (running stats)", bn(x)))
