@@ -263,7 +263,7 @@ class LayersScreen(SymnnScreen):
                     columns.append(("output (running stats)", bn(x)))
             blocks = []
             for title, t in columns:
-                block = Table(title=title, box=None, show_header=False)
+                block = Table(title=title, box=None, show_header=False, min_width=len(title) + 2)
                 for r in range(x.shape[0]):
                     block.add_row(*(fmt(v, 4) for v in t.data[r]))
                 block.add_row(*(Text(fmt(v, 3), style="cyan") for v in t.mean(0).data))
