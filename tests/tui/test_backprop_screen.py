@@ -146,3 +146,16 @@ def test_caret_stays_under_the_error_in_a_long_input():
     first, second = caret_text(source, Bad("here")).plain.splitlines()
     assert len(first) <= 72
     assert first[second.index("^")] == source[500]
+
+
+def test_forward_order_puts_each_node_after_its_inputs_left_branch_first():
+    from tui.screens.backprop import forward_order
+
+    preset = PRESETS[1]
+    loss = preset.build(dict(preset.values))
+    order = forward_order(loss)
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        assert all(position[p] < position[node] for p in node.parents if p.parents)
+    names = [node.name for node in order if node.name]
+    assert names == ["z1", "h1", "z2", "h2", "yhat", "L"]

@@ -125,12 +125,10 @@ class BackpropScreen(SymnnScreen):
         self._show_graph(preset.build(dict(preset.values)))
 
     def _show_graph(self, output) -> None:
-        from symnn.scalar import topological_order
-
         derivation = output.derivation()  # SymPy work happens here, once per graph
         self.output = output
         self.derivation = derivation
-        self.forward = [n for n in topological_order(output) if n.parents]
+        self.forward = forward_order(output)
         self.position = 0
         self.labels: dict = {}
         self.label_keys: dict = {}
@@ -472,3 +470,22 @@ class BackpropScreen(SymnnScreen):
             table.add_row("—", "the backward pass has not started", "")
         return table
 
+
+def forward_order(output) -> list:
+    """The computed nodes in the order a forward pass makes them, reading left to right:
+    each node after its inputs, the first input's sub-graph first (a depth-first walk)."""
+    order: list = []
+    done: set = set()
+    stack = [(output, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if node in done:
+            continue
+        if expanded:
+            done.add(node)
+            if node.parents:
+                order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(node.parents) if p not in done)
+    return order
