@@ -367,6 +367,10 @@ class BackpropScreen(SymnnScreen):
                 label.stylize("reverse")
             for tree_node in tree_nodes:
                 tree_node.set_label(label)
+        focus = item if phase == "forward" else item.parent if phase == "backward" else None
+        if focus in self.tree_nodes:  # keep the current node in sight in a tall tree
+            self.query_one("#graph", Tree).scroll_to_node(self.tree_nodes[focus][0],
+                                                         animate=False)
         view = self._view(self.position)
         self.query_one("#step", Static).update(view[0])
         self.query_one("#grads", Static).update(view[1])
