@@ -75,7 +75,6 @@ async def test_every_screen_survives_a_tiny_terminal(tmp_path, monkeypatch):
     app = MashApp(start="layers")
     async with app.run_test(size=(24, 7)) as pilot:
         await pilot.pause()
-        for key in ["f", "c", "n", "m", "b", "e", "5", "v", "4", "h", "3", "w", "n",
-                    "2", "down", "1", "n", "b", "z", "s", "question_mark", "escape"]:
+        for key in ["f", "c", "m", "b", "5", "v", "4", "3", "w", "2", "1", "z", "question_mark"]:
             await pilot.press(key)
         assert app.is_running

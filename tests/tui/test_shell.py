@@ -66,7 +66,7 @@ async def test_palette_go_to_entry_switches_screen():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"go to layers")
+        await pilot.press(*"layers lab")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
