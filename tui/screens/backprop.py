@@ -356,7 +356,7 @@ class BackpropScreen(SymnnScreen):
                 continue  # unchanged: the tree keeps its rendered line
             self.label_keys[node] = key
             label = Text(self._label(node))
-            if node.parents and node.op is not None:
+            if node.parents and node.name is not None:  # an unnamed node shows its op already
                 label.append(f"  [{node.op.label}]", style="dim")
             if shown_value:
                 label.append(f" = {fmt(node.value)}", style="cyan")
@@ -462,7 +462,7 @@ class BackpropScreen(SymnnScreen):
         for node, steps in parts.items():
             if node.is_constant:
                 continue
-            contributions = " + ".join(fmt(s.product_value, 4) for s in steps)
+            contributions = _sum_text([fmt(s.product_value, 4) for s in steps])
             complete = steps[-1].last
             total = fmt(d.numeric_gradients.get(node)) if complete and d.numeric_gradients else (
                 "✓" if complete else "…")
@@ -493,3 +493,11 @@ def forward_order(output) -> list:
         stack.append((node, True))
         stack.extend((p, False) for p in reversed(node.parents) if p not in done)
     return order
+
+
+def _sum_text(terms: list[str]) -> str:
+    """Printed terms joined as a sum: ``["1", "-2", "3"]`` -> ``"1 − 2 + 3"`` (text only)."""
+    text = terms[0] if terms else ""
+    for term in terms[1:]:
+        text += f" − {term[1:]}" if term.startswith("-") else f" + {term}"
+    return text
