@@ -159,3 +159,11 @@ def test_forward_order_puts_each_node_after_its_inputs_left_branch_first():
         assert all(position[p] < position[node] for p in node.parents if p.parents)
     names = [node.name for node in order if node.name]
     assert names == ["z1", "h1", "z2", "h2", "yhat", "L"]
+
+
+@pytest.mark.parametrize("terms,text", [(["1"], "1"), (["1", "-2", "3"], "1 − 2 + 3"),
+                                        (["-0.5", "-1e-05"], "-0.5 − 1e-05")])
+def test_contributions_read_as_a_sum(terms, text):
+    from tui.screens.backprop import _sum_text
+
+    assert _sum_text(terms) == text
