@@ -76,10 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         _harness.Contender("torch", torch_step(torch_model(model.state_dict()), x, y, LR)),
     ]
     gflops = _harness.gemm_rate()
-    times = _harness.interleaved(contenders, rounds=args.rounds, steps=args.steps)
+    samples = _harness.interleaved(contenders, rounds=args.rounds, steps=args.steps)
     gflops = (gflops + _harness.gemm_rate()) / 2
     print(_harness.report(f"CNN conv8-pool-conv16-pool-linear, batch {BATCH}x1x28x28, float32, "
-                          "SGD step", times, "torch", gemm_flop(), gflops, blas))
+                          "SGD step", samples, "torch", gemm_flop(), gflops, blas))
     return 0
 
 

@@ -137,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         _harness.Contender("numpy (by hand)", numpy_step(model.state_dict(), x, y)),
     ]
     gflops = _harness.gemm_rate()
-    times = _harness.interleaved(contenders, rounds=args.rounds, steps=args.steps)
+    samples = _harness.interleaved(contenders, rounds=args.rounds, steps=args.steps)
     gflops = (gflops + _harness.gemm_rate()) / 2
-    print(_harness.report(f"MLP 784-256-128-10, batch {BATCH}, float32, SGD step", times,
+    print(_harness.report(f"MLP 784-256-128-10, batch {BATCH}, float32, SGD step", samples,
                           "torch", gemm_flop(), gflops, blas))
     return 0
 
