@@ -53,8 +53,7 @@ def _key_event(key: str) -> events.Key:
 
 
 @pytest.mark.parametrize("info", SCREENS, ids=lambda info: info.name)
-async def test_key_mash_leaves_app_running_without_errors(info, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # an export key writes its .tex file here
+async def test_key_mash_leaves_app_running_without_errors(info):
     app = MashApp(start=info.name)
     rng = random.Random(f"mash-{info.name}")
     async with app.run_test(size=SIZE) as pilot:
@@ -70,8 +69,7 @@ async def test_key_mash_leaves_app_running_without_errors(info, tmp_path, monkey
         assert app.is_running
 
 
-async def test_every_screen_survives_a_tiny_terminal(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+async def test_every_screen_survives_a_tiny_terminal():
     app = MashApp(start="layers")
     async with app.run_test(size=(24, 7)) as pilot:
         await pilot.pause()
