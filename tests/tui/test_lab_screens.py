@@ -73,7 +73,11 @@ async def test_optimizer_steps_reveal_the_recorded_trajectory(screen_text):
         await pilot.pause()
         await pilot.press("n", "n")
         assert app.screen.k == 2
-        assert "step 2" in screen_text(app)
+        assert "step 2 of" in screen_text(app)
+        shown = app.screen.query_one("#update").content.plain
+        for label, run in app.screen.runs:
+            point = ", ".join(f"{v:.5g}" for v in run.points[2])
+            assert f"{label}  step 2/{run.steps}  ({point})" in shown
         await pilot.press("r")
         assert app.screen.k == 0
 
