@@ -128,3 +128,25 @@ async def test_clicking_a_footer_key_runs_its_action():
         await pilot.click(key)
         await pilot.pause()
         assert app.screen.activation == 1
+
+
+@pytest.mark.parametrize("argv,start", [(["tui", "layers"], "layers"), (["tui", "3"], "optimizer"),
+                                        (["tui"], None), ([], None)])
+def test_symnn_and_symnn_tui_open_the_app_on_the_chosen_screen(argv, start, monkeypatch):
+    import tui.app
+    from symnn.cli import main
+
+    opened = []
+    monkeypatch.setattr(tui.app, "run", lambda screen=None: opened.append(screen) or 0)
+    assert main(argv) == 0
+    assert opened == [start]
+
+
+def test_app_runs_headless_and_quits_on_q():
+    from tui.app import run
+
+    async def press_q(pilot):
+        await pilot.pause()
+        await pilot.press("q")
+
+    assert run("layers", headless=True, size=SIZE, auto_pilot=press_q) == 0
