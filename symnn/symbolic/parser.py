@@ -335,11 +335,18 @@ class _Parser:
             raise ParseError("power too large to compute exactly", pos, self.text)
 
     def check(self, result, pos: int) -> None:
-        """Refuse undefined results (1/0, log(0)) and non-real numbers (sqrt(-1), log(-1))."""
+        """Refuse undefined results (1/0, log(0)), non-real numbers (sqrt(-1), log(-1)) and
+        numbers too large for SymPy to evaluate (exp(exp(exp(1000))), whose every later sign
+        or LaTeX query would raise OverflowError)."""
         if result in _UNDEFINED:
             raise ParseError(
                 "the expression is undefined here (division by zero or log(0))", pos, self.text
             )
+        if result.is_number and not result.is_Rational:
+            try:
+                result.evalf(2)
+            except (OverflowError, ValueError):
+                raise ParseError("number too large to evaluate", pos, self.text) from None
         if result.is_number and result.is_extended_real is False:
             raise ParseError(
                 f"the expression is not a real number here ({result}); symnn works with reals",

@@ -127,6 +127,8 @@ HOSTILE = [
     ("max(x, sqrt(-1))", 7, "not a real number"),
     ("2^(10^999)", 1, "too large"),
     ("(10^999)^(10^999)", 8, "too large"),
+    ("exp(exp(exp(1000)))", 0, "too large"),
+    ("x * sigmoid(exp(exp(exp(9))))", 4, "too large"),
 ]
 
 
