@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from symnn.symbolic.degree import high_power
 from symnn.symbolic.domain import Domain
 
 __all__ = ["Counterexample", "ChordSearch"]
@@ -95,6 +96,8 @@ class ChordSearch:
         self.names = [s.name for s in variables + parameters]
         self.rng = np.random.default_rng(seed)
         self.n_pairs = n_pairs
+        # exact rationals in a huge power would build a huge integer: use 30-digit floats
+        self._exact = high_power(expr) is None
         self._fn = sp.lambdify(variables + parameters, expr, "numpy")
         self._hess_fn = None
         try:
@@ -235,10 +238,11 @@ class ChordSearch:
                 continue
             rt = sp.Rational(str(t))
             m = [rt * x + (1 - rt) * y for x, y in zip(ra, rb)]
+            at = (lambda v: v) if self._exact else (lambda v: sp.Float(v, 30))
             try:
-                fa = self.expr.xreplace(dict(zip(syms, ra))).evalf(30)
-                fb = self.expr.xreplace(dict(zip(syms, rb))).evalf(30)
-                fm = self.expr.xreplace(dict(zip(syms, m))).evalf(30)
+                fa = self.expr.xreplace({s: at(v) for s, v in zip(syms, ra)}).evalf(30)
+                fb = self.expr.xreplace({s: at(v) for s, v in zip(syms, rb)}).evalf(30)
+                fm = self.expr.xreplace({s: at(v) for s, v in zip(syms, m)}).evalf(30)
                 if not all(v.is_real and v.is_finite for v in (fa, fb, fm)):
                     continue
                 chord = rt * fa + (1 - rt) * fb

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symnn.symbolic.degree import high_power
 from symnn.symbolic.sign import NEG, NONNEG, NONPOS, POS, SignOracle
 
 __all__ = ["Step", "curvature", "CONSTANT", "AFFINE", "CONVEX", "CONCAVE", "UNKNOWN"]
@@ -112,6 +113,8 @@ class _Rules:
         const = [a for a in e.args if not (a.free_symbols & self.variables)]
         rest = [a for a in e.args if a.free_symbols & self.variables]
         if len(rest) != 1:
+            if high_power(e) is not None:  # Poly would store every coefficient
+                return UNKNOWN
             poly = e.as_poly(*sorted(self.variables, key=lambda s: s.name))
             return AFFINE if poly is not None and poly.total_degree() <= 1 else UNKNOWN
         inner = self.kind(rest[0])

@@ -33,6 +33,7 @@ from sympy.core.function import AppliedUndef
 from symnn.symbolic.chord import ChordSearch, Counterexample
 from symnn.symbolic.composition import (AFFINE, CONCAVE, CONSTANT, CONVEX, Step, curvature,
                                         is_concave_kind, is_convex_kind)
+from symnn.symbolic.degree import MAX_EXACT_DEGREE, high_power
 from symnn.symbolic.domain import Domain, DomainError, parse_domain
 from symnn.symbolic.sign import (ANY, NEG, NONNEG, NONPOS, NONZERO, POS, SOLVER_ERRORS, ZERO,
                                  SignOracle, sign_words)
@@ -180,6 +181,8 @@ class _Analysis:
         self.domain = domain
         self.oracle = SignOracle(domain)
         self.where = domain.describe([s.name for s in variables + parameters])
+        # above this power, no Poly, factoring or second derivatives (see symbolic.degree)
+        self.high_power = high_power(expr)
 
     # a requirement of the natural domain: log needs u > 0, sqrt needs u >= 0, 1/u needs u != 0
     def requirements(self) -> list[tuple[sp.Expr, frozenset, str]]:
@@ -240,9 +243,11 @@ class _Analysis:
 
     # -- proofs ----------------------------------------------------------------------------
     def affine(self) -> bool:
-        poly = self.expr.as_poly(*self.variables) if self.variables else None
         if not self.variables or not (self.expr.free_symbols & set(self.variables)):
             return True
+        if self.high_power is not None:  # a surviving power above 100 is not affine
+            return False
+        poly = self.expr.as_poly(*self.variables)
         return poly is not None and poly.total_degree() <= 1
 
     def composition(self) -> _Proof | None:
@@ -265,6 +270,8 @@ class _Analysis:
     def second_derivative(self, explain_only: bool = False) -> _Proof | None:
         """f'' and its sign on the domain; with ``explain_only`` (f is already known to be
         neither), only the regions where f'' < 0 and f'' > 0, for the reason text."""
+        if self.high_power is not None:
+            return None
         (x,) = self.variables
         f2 = _simplify(sp.diff(self.expr, x, 2))
         if not self._nonzero_on_domain(f2):
@@ -313,7 +320,7 @@ class _Analysis:
 
     def hessian(self, constant_only: bool = False) -> _Proof | None:
         n = len(self.variables)
-        if n > _MAX_CONSTANT_HESSIAN_VARS:
+        if n > _MAX_CONSTANT_HESSIAN_VARS or self.high_power is not None:
             return None
         H = sp.hessian(self.expr, self.variables)
         if any(h.free_symbols for h in H):
@@ -379,7 +386,7 @@ class _Analysis:
 
     def piecewise(self) -> _Proof | None:
         (x,) = self.variables
-        if self.parameters or self.domain.constraints:
+        if self.parameters or self.domain.constraints or self.high_power is not None:
             return None
         try:
             pw = sp.piecewise_fold(self.expr.rewrite(sp.Piecewise))
@@ -574,6 +581,12 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
         result.steps.append(_step(
             f"Written with exp, log, max and min: f = {sp.sstr(expr)}.",
             rf"f = {sp.latex(expr)}"))
+
+    if analysis.high_power is not None:
+        result.steps.append(_step(
+            f"f contains {sp.sstr(analysis.high_power)}, a power above {MAX_EXACT_DEGREE}: "
+            f"exact polynomial algebra (factoring, second derivatives) is skipped at such "
+            f"degrees, so only the composition rules and the chord test apply."))
 
     search = ChordSearch(expr, vars_, params, dom, seed=seed)
     undefined = analysis.undefined(search)

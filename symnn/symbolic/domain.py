@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from symnn.symbolic.degree import MAX_EXACT_DEGREE, high_power
+
 __all__ = ["Domain", "DomainError", "parse_domain"]
 
 # longest operators first so that "<=" is not read as "<" followed by "="
@@ -251,6 +253,11 @@ def _build(conditions: list[sp.Rel], text: str) -> Domain:
             raise DomainError(f"domain condition {sp.sstr(cond)} mentions no variable")
         if len(syms) == 1:
             sym = syms[0]
+            big = high_power(rel)
+            if big is not None:  # the inequality solver would factor a polynomial that large
+                raise DomainError(
+                    f"domain condition {sp.sstr(cond)} has the power {sp.sstr(big)}, above "
+                    f"{MAX_EXACT_DEGREE}; give the interval it means, such as {sym.name} > 1")
             try:
                 solved = sp.solve_univariate_inequality(rel, sym, relational=False)
             except (NotImplementedError, ValueError, TypeError) as exc:
@@ -265,7 +272,8 @@ def _build(conditions: list[sp.Rel], text: str) -> Domain:
             intervals[sym.name] = current
         else:
             diff = sp.expand(rel.lhs - rel.rhs)
-            poly = diff.as_poly(*syms) if diff.is_polynomial(*syms) else None
+            poly = (diff.as_poly(*syms) if diff.is_polynomial(*syms) and high_power(diff) is None
+                    else None)
             if poly is None or poly.total_degree() > 1:
                 raise DomainError(
                     f"domain condition {sp.sstr(cond)} joins several variables and is not "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from symnn.symbolic.degree import high_power
 from symnn.symbolic.domain import Domain
 
 __all__ = ["SignOracle", "SOLVER_ERRORS", "POS", "NEG", "ZERO", "NONNEG", "NONPOS", "ANY",
@@ -126,16 +127,18 @@ class SignOracle:
             value = sp.re(g.evalf(30))
             return POS if value > 0 else NEG if value < 0 else ZERO
         weak = None
-        for form in (g, sp.factor(g)):
+        exact = high_power(g) is None  # no factoring or solving at huge degrees
+        factored = sp.factor(g) if exact else g
+        for form in (g, factored) if exact else (g,):
             found = _from_assumptions(self._swept(form))
             if found in (POS, NEG, ZERO):
                 return found
             weak = weak or found
-        if len(g.free_symbols) == 1:
+        if exact and len(g.free_symbols) == 1:
             found = self._univariate(g)
             if found is not None:
                 return found
-        structural = self._structural(sp.factor(g))
+        structural = self._structural(factored)
         if structural != ANY:
             return structural
         return weak if weak is not None else ANY

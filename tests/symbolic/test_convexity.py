@@ -3,6 +3,11 @@ the chord inequality, the syllabus losses, f versus -f, and domains."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -363,3 +368,33 @@ def test_unknown_function_gives_unknown_not_a_crash():
 def test_is_convex_and_is_concave_follow_the_verdict(text, convex, concave):
     r = convexity(text)
     assert (r.is_convex, r.is_concave) == (convex, concave), r.verdict
+
+
+HUGE_POWERS = {"x^(10^10)": "convex", "-x^(10^10)": "concave", "x^(10^10) + x^3": "neither",
+               "x^1001 - x^3": "neither", "x^(10^10)*y": "unknown"}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs resource limits (POSIX)")
+def test_huge_powers_are_decided_quickly_and_in_little_memory():
+    # Poly(x^(10^10)) would store 10^10 coefficients and factoring x^1001 - x^3 takes minutes:
+    # run in a child limited to 3 GB and 60 s, so a regression fails instead of hanging
+    script = (
+        "import resource, json, symnn as sn\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"
+        f"print(json.dumps({{t: sn.convexity(t).verdict for t in {list(HUGE_POWERS)!r}}}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout) == HUGE_POWERS
+
+
+def test_the_reason_says_when_polynomial_algebra_is_skipped():
+    r = convexity("x^101 - x^3")
+    assert r.verdict == "neither"
+    assert "f contains x**101, a power above 100" in r.reason
+
+
+def test_a_domain_condition_with_a_huge_power_is_refused_before_solving():
+    with pytest.raises(DomainError, match=r"has the power x\*\*10000000000, above 100"):
+        parse_domain("x^(10^10) > 1")
