@@ -455,7 +455,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     target = _like(target, input)
     _warn_broadcast(input, target)
     diff = input - target
-    return _reduce(diff * diff, reduction)
+    return _reduce(diff ** 2, reduction)
 
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
