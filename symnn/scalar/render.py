@@ -270,6 +270,11 @@ def _dot_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _record_escape(text: str) -> str:
+    """A field of a record label: besides quotes, { } | < > would split or nest fields."""
+    return "".join("\\" + c if c in '{}|<>' else c for c in _dot_escape(text))
+
+
 def to_dot(root: Scalar, forms: dict | None = None) -> str:
     """Graphviz DOT text: one box per node (label, value, grad), one arrow per input edge."""
     order = topological_order(root)
@@ -291,7 +296,7 @@ def to_dot(root: Scalar, forms: dict | None = None) -> str:
             fields.append(f"value {format_number(node.value)}")
         if node.op is not _CONST:
             fields.append(f"grad {format_number(node.grad)}")
-        label = " | ".join(_dot_escape(f) for f in fields)
+        label = " | ".join(_record_escape(f) for f in fields)
         lines.append(f'  {ids[node]} [label="{{{label}}}"];')
         if node.parents:  # micrograd style: an op circle feeds each computed node
             op_id = f"{ids[node]}_op"

@@ -361,3 +361,11 @@ def test_to_text_is_the_same_text_as_str():
     x, w = Scalar(2.0, name="x"), Scalar(-3.0, name="w")
     d = ((w * x).sigmoid() - 1).derivation()
     assert d.to_text() == str(d) and "Backward pass" in d.to_text()
+
+
+def test_dot_escapes_record_separators_in_a_name_so_the_box_keeps_its_fields():
+    x = Scalar(2.0, name='a|b{c}<d> "e"')
+    y = x * 3
+    y.backward()
+    dot = y.derivation().to_dot()
+    assert r'[label="{a\|b\{c\}\<d\> \"e\" | value 2 | grad 3}"];' in dot
