@@ -469,3 +469,10 @@ def test_fill_and_copy_write_in_place_with_broadcasting_and_keep_the_dtype():
     t.copy_(np.array([[7], [8]], dtype=np.float64))
     assert t.dtype == np.float32
     np.testing.assert_array_equal(t.data, [[7, 7, 7], [8, 8, 8]])
+
+
+def test_flatten_of_a_0d_tensor_gives_one_element_and_checks_its_dims_as_torch():
+    x = sn.tensor(2.0)
+    assert x.flatten().shape == (1,) and x.flatten(-1, 0).shape == (1,)
+    with pytest.raises(IndexError, match="dimension 1 out of range"):
+        x.flatten(1)  # what nn.Flatten() (start_dim=1) does to a 0-d input

@@ -50,7 +50,8 @@ view = reshape
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim..end_dim`` into one."""
     shape = x.data.shape
-    if not shape:
+    if not shape:  # a 0-d tensor counts as one dimension, as in PyTorch: dims -1 and 0 only
+        _dim(start_dim, 1), _dim(end_dim, 1)
         return reshape(x, 1)
     s, e = _dim(start_dim, len(shape)), _dim(end_dim, len(shape))
     if s > e:
