@@ -150,6 +150,8 @@ def _neg(a):
 
 
 def _powc(a, p):
+    if p == 0.0:  # a**0 is the constant 1: derivative 0 also at a = 0 (not 0 * inf)
+        return 1.0, (0.0,)
     try:
         return math.pow(a, p), (p * math.pow(a, p - 1.0),)
     except (OverflowError, ValueError):
@@ -164,7 +166,8 @@ def _pow(a, b):
         db = 0.0
     else:
         db = _NAN
-    return v, (b * _ieee_pow(a, b - 1.0), db)
+    da = 0.0 if b == 0.0 else b * _ieee_pow(a, b - 1.0)  # a**0 = 1: not 0 * inf at a = 0
+    return v, (da, db)
 
 
 def _exp(a):
@@ -197,7 +200,9 @@ def _abs(a):
         return a, _ONE
     if a < 0.0:
         return -a, _MINUS_ONE
-    return 0.0, _ZERO
+    if a == 0.0:
+        return 0.0, _ZERO
+    return a, (_NAN,)  # NaN stays NaN, as in the NumPy backend
 
 
 def _sigmoid(a):
@@ -217,7 +222,7 @@ def _tanh(a):
 def _relu(a):
     if a > 0.0:
         return a, _ONE
-    return 0.0, _ZERO
+    return (0.0 if a == a else a), _ZERO  # NaN stays NaN, as in the NumPy backend
 
 
 def _leaky_relu(a, slope):

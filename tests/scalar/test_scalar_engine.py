@@ -115,6 +115,20 @@ def test_out_of_domain_inputs_give_ieee_values_instead_of_exceptions():
     assert (Scalar(0.0) ** -1).value == math.inf
 
 
+def test_relu_and_abs_of_nan_stay_nan_as_in_the_numpy_backend():
+    assert math.isnan(Scalar(math.nan).relu().value)
+    assert math.isnan(Scalar(math.nan).abs().value)
+    assert Scalar(-0.0).relu().value == 0.0 and Scalar(-1.0).relu().value == 0.0
+
+
+@pytest.mark.parametrize("power", [lambda x: x**0, lambda x: x ** Scalar(0.0)], ids=["number", "scalar"])
+def test_the_zeroth_power_has_derivative_zero_also_at_zero(power):
+    x = Scalar(0.0)
+    y = power(x)
+    y.backward()
+    assert (y.value, x.grad) == (1.0, 0.0)  # d/dx 1 = 0, not 0 * 0**-1 = nan
+
+
 def test_sigmoid_is_stable_for_large_negative_inputs():
     assert Scalar(-1000.0).sigmoid().value == 0.0
     assert Scalar(1000.0).sigmoid().value == 1.0
