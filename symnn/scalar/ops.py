@@ -251,7 +251,7 @@ def _max(a, b):
         return a, _ONE_ZERO
     if b > a:
         return b, _ZERO_ONE
-    return a, _HALF_HALF
+    return (b if b != b else a), _HALF_HALF  # a tie, or a NaN, which wins as in np.maximum
 
 
 def _min(a, b):
@@ -259,7 +259,7 @@ def _min(a, b):
         return a, _ONE_ZERO
     if b < a:
         return b, _ZERO_ONE
-    return a, _HALF_HALF
+    return (b if b != b else a), _HALF_HALF  # a tie, or a NaN, which wins as in np.minimum
 
 
 # ---- SymPy forms (imported lazily: the numeric path never touches SymPy) ----------------

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from symnn.scalar import OPS, Scalar
+from symnn.scalar import OPS, Scalar, apply
 
 
 def test_micrograd_sanity_check_values_and_gradient_derived_by_hand():
@@ -119,6 +119,12 @@ def test_relu_and_abs_of_nan_stay_nan_as_in_the_numpy_backend():
     assert math.isnan(Scalar(math.nan).relu().value)
     assert math.isnan(Scalar(math.nan).abs().value)
     assert Scalar(-0.0).relu().value == 0.0 and Scalar(-1.0).relu().value == 0.0
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_and_min_with_a_nan_on_either_side_are_nan_as_np_maximum(name):
+    for a, b in ((math.nan, 1.0), (1.0, math.nan)):
+        assert math.isnan(apply(name, Scalar(a), Scalar(b)).value), (a, b)
 
 
 @pytest.mark.parametrize("power", [lambda x: x**0, lambda x: x ** Scalar(0.0)], ids=["number", "scalar"])
