@@ -159,6 +159,8 @@ def _scheduler(name: str, opt, epochs: int, lr: float, steps_per_epoch: int):
 def train(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     """Run the training described by the parsed arguments; return the JSON-ready result and
     the :class:`symnn.train.History`."""
+    import numpy as np
+
     from symnn import nn
     from symnn.data.checks import check_data
     from symnn.tensor import manual_seed
@@ -197,14 +199,17 @@ def train(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
         callbacks.append(EarlyStopping(patience=args.early_stopping))
     train_loader = array_loader(Xtr, ytr, batch, shuffle=True, seed=args.seed)
     val_loader = array_loader(Xva, yva, 512)
-    history = fit(model, loss_fn, opt, train_loader, val_loader, epochs=epochs,
-                  scheduler=scheduler, callbacks=callbacks,
-                  progress=not (args.no_progress or args.json))
     final: dict[str, Any] = {}
-    for split, (a, b) in (("train", (Xtr, ytr)), ("val", (Xva, yva)), ("test", (Xte, yte))):
-        result = evaluate(model, array_loader(a, b, 512), loss_fn)
-        final[f"{split}_loss"] = result["loss"]
-        final[f"{split}_accuracy"] = result.get("accuracy")
+    # a diverging run overflows to inf and NaN, which the DivergenceGuard reports in words:
+    # NumPy's RuntimeWarnings about it would only add noise on stderr
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        history = fit(model, loss_fn, opt, train_loader, val_loader, epochs=epochs,
+                      scheduler=scheduler, callbacks=callbacks,
+                      progress=not (args.no_progress or args.json))
+        for split, (a, b) in (("train", (Xtr, ytr)), ("val", (Xva, yva)), ("test", (Xte, yte))):
+            result = evaluate(model, array_loader(a, b, 512), loss_fn)
+            final[f"{split}_loss"] = result["loss"]
+            final[f"{split}_accuracy"] = result.get("accuracy")
     if classification:
         final["generalization_gap"] = final["train_accuracy"] - final["test_accuracy"]
     from symnn.train.history import jsonable

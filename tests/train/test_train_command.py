@@ -73,6 +73,15 @@ def test_diverging_run_stops_with_advice_and_exit_status_1(capsys):
     assert "diverged" in out and "learning rate" in out and "1 epochs" in out
 
 
+def test_a_diverging_run_shows_no_numpy_overflow_warnings(capsys, recwarn):
+    # the logits overflow to inf and NaN: the advice says so in words, NumPy need not
+    argv = ["train", "--dataset", "moons", "--optimizer", "sgd", "--lr", "1e6", "--epochs", "3",
+            "--no-progress"]
+    assert main(argv) == 1
+    assert "diverged" in capsys.readouterr().out
+    assert not [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_plot_option_writes_history_png(capsys, tmp_path):
     pytest.importorskip("matplotlib", reason="matplotlib not installed")
     path = tmp_path / "curves.png"
