@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+
 import symnn as sn
 from tui.app import SymnnApp
 
 SIZE = (120, 40)
+
+
+async def _settle(pilot) -> None:
+    """Wait for the screen's worker threads (the convexity analysis) and their redraw."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def _set(pilot, field: str, text: str) -> None:
@@ -13,13 +21,13 @@ async def _set(pilot, field: str, text: str) -> None:
     widget.value = text
     widget.focus()
     await pilot.press("enter")
-    await pilot.pause()
+    await _settle(pilot)
 
 
 async def test_convexity_verdict_on_screen_is_the_librarys(screen_text):
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         await _set(pilot, "fx", "w**4 - 2*w**2")
         text = screen_text(app)
         assert app.screen.result.verdict == sn.convexity("w**4 - 2*w**2").verdict == "neither"
@@ -29,7 +37,7 @@ async def test_convexity_verdict_on_screen_is_the_librarys(screen_text):
 async def test_convexity_uses_the_typed_domain():
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         app.screen.query_one("#fx").value = "log(x)"
         await _set(pilot, "domain", "x>0")
         assert app.screen.result.verdict == "concave"
@@ -38,7 +46,7 @@ async def test_convexity_uses_the_typed_domain():
 async def test_convexity_parse_error_shows_a_caret_and_keeps_the_last_verdict(screen_text):
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         before = app.screen.result
         await _set(pilot, "fx", "x**2 +* 3")
         assert app.screen.query_one("#error").shown
@@ -49,10 +57,70 @@ async def test_convexity_parse_error_shows_a_caret_and_keeps_the_last_verdict(sc
 async def test_chord_keys_move_the_chord_ends():
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         a, b = app.screen.a, app.screen.b
         await pilot.press("h", "k")
         assert app.screen.a < a and app.screen.b > b
+
+
+async def test_convexity_analyses_in_a_worker_showing_analysing_while_keys_keep_working(
+        screen_text, monkeypatch):
+    release = threading.Event()
+    real = sn.convexity
+
+    def slow(text, domain=None):  # a function SymPy takes seconds over, held until released
+        if text == "(x+1)^99*(x-1)^99":
+            release.wait(10)
+        return real(text, domain=domain)
+
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        monkeypatch.setattr(sn, "convexity", slow)
+        screen = app.screen
+        before = screen.result
+        screen.query_one("#fx").value = "(x+1)^99*(x-1)^99"
+        screen.query_one("#fx").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.analysing and "analysing" in screen_text(app)
+        a = screen.a
+        await pilot.press("h")  # the UI thread is free: the chord still moves
+        assert screen.a < a and screen.result is before
+        release.set()
+        await _settle(pilot)
+        assert not screen.analysing and "analysing" not in screen_text(app)
+        assert screen.result.verdict == "neither" and "(x+1)" in screen_text(app).replace(" ", "")
+
+
+async def test_a_newer_convexity_request_supersedes_a_slower_older_one(monkeypatch):
+    release = threading.Event()
+    real = sn.convexity
+
+    def slow(text, domain=None):
+        if text == "-x**2":
+            release.wait(10)
+        return real(text, domain=domain)
+
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        monkeypatch.setattr(sn, "convexity", slow)
+        screen = app.screen
+        screen.query_one("#fx").value = "-x**2"
+        screen.query_one("#fx").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#fx").value = "x**2"
+        screen.query_one("#fx").focus()
+        await pilot.press("enter")
+        for _ in range(100):  # the newer, quick request finishes first
+            if screen.result is not None and screen.result.verdict == "convex":
+                break
+            await pilot.pause(0.05)
+        release.set()
+        await _settle(pilot)
+        assert screen.result.verdict == "convex" and not screen.analysing
 
 
 async def test_lr_lesson_shows_converge_zigzag_and_diverge():
@@ -133,7 +201,7 @@ async def test_options_for_an_unticked_optimizer_are_refused():
 async def test_bad_domain_gets_a_caret_under_the_domain_text(screen_text):
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         app.screen.query_one("#fx").value = "log(x)"
         await _set(pilot, "domain", "x>>0")
         lines = screen_text(app).splitlines()

@@ -20,8 +20,14 @@ def test_backprop_parse_error_with_caret(snap_compare):
                         terminal_size=SIZE)
 
 
+async def _analysed(pilot) -> None:
+    """Wait for the convexity analysis, which runs in a worker thread."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+
+
 def test_convexity_lab_w_shaped_counterexample(snap_compare):
-    assert snap_compare(SymnnApp(start="convexity"), terminal_size=SIZE)
+    assert snap_compare(SymnnApp(start="convexity"), run_before=_analysed, terminal_size=SIZE)
 
 
 def test_optimizer_playground_lr_lesson(snap_compare):

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from tui.safety import guarded
+from tui.safety import describe, guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
@@ -56,6 +56,8 @@ class ConvexityScreen(SymnnScreen):
         self.example = 0
         self.a = -1.0
         self.b = 1.0
+        self.request = 0  # the latest analysis asked for; older answers are ignored
+        self.analysing = False
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(classes="field-row"):
@@ -100,23 +102,62 @@ class ConvexityScreen(SymnnScreen):
 
     @guarded
     def analyse(self) -> None:
-        """Ask sn.convexity for the verdict and redraw."""
-        import symnn as sn
-
-        error = self.query_one("#error", ErrorPanel)
+        """Ask sn.convexity for the verdict in a worker thread (SymPy can take seconds) and
+        show "analysing…" meanwhile; a newer request supersedes an older one."""
         text = self.query_one("#fx", Input).value
         domain = self.query_one("#domain", Input).value.strip() or None
+        self.request += 1
+        self.analysing = True
+        self.query_one("#error", ErrorPanel).clear()
+        shown = Text()
+        shown.append("analysing… ", style="bold yellow")
+        shown.append(f"f = {text}" + (f" on {domain}" if domain else "") + "\n", style="yellow")
+        shown.append("(the keys keep working; a new function replaces this request)",
+                     style="dim")
+        self.query_one("#verdict", Static).update(shown)
+        self.sub_title = "analysing…"
+        self._analyse(self.request, text, domain)
+
+    @work(thread=True, group="convexity")
+    def _analyse(self, request: int, text: str, domain: str | None) -> None:
+        """Worker: the verdict and the plotted surface, handed back to the UI thread."""
+        import symnn as sn
+
         try:
             result = sn.convexity(text, domain=domain)
             surface = sn.lab.surface(text)
-        except sn.ParseError as exc:
-            error.show_error(text, exc)
-            return
-        except (ValueError, TypeError) as exc:
-            if type(exc).__name__ == "DomainError" and getattr(exc, "position", None) is not None:
+        except Exception as exc:  # shown in the app by _analysed
+            outcome = (None, None, exc)
+        else:
+            outcome = (result, surface, None)
+        try:
+            self.app.call_from_thread(self._analysed, request, text, domain, *outcome)
+        except Exception:
+            pass  # the app closed while the analysis ran
+
+    @guarded
+    def _analysed(self, request: int, text: str, domain: str | None, result, surface,
+                  exc: BaseException | None) -> None:
+        """Show a finished analysis, unless a newer request has superseded it."""
+        import symnn as sn
+
+        if request != self.request:
+            return  # stale: the learner asked about another function since
+        self.analysing = False
+        self.sub_title = ""
+        error = self.query_one("#error", ErrorPanel)
+        if exc is not None:
+            if isinstance(exc, sn.ParseError):
+                error.show_error(text, exc)
+            elif isinstance(exc, (ValueError, TypeError)) and (
+                    type(exc).__name__ == "DomainError"
+                    and getattr(exc, "position", None) is not None):
                 error.show_error(domain or "", exc)  # the caret goes under the domain text
-            else:
+            elif isinstance(exc, (ValueError, TypeError)):
                 error.show_message(f"{type(exc).__name__}: {exc}")
+            else:
+                error.show_message(describe(exc))
+            self.draw()  # the last verdict stays on screen
             return
         error.clear()
         self.result, self.surface = result, surface
@@ -134,6 +175,7 @@ class ConvexityScreen(SymnnScreen):
     def draw(self) -> None:
         result = self.result
         if result is None:
+            self.query_one("#verdict", Static).update("")
             return
         text = Text()
         text.append(f"f({', '.join(map(str, result.variables))}) = {text_of(result.expression)}\n")
