@@ -8,6 +8,7 @@ parameters, with the random generator reset before every forward so dropout mask
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -161,6 +162,8 @@ def assert_grads_match(
                 if bad
             )
             badness = abs(b[idx] - s[idx]) + abs(b[idx] - n[idx])
+            if badness != badness:  # NaN is the worst (and would leave the sort unordered)
+                badness = math.inf
             rows.append((badness, name, idx, b[idx], s[idx], n[idx], which))
     if not rows:
         return

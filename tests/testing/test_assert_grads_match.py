@@ -108,3 +108,29 @@ def test_dropout_in_training_mode_uses_one_mask_for_all_three():
     sn.manual_seed(4)
     model = nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Linear(8, 1))
     assert_grads_match(model, np.array([[0.3, -0.8, 1.2]]), np.array([[0.5]]), nn.MSELoss())
+
+
+class CubeSignSlipNanAtOneOne(sn.Function):
+    """CubeSignSlip whose backward also gives NaN at element (1, 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return sn.tensor(x.data ** 3, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        g = np.asarray(grad_output.data if isinstance(grad_output, sn.Tensor) else grad_output)
+        out = np.where(x.data < 0, -3.0, 3.0) * x.data ** 2 * g
+        out[1, 1] = np.nan
+        return out
+
+
+def test_a_nan_gradient_is_listed_first_as_the_worst_disagreement():
+    model = CubedWeights(CubeSignSlipNanAtOneOne, W)
+    with pytest.raises(AssertionError) as info:
+        assert_grads_match(model, X, T, nn.MSELoss())
+    lines = str(info.value).splitlines()
+    assert "disagree at 2 of 4 parameter elements" in lines[0]
+    assert lines[2].split()[:3] == ["w[1,", "1]", "nan"] and lines[3].startswith("  w[0, 1]")
