@@ -39,6 +39,18 @@ async def test_m_cycles_the_network_models():
         assert "2.weight" in app.screen.explanation.leaves
 
 
+async def test_network_view_inputs_read_as_typed_not_float32_noise(screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "m")  # the 1-2-1 ReLU regressor on x = 0.8
+        await pilot.pause()
+        text = screen_text(app)
+        assert "x = [[0.8]]" in text and "0.8000000" not in text
+        path = str(app.screen.explanation.derivation("0.weight", (0, 0)))
+        assert "4·W^(0)_0,0/5" in path and "0.80000001" not in path  # 0.8 exactly, as 4/5
+
+
 async def _wait_until(pilot, condition, timeout: float = 20.0) -> None:
     waited = 0.0
     while not condition() and waited < timeout:

@@ -30,13 +30,22 @@ class NetworkPreset:
     build: Callable[[], tuple]
 
 
+def _f64(values):
+    """A float64 tensor: the inputs a learner reads stay exact (0.8, not 0.800000011920929)."""
+    import numpy as np
+
+    import symnn as sn
+
+    return sn.tensor(values, dtype=np.float64)
+
+
 def _xor_mlp():
     import symnn as sn
     from symnn import nn
 
     sn.manual_seed(0)
-    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
-    return model, sn.tensor([[1.0, 0.0]]), sn.tensor([[1.0]]), nn.MSELoss()
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid()).double()
+    return model, _f64([[1.0, 0.0]]), _f64([[1.0]]), nn.MSELoss()
 
 
 def _tanh_classifier():
@@ -44,8 +53,8 @@ def _tanh_classifier():
     from symnn import nn
 
     sn.manual_seed(1)
-    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 2))
-    return model, sn.tensor([[0.5, -1.0]]), sn.tensor([1]), nn.CrossEntropyLoss()
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 2)).double()
+    return model, _f64([[0.5, -1.0]]), sn.tensor([1]), nn.CrossEntropyLoss()
 
 
 def _relu_regressor():
@@ -53,8 +62,8 @@ def _relu_regressor():
     from symnn import nn
 
     sn.manual_seed(2)
-    model = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
-    return model, sn.tensor([[0.8]]), sn.tensor([[0.3]]), nn.MSELoss()
+    model = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1)).double()
+    return model, _f64([[0.8]]), _f64([[0.3]]), nn.MSELoss()
 
 
 PRESETS = (
