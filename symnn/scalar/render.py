@@ -6,6 +6,7 @@ All mathematics inside a LaTeX row is ``sympy.latex`` of the step's expression.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import sympy
@@ -153,12 +154,21 @@ def _variable_leaves(d: Derivation) -> list[Scalar]:
     return sorted(found, key=lambda n: str(d.forms[n]))
 
 
+# characters of a Scalar's name that LaTeX would read as markup: "lr%" would comment out
+# the rest of its row, "a&b" add a column
+_TEX_SPECIALS = re.compile(r"(?<!\\)[#$%&]")
+
+
 class _MemoLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with default settings, remembering what it printed.
 
-    Output is identical to ``sympy.latex``; repeated sub-expressions (names, upstream
-    gradients) are printed once per derivation instead of once per row.
+    Output is identical to ``sympy.latex``, except that # $ % & in a name are escaped;
+    repeated sub-expressions (names, upstream gradients) are printed once per derivation
+    instead of once per row.
     """
+
+    def _print_Symbol(self, expr, style="plain") -> str:
+        return _TEX_SPECIALS.sub(lambda m: "\\" + m.group(), super()._print_Symbol(expr, style))
 
     def __init__(self) -> None:
         super().__init__()

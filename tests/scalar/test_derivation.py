@@ -369,3 +369,25 @@ def test_dot_escapes_record_separators_in_a_name_so_the_box_keeps_its_fields():
     y.backward()
     dot = y.derivation().to_dot()
     assert r'[label="{a\|b\{c\}\<d\> \"e\" | value 2 | grad 3}"];' in dot
+
+
+def test_latex_escapes_name_characters_that_latex_reads_as_markup():
+    lr, w = Scalar(0.1, name="lr%"), Scalar(2.0, name="w&b")
+    y = (lr * w).tanh()
+    y.backward()
+    tex = y.derivation().to_latex()
+    assert r"lr\%" in tex and r"w\&b" in tex
+    assert "%" not in tex.replace(r"\%", "") and tex.count("&") == tex.count(r"\&") + tex.count("&=")
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+def test_standalone_latex_with_markup_characters_in_names_compiles(tmp_path):
+    x, w = Scalar(2.0, name="x#1"), Scalar(-0.5, name="$w")
+    y = (w * x).sigmoid().named("y%")
+    y.backward()
+    (tmp_path / "d.tex").write_text(y.derivation().to_latex(standalone=True))
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
