@@ -13,8 +13,14 @@ SIZE = (120, 40)
 
 
 async def _open(pilot):
+    """The stepper once its first graph has loaded (just after the first frame)."""
+    screen = pilot.app.screen
+    for _ in range(200):
+        if screen.derivation is not None:
+            break
+        await pilot.pause(0.05)
     await pilot.pause()
-    return pilot.app.screen
+    return screen
 
 
 async def test_stepping_walks_forward_nodes_then_every_backward_edge(screen_text):

@@ -11,41 +11,51 @@ from tui.app import SymnnApp  # noqa: E402
 SIZE = (120, 40)
 
 
+async def _ready(pilot) -> None:
+    """Wait until the first screen has loaded: the stepper's first graph (built just after
+    the first frame) and any worker (the convexity analysis runs in one)."""
+    for _ in range(200):
+        if getattr(pilot.app.screen, "derivation", True) is not None:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+
 def test_backprop_stepper_mid_backward_pass(snap_compare):
-    assert snap_compare(SymnnApp(start="backprop"), press=["b", "n", "n", "n"], terminal_size=SIZE)
+    assert snap_compare(SymnnApp(start="backprop"), run_before=_ready,
+                        press=["b", "n", "n", "n"], terminal_size=SIZE)
 
 
 def test_backprop_parse_error_with_caret(snap_compare):
-    assert snap_compare(SymnnApp(start="backprop"), press=["e", *"sigmoid(w*x + )", "enter"],
-                        terminal_size=SIZE)
-
-
-async def _analysed(pilot) -> None:
-    """Wait for the convexity analysis, which runs in a worker thread."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    assert snap_compare(SymnnApp(start="backprop"), run_before=_ready,
+                        press=["e", *"sigmoid(w*x + )", "enter"], terminal_size=SIZE)
 
 
 def test_convexity_lab_w_shaped_counterexample(snap_compare):
-    assert snap_compare(SymnnApp(start="convexity"), run_before=_analysed, terminal_size=SIZE)
+    assert snap_compare(SymnnApp(start="convexity"), run_before=_ready, terminal_size=SIZE)
 
 
 def test_optimizer_playground_lr_lesson(snap_compare):
-    assert snap_compare(SymnnApp(start="optimizer"), press=["w", "n", "n", "n", "n"],
-                        terminal_size=SIZE)
+    assert snap_compare(SymnnApp(start="optimizer"), run_before=_ready,
+                        press=["w", "n", "n", "n", "n"], terminal_size=SIZE)
 
 
 def test_help_screen(snap_compare):
-    assert snap_compare(SymnnApp(start="backprop"), press=["question_mark"], terminal_size=SIZE)
+    assert snap_compare(SymnnApp(start="backprop"), run_before=_ready, press=["question_mark"],
+                        terminal_size=SIZE)
 
 
 def test_network_view_weight_path(snap_compare):
-    assert snap_compare(SymnnApp(start="network"), press=["down", "down"], terminal_size=SIZE)
+    assert snap_compare(SymnnApp(start="network"), run_before=_ready, press=["down", "down"],
+                        terminal_size=SIZE)
 
 
 def test_layers_lab_convolution_stepper(snap_compare):
-    assert snap_compare(SymnnApp(start="layers"), press=["c", "s", "d", "n", "n"],
-                        terminal_size=SIZE)
+    assert snap_compare(SymnnApp(start="layers"), run_before=_ready,
+                        press=["c", "s", "d", "n", "n"], terminal_size=SIZE)
 
 
 def test_training_dashboard_after_a_short_run(snap_compare):
