@@ -11,7 +11,8 @@ SIZE = (120, 40)
 
 
 async def _settle(pilot) -> None:
-    """Wait for the screen's worker threads (the convexity analysis) and their redraw."""
+    """Wait for the screen's worker threads (the convexity analysis, the optimizer runs) and
+    their redraw."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -126,8 +127,9 @@ async def test_a_newer_convexity_request_supersedes_a_slower_older_one(monkeypat
 async def test_lr_lesson_shows_converge_zigzag_and_diverge():
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         await pilot.press("w")
+        await _settle(pilot)
         app.screen.k = app.screen.max_k
         statuses = [run.status for _, run in app.screen.runs]
     expected = [sn.lab.descend("w**2", optimizer="gd", lr=lr, start=[1.0], steps=20).status
@@ -138,7 +140,7 @@ async def test_lr_lesson_shows_converge_zigzag_and_diverge():
 async def test_optimizer_steps_reveal_the_recorded_trajectory(screen_text):
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         await pilot.press("n", "n")
         assert app.screen.k == 2
         assert "step 2 of" in screen_text(app)
@@ -153,7 +155,7 @@ async def test_optimizer_steps_reveal_the_recorded_trajectory(screen_text):
 async def test_optimizer_bad_lr_is_shown_not_raised():
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         runs = app.screen.runs
         await _set(pilot, "lr", "fast")
         assert app.screen.query_one("#error").shown and app.screen.runs is runs
@@ -162,7 +164,7 @@ async def test_optimizer_bad_lr_is_shown_not_raised():
 async def test_optimizer_unknown_option_is_shown_not_raised():
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         await _set(pilot, "options", "wobble=3")
         assert app.screen.query_one("#error").shown and app.is_running
 
@@ -170,7 +172,7 @@ async def test_optimizer_unknown_option_is_shown_not_raised():
 async def test_run_key_plays_and_pauses():
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         await pilot.press("u")
         await pilot.pause(0.5)
         await pilot.press("u")
@@ -182,7 +184,7 @@ async def test_run_key_plays_and_pauses():
 async def test_options_can_target_one_optimizer():
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         await _set(pilot, "options", "adam.lr=0.05")
         labels = [label for label, _ in app.screen.runs]
         rates = {label.split()[0]: run.lr for label, run in app.screen.runs}
@@ -192,7 +194,7 @@ async def test_options_can_target_one_optimizer():
 async def test_options_for_an_unticked_optimizer_are_refused():
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _settle(pilot)
         runs = app.screen.runs
         await _set(pilot, "options", "rmsprop.alpha=0.9")
         assert app.screen.query_one("#error").shown and app.screen.runs is runs
@@ -207,3 +209,145 @@ async def test_bad_domain_gets_a_caret_under_the_domain_text(screen_text):
         lines = screen_text(app).splitlines()
         (row,) = [i for i, line in enumerate(lines) if line.strip("│ ") == "x>>0"]
         assert lines[row + 1].index("^") - lines[row].index("x>>0") == 2
+
+
+async def _type_and_go(pilot, **fields: str) -> None:
+    for name, text in fields.items():
+        pilot.app.screen.query_one(f"#{name}").value = text
+    await pilot.press("g")
+    await _settle(pilot)
+
+
+async def test_optimizer_runs_are_computed_once_in_a_worker_and_steps_only_move_the_index(
+        monkeypatch):
+    calls = []
+    real = sn.lab.descend
+
+    def recording(*args, **kwargs):
+        calls.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        monkeypatch.setattr(sn.lab, "descend", recording)
+        await _type_and_go(pilot, steps="200")
+        assert calls == [False, False]  # gd and adam, each off the UI thread
+        await pilot.press("n", "n", "n", "p", "e")
+        assert len(calls) == 2 and app.screen.k == app.screen.max_k
+
+
+async def test_optimizer_shows_computing_while_a_slow_run_is_made(screen_text, monkeypatch):
+    release = threading.Event()
+    real = sn.lab.descend
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        runs = app.screen.runs
+        monkeypatch.setattr(sn.lab, "descend", slow)
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.screen.computing and "computing" in screen_text(app)
+        await pilot.press("n")  # the old runs still step while the new ones are made
+        assert app.screen.k == 1 and app.screen.runs is runs
+        release.set()
+        await _settle(pilot)
+        assert not app.screen.computing and app.screen.runs is not runs
+
+
+async def test_end_key_jumps_to_the_last_step():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("e")
+        assert app.screen.k == app.screen.max_k == max(run.steps for _, run in app.screen.runs)
+
+
+async def test_a_finished_run_clears_the_running_state_and_u_plays_it_again(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _type_and_go(pilot, steps="5")
+        await pilot.press("u")
+        for _ in range(50):
+            if app.screen.timer is None:
+                break
+            await pilot.pause(0.1)
+        await pilot.pause()
+        assert app.screen.k == app.screen.max_k == 5
+        assert "running" not in app.screen.sub_title and "running" not in screen_text(app)
+        await pilot.press("u")
+        assert app.screen.timer is not None and app.screen.k < 5  # from step 0 again
+        await pilot.press("u")
+        assert app.screen.timer is None
+
+
+async def test_lr_lesson_keeps_a_fixed_window_and_says_the_diverging_run_left_it(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("w")
+        await _settle(pilot)
+        screen = app.screen
+        assert screen.view_window == sn.lab.surface("w**2").window == ((-2.0, 2.0),)
+        await pilot.press("e")
+        assert "off the plot: gd lr=1.2 (diverged)" in screen_text(app)
+        # the controls show the lesson's settings
+        assert screen.query_one("#fx").value == "w**2"
+        assert screen.query_one("#steps").value == "20"
+        assert list(screen.query_one("#optimizers").selected) == ["gd"]
+
+
+async def test_heat_map_bands_are_distinct_colours_with_the_minimum_in_the_lowest():
+    from tui.widgets.surface_plot import HEAT
+
+    app = SymnnApp(start="optimizer")  # Rosenbrock, minimum at (1, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        plot = app.screen.query_one("#op-plot")
+        background = plot._background
+        (x0, x1), (y0, y1) = plot.window
+        rows, cols = len(background), len(background[0])
+        r = round((y1 - 1.0) / (y1 - y0) * (rows - 1))
+        c = round((1.0 - x0) / (x1 - x0) * (cols - 1))
+        shown = {colour for row in background for colour in row}
+    assert len(set(HEAT)) == len(HEAT) and shown == set(HEAT)
+    assert background[r][c] == HEAT[0] and background[0][0] != HEAT[0]
+
+
+async def test_every_optimizer_has_its_own_colour():
+    from tui.screens.optimizer import COLORS
+
+    assert len(set(COLORS)) == len(COLORS) >= len(sn.lab.optimizer_names())
+
+
+async def test_three_variables_say_plots_need_one_or_two(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _type_and_go(pilot, fx="x*y*z")
+        assert "plots need 1–2 variables" in screen_text(app)
+
+
+async def test_a_huge_start_is_a_result_not_a_plot_error(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _type_and_go(pilot, start="1e308, 1")
+        await pilot.press("e")
+        text = screen_text(app)
+        assert "plot unavailable" not in text and "diverged" in text and app.is_running
+
+
+async def test_choosing_another_surface_runs_on_it():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#surface").value = "himmelblau"
+        await pilot.pause()
+        assert {run.surface.name for _, run in app.screen.runs} == {"himmelblau"}

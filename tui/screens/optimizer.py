@@ -1,7 +1,8 @@
 """Screen 3, the optimizer playground: optimizers on a loss surface, step by step.
 
 Every trajectory, loss, status and update formula comes from ``sn.lab.descend`` (the real
-``sn.optim`` optimizers); the screen reveals the recorded run one step at a time.
+``sn.optim`` optimizers). The runs are computed once, in a worker thread; a step key then only
+moves the index of the step shown, so it redraws at once however long the runs are.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
@@ -20,10 +21,15 @@ from tui.screens.base import SymnnScreen
 from tui.values import fmt, parse_values
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.hardened import SafeSelect, SafeSelectionList
-from tui.widgets.plot import Plot
+from tui.widgets.surface_plot import SurfacePlot, Track
 
 TYPED = "(typed)"
-COLORS = ("cyan", "magenta", "yellow", "green", "red", "blue", "white", "orange")
+# one distinct colour of the 256-colour palette per optimizer (there are ten)
+COLORS = ("color(51)", "color(201)", "color(226)", "color(46)", "color(208)", "color(255)",
+          "color(39)", "color(219)", "color(196)", "color(141)")
+LESSON_LRS = (0.4, 0.6, 1.2)
+PLAY_TICK = 0.1  # seconds between frames while a run plays
+PLAY_FRAMES = 150  # a run plays in at most this many frames (long runs skip steps)
 STATUS_STYLE = {"converged": "green", "diverged": "bold red", "max_steps": "yellow"}
 _STEP = Binding.Group("Step", compact=True)
 
@@ -45,6 +51,7 @@ class OptimizerScreen(SymnnScreen):
         Binding("n,right", "step(1)", "Next step", group=_STEP),
         Binding("p,left", "step(-1)", "Previous step", group=_STEP),
         Binding("u", "toggle_run", "Run/pause"),
+        Binding("e,end", "to_end", "End", group=_STEP),
         Binding("r", "reset", "Reset"),
         Binding("w", "lesson", "lr lesson"),
         Binding("f", "focus_field('fx')", "Function"),
@@ -56,8 +63,13 @@ class OptimizerScreen(SymnnScreen):
     def __init__(self) -> None:
         super().__init__(name="optimizer")
         self.runs: list[tuple[str, object]] = []
+        self.surface_choice = "rosenbrock"  # the surface Select's value, as last handled
         self.k = 0
         self.timer = None
+        self.request = 0  # the latest computation asked for; older results are ignored
+        self.computing = False
+        self.view_window: tuple[tuple[float, float], ...] = ()
+        self._explained: dict[tuple[int, int], str] = {}
 
     def compose_body(self) -> Iterable[Widget]:
         import symnn as sn
@@ -65,7 +77,8 @@ class OptimizerScreen(SymnnScreen):
         with Horizontal(classes="field-row"):
             yield Label("surface", classes="label")
             yield SafeSelect([(name, name) for name in sn.lab.preset_names()] + [(TYPED, TYPED)],
-                         value="rosenbrock", allow_blank=False, id="surface", compact=True)
+                         value=self.surface_choice, allow_blank=False, id="surface",
+                         compact=True)
             yield Label("f =", classes="label")
             yield Input(placeholder="or type f, e.g. x**2 + 10*y**2", id="fx", compact=True)
         with Horizontal(classes="field-row"):
@@ -86,7 +99,7 @@ class OptimizerScreen(SymnnScreen):
                     id="optimizers", classes="panel")
                 with VerticalScroll(id="op-info", classes="panel"):
                     yield Static(id="update")
-            yield Plot(id="op-plot", classes="panel")
+            yield SurfacePlot(id="op-plot", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#optimizers").border_title = "Optimizers (space ticks)"
@@ -125,45 +138,113 @@ class OptimizerScreen(SymnnScreen):
             error.show_message(f"options for {', '.join(strays)}, which is not ticked "
                                f"(ticked: {', '.join(chosen)})")
             return
-        runs = []
+        jobs = []
+        for name in chosen:
+            own = {k: v for k, v in options.items() if "." not in k}
+            own.update({k.split(".", 1)[1]: v for k, v in options.items()
+                        if k.startswith(name + ".")})
+            lr = own.pop("lr", fields["lr"])
+            label = f"{name} lr={lr:g}" + "".join(f" {k}={v:g}" for k, v in own.items())
+            jobs.append((label, dict(f=spec, optimizer=name, lr=lr, start=fields["start"],
+                                     steps=fields["steps"], **own)))
+        error.clear()
+        self._compute(jobs, typed)
+
+    def _compute(self, jobs: list[tuple[str, dict]], typed: str = "") -> None:
+        """Start the runs in a worker thread and say so; a newer request supersedes it."""
+        self._stop()
+        self.request += 1
+        self.computing = True
+        self.sub_title = "computing…"
+        self.query_one("#update", Static).update(Text(
+            f"computing {len(jobs)} run(s)… (the keys keep working)", style="yellow"))
+        self._run_jobs(self.request, jobs, typed)
+
+    @work(thread=True, group="optimizer")
+    def _run_jobs(self, request: int, jobs: list[tuple[str, dict]], typed: str) -> None:
+        """Worker: every run recorded by sn.lab.descend, handed back to the UI thread."""
+        import symnn as sn
+
+        runs, failure = [], None
+        for label, kwargs in jobs:
+            try:
+                runs.append((label, sn.lab.descend(**kwargs)))
+            except Exception as exc:  # shown in the app by _computed
+                failure = (kwargs["optimizer"], exc)
+                break
         try:
-            for name in chosen:
-                own = {k: v for k, v in options.items() if "." not in k}
-                own.update({k.split(".", 1)[1]: v for k, v in options.items()
-                            if k.startswith(name + ".")})
-                lr = own.pop("lr", fields["lr"])
-                label = f"{name} lr={lr:g}" + "".join(f" {k}={v:g}" for k, v in own.items())
-                runs.append((label, sn.lab.descend(
-                    spec, optimizer=name, lr=lr, start=fields["start"],
-                    steps=fields["steps"], **own)))
-        except sn.ParseError as exc:
-            error.show_error(typed, exc)
+            self.app.call_from_thread(self._computed, request, runs, failure, typed)
+        except Exception:
+            pass  # the app closed while the runs were computed
+
+    @guarded
+    def _computed(self, request: int, runs, failure, typed: str) -> None:
+        """Show finished runs (or the error), unless a newer request has superseded them."""
+        import symnn as sn
+
+        if request != self.request:
             return
-        except (ValueError, TypeError) as exc:
-            error.show_message(f"{name}: {type(exc).__name__}: {exc}")
+        self.computing = False
+        error = self.query_one("#error", ErrorPanel)
+        if failure is not None:
+            name, exc = failure
+            if isinstance(exc, sn.ParseError):
+                error.show_error(typed, exc)
+            else:
+                error.show_message(f"{name}: {type(exc).__name__}: {exc}")
+            self.draw()  # the previous runs stay on screen
             return
         error.clear()
         select = self.query_one("#surface", Select)
         if typed and select.value != TYPED:
+            self.surface_choice = TYPED
             with self.prevent(Select.Changed):
                 select.value = TYPED
         self._show(runs)
 
     @guarded
     def action_lesson(self) -> None:
-        """The learning-rate lesson on w^2: lr 0.4, 0.6 and 1.2 from w = 1."""
-        import symnn as sn
-
-        runs = [(f"gd lr={lr}", sn.lab.descend("w**2", optimizer="gd", lr=lr, start=[1.0],
-                                               steps=20)) for lr in (0.4, 0.6, 1.2)]
+        """The learning-rate lesson on w^2: lr 0.4, 0.6 and 1.2 from w = 1; the controls show
+        the lesson's settings (g then reruns gd with the lr typed)."""
         self.query_one("#error", ErrorPanel).clear()
-        self._show(runs)
-        self.k = 1
+        with self.prevent(Select.Changed):
+            self.query_one("#surface", Select).value = TYPED
+        for field, value in (("fx", "w**2"), ("lr", str(LESSON_LRS[0])), ("options", ""),
+                             ("start", "1"), ("steps", "20")):
+            self.query_one(f"#{field}", Input).value = value
+        optimizers = self.query_one("#optimizers", SelectionList)
+        optimizers.deselect_all()
+        optimizers.select("gd")
+        self._compute([(f"gd lr={lr}", dict(f="w**2", optimizer="gd", lr=lr, start=[1.0],
+                                            steps=20)) for lr in LESSON_LRS], "w**2")
 
     def _show(self, runs) -> None:
+        import gc
+
+        import numpy as np
+
+        # One full garbage collection now, then the surviving objects (SymPy, Textual, the
+        # runs) are frozen out of later collections: otherwise a full collection of that heap
+        # (about 0.1 s) falls on every few step keys.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         self._stop()
         self.runs = runs
+        self._explained = {}
         self.k = 0
+        # a fixed window for the whole run set: the surface's own window, widened to every
+        # point of the runs that did not diverge (a diverging run is clipped at the border)
+        window = [list(w) for w in runs[0][1].surface.window] if runs else []
+        for _, run in runs:
+            if run.status == "diverged":
+                continue
+            finite = run.points[np.all(np.isfinite(run.points), axis=1)]
+            for d in range(min(len(window), finite.shape[1] if finite.ndim == 2 else 0)):
+                if len(finite):
+                    window[d][0] = min(window[d][0], float(finite[:, d].min()))
+                    window[d][1] = max(window[d][1], float(finite[:, d].max()))
+        self.view_window = tuple((float(lo), float(hi)) for lo, hi in window)
         self.draw()
 
     @property
@@ -176,6 +257,13 @@ class OptimizerScreen(SymnnScreen):
         self.draw()
 
     @guarded
+    def action_to_end(self) -> None:
+        """Jump to the last step of the longest run."""
+        self._stop()
+        self.k = self.max_k
+        self.draw()
+
+    @guarded
     def action_reset(self) -> None:
         self._stop()
         self.k = 0
@@ -183,19 +271,24 @@ class OptimizerScreen(SymnnScreen):
 
     @guarded
     def action_toggle_run(self) -> None:
-        """Play the runs one step every 0.15 s, or pause."""
+        """Play the runs (a long run skips steps so that it plays in a few seconds), or
+        pause; at the end, play again from step 0."""
         if self.timer is not None:
             self._stop()
+            self.draw()
+            return
+        if not self.runs:
             return
         if self.k >= self.max_k:
             self.k = 0
-        self.timer = self.set_interval(0.15, self._tick)
+        self.timer = self.set_interval(PLAY_TICK, self._tick)
+        self.draw()
 
     def _tick(self) -> None:
+        stride = max(1, -(-self.max_k // PLAY_FRAMES))
+        self.k = min(self.max_k, self.k + stride)
         if self.k >= self.max_k:
             self._stop()
-            return
-        self.k += 1
         self.draw()
 
     def _stop(self) -> None:
@@ -212,14 +305,21 @@ class OptimizerScreen(SymnnScreen):
     @on(Select.Changed, "#surface")
     @guarded
     def _surface_chosen(self, event: Select.Changed) -> None:
-        if event.value != TYPED and self.is_mounted:
+        # Only a new choice runs: the Changed message of the initial value can arrive after
+        # the learner's first keys (the w lesson) and must not replace their runs.
+        if event.value == self.surface_choice:
+            return
+        self.surface_choice = event.value
+        if event.value != TYPED:
             self.query_one("#fx", Input).value = ""
             self.action_go()
 
     # ---- drawing -------------------------------------------------------------------
 
     def draw(self) -> None:
+        """Show step k of every run: the update panel and the plot (no computing here)."""
         text = Text()
+        width = max(20, self.query_one("#update", Static).size.width or 60)
         for i, (label, run) in enumerate(self.runs):
             k = min(self.k, run.steps)
             color = COLORS[i % len(COLORS)]
@@ -230,73 +330,65 @@ class OptimizerScreen(SymnnScreen):
                 text.append(f"  {run.status}: {run.reason}\n",
                             style=STATUS_STYLE.get(run.status, ""))
             if k >= 1:
-                text.append(str(run.explain(k)) + "\n", style="dim")
+                text.append(self._explanation(i, run, k, width) + "\n", style="dim")
             text.append("\n")
-        if not self.runs:
+        if self.computing:
+            text.append("computing the new runs…\n", style="yellow")
+        elif not self.runs:
             text.append("no run yet: press g")
         self.query_one("#update", Static).update(text)
-        self.sub_title = f"step {self.k} of {self.max_k}" + ("  ▶ running" if self.timer else "")
+        state = "  ▶ running" if self.timer else ("  computing…" if self.computing else "")
+        self.sub_title = f"step {self.k} of {self.max_k}" + state
         self._plot()
 
-    def _plot(self) -> None:
-        import numpy as np
+    def _explanation(self, i: int, run, k: int, width: int) -> str:
+        """Step k's update formula (from Run.explain), its long lines broken at " = "."""
+        key = (i, k, width)
+        if key not in self._explained:
+            self._explained[key] = "\n".join(
+                _break_formula(line, width) for line in str(run.explain(k)).splitlines())
+        return self._explained[key]
 
-        plot = self.query_one("#op-plot", Plot)
-        plot.reset()
+    def _plot(self) -> None:
+        plot = self.query_one("#op-plot", SurfacePlot)
         if not self.runs:
-            plot.refresh()
+            plot.show_message("no run yet: press g")
             return
         surface = self.runs[0][1].surface
-        window = [list(w) for w in surface.window]
-        for _, run in self.runs:  # widen the view to keep every shown point in sight
-            shown = run.points[: self.k + 1]
-            finite = shown[np.all(np.isfinite(shown), axis=1)]
-            if len(finite):
-                for d in range(surface.dim):
-                    window[d][0] = min(window[d][0], float(finite[:, d].min()))
-                    window[d][1] = max(window[d][1], float(finite[:, d].max()))
-        window = tuple(tuple(w) for w in window)
-        if surface.dim == 1:
-            xs, ys = surface.grid(n=161, window=window)
-            keep = np.isfinite(ys)
-            plot.plt.plot(xs[keep].tolist(), ys[keep].tolist(), color="gray", marker="braille")
-        elif surface.dim == 2:
-            X, Y, Z = surface.grid(n=31, window=window)
-            _heat(plot, X, Y, Z)
-        else:
-            plot.plt.title(f"{surface.dim} variables: no plot (the updates are on the left)")
+        if surface.dim > 2:
+            plot.show_message(f"plots need 1–2 variables; {surface.name} has {surface.dim} "
+                              "(the updates are on the left)")
+            return
+        tracks = []
+        off = []
         for i, (label, run) in enumerate(self.runs):
-            shown = run.points[: min(self.k, run.steps) + 1]
-            keep = np.all(np.isfinite(shown), axis=1)
-            shown = shown[keep]
-            if not len(shown) or surface.dim > 2:
-                continue
-            color = COLORS[i % len(COLORS)]
+            k = min(self.k, run.steps)
+            shown = run.points[: k + 1]
             if surface.dim == 1:
-                xs, ys = shown[:, 0].tolist(), run.losses[: len(keep)][keep].tolist()
-            else:
-                xs, ys = shown[:, 0].tolist(), shown[:, 1].tolist()
-            plot.plt.plot(xs, ys, color=color, label=label, marker="dot")
-            plot.plt.scatter(xs[-1:], ys[-1:], color=color, marker="●")
-        plot.plt.title(f"{surface.name}: step {self.k}")
-        plot.refresh()
+                shown = _column_stack(shown[:, 0], run.losses[: k + 1])
+            tracks.append(Track(shown, COLORS[i % len(COLORS)]))
+            if not all(lo <= v <= hi for v, (lo, hi) in zip(run.points[k], self.view_window)):
+                off.append(label + (" (diverged)" if run.status == "diverged" else ""))
+        title = f"{surface.name}: step {self.k}"
+        if off:
+            title += "   off the plot: " + ", ".join(off)
+        plot.show(surface, self.view_window, tracks, title)
 
 
-def _heat(plot: Plot, X, Y, Z) -> None:
-    """A shaded background: grid points coloured by which fifth of the values of f it falls in (a colour map)."""
+def _column_stack(xs, ys):
     import numpy as np
 
-    finite = np.isfinite(Z)
-    if not finite.any():
-        return
-    edges = np.quantile(Z[finite], np.linspace(0, 1, 6)[1:-1])
-    band = np.digitize(np.where(finite, Z, np.inf), edges)
-    shades = ((60, 60, 110), (50, 80, 120), (50, 100, 100), (70, 90, 60), (90, 70, 50), (0, 0, 0))
-    for level in range(5):
-        mask = band == level
-        if mask.any():
-            plot.plt.scatter(X[mask].tolist(), Y[mask].tolist(), color=shades[level],
-                             marker="·")
+    return np.column_stack([xs, ys])
+
+
+def _break_formula(line: str, width: int) -> str:
+    """A formula line longer than ``width`` broken before each " = ", the continuation lines
+    indented under the first "=", so a panel wraps at the equals signs, not mid-expression."""
+    if len(line) <= width or " = " not in line:
+        return line
+    head, first, *rest = line.split(" = ")
+    indent = " " * min(len(head) + 1, width // 3)
+    return f"{head} = {first}" + "".join(f"\n{indent}= {part}" for part in rest)
 
 
 def _read(name: str, text: str):

@@ -1,0 +1,247 @@
+"""A surface with optimizer trajectories, drawn cell by cell (fast enough for every step key).
+
+In 2-D the background is a heat map: every cell is coloured by the band of f at its centre, the
+bands being the ninths of f's values over the window (equal areas, so a narrow valley such as
+Rosenbrock's shows however steep its walls). In 1-D it is the graph of f. Trajectories are
+braille lines in their run's colour; the current point of each run is a dot. The values of f
+come from the Surface (``grid``); this widget only maps them to cells and colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.values import fmt
+
+# Dark to light, blue to brown: distinct entries of the 256-colour palette, dark enough that
+# the bright trajectory colours stay readable on top of them.
+HEAT = ("color(17)", "color(18)", "color(19)", "color(24)", "color(30)", "color(29)",
+        "color(64)", "color(100)", "color(94)")
+CURVE = "color(250)"
+MARGIN = 8  # columns for the y-axis labels
+_BRAILLE = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]])
+
+
+@dataclass
+class Track:
+    """One run to draw: its points (x, y) in plot coordinates so far, and its colour."""
+
+    points: np.ndarray
+    color: str
+
+
+class SurfacePlot(Widget):
+    """A heat map (2-D) or graph (1-D) of a surface, with trajectories on top."""
+
+    DEFAULT_CSS = "SurfacePlot { height: 1fr; }"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.surface = None
+        self.window: tuple[tuple[float, float], ...] = ()
+        self.tracks: list[Track] = []
+        self.heading = ""
+        self.message = ""
+        self._background_key = None
+        self._background: list[list[str | None]] | None = None
+        self._curve: np.ndarray | None = None
+        self._yrange = (0.0, 1.0)
+        self._strips: list[Strip] | None = None
+
+    # ---- what to show ---------------------------------------------------------------
+
+    def show(self, surface, window, tracks: list[Track], title: str) -> None:
+        """Draw ``surface`` over ``window`` (one (lo, hi) per variable) with ``tracks``."""
+        if surface is not self.surface or window != self.window:
+            self._background_key = None
+        self.surface, self.window, self.tracks, self.heading = surface, window, tracks, title
+        self.message = ""
+        self._strips = None
+        self.refresh()
+
+    def show_message(self, message: str) -> None:
+        """Show a line of text instead of a plot (no run yet, too many variables)."""
+        self.surface, self.tracks, self.message = None, [], message
+        self._strips = None
+        self.refresh()
+
+    # ---- rendering ------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size.width, self.size.height
+        if self._strips is None or len(self._strips) != height:
+            try:
+                self._strips = self._render_all(width, height)
+            except Exception as exc:  # odd values never end the app: say what went wrong
+                text = f"(plot unavailable: {type(exc).__name__}: {exc})"[:width]
+                self._strips = [Strip([Segment(text, Style(color="red"))])] + [
+                    Strip.blank(width)] * (height - 1)
+        return self._strips[y] if 0 <= y < len(self._strips) else Strip.blank(width)
+
+    def on_resize(self) -> None:
+        self._strips = None
+        self._background_key = None
+
+    def _render_all(self, width: int, height: int) -> list[Strip]:
+        blank = [Strip.blank(width) for _ in range(height)]
+        pw, ph = width - MARGIN, height - 2  # plot area: a title row above, x labels below
+        if self.surface is None or pw < 4 or ph < 2:
+            if self.message and height:
+                blank[0] = Strip([Segment(self.message[:width], Style(italic=True))])
+            return blank
+        (x0, x1) = self.window[0]
+        self._prepare(pw, ph)
+        y0, y1 = self._yrange if self.surface.dim == 1 else self.window[1]
+        # braille dots: 2 across and 4 down per cell; each track's colour per cell
+        dots = np.zeros((ph * 4, pw * 2), dtype=bool)
+        owner = np.full((ph, pw), -1)
+        layers = []
+        if self.surface.dim == 1 and self._curve is not None:
+            layers.append((self._curve, CURVE))
+        layers.extend((t.points, t.color) for t in self.tracks)
+        colors = []
+        for points, color in layers:
+            mask = self._trace(points, (x0, x1), (y0, y1), pw, ph)
+            if mask is None:
+                continue
+            dots |= mask
+            cells = mask.reshape(ph, 4, pw, 2).any(axis=(1, 3))
+            owner[cells] = len(colors)
+            colors.append(color)
+        code = (dots.reshape(ph, 4, pw, 2) * _BRAILLE[None, :, None, :]).sum(axis=(1, 3))
+        heads = {}
+        for t in self.tracks:  # the current point of each run: a dot in its colour
+            if len(t.points):
+                cell = self._cell(t.points[-1], (x0, x1), (y0, y1), pw, ph)
+                if cell is not None:
+                    heads[cell] = t.color
+        styles: dict[tuple, Style] = {}
+
+        def style(fg, bg, bold=False) -> Style:
+            key = (fg, bg, bold)
+            if key not in styles:
+                styles[key] = Style(color=fg, bgcolor=bg, bold=bold)
+            return styles[key]
+
+        label_style = Style(dim=True)
+        strips = [self._title_strip(width)]
+        ylabels = {0: fmt(y1, 4), ph - 1: fmt(y0, 4), (ph - 1) // 2: fmt((y0 + y1) / 2, 4)}
+        for r in range(ph):
+            segments = [Segment(ylabels.get(r, "").rjust(MARGIN - 1)[: MARGIN - 1] + "│",
+                                label_style)]
+            background = self._background[r] if self._background is not None else None
+            codes, owners = code[r].tolist(), owner[r].tolist()
+            run_text, run_style = "", None  # cells of one style join one segment
+            for c in range(pw):
+                bg = background[c] if background is not None else None
+                if (r, c) in heads:
+                    ch, st = "●", style(heads[(r, c)], bg, True)
+                elif codes[c]:
+                    fg = colors[owners[c]] if owners[c] >= 0 else CURVE
+                    ch, st = chr(0x2800 + codes[c]), style(fg, bg)
+                else:
+                    ch, st = " ", style(None, bg)
+                if st is not run_style and run_text:
+                    segments.append(Segment(run_text, run_style))
+                    run_text = ""
+                run_text += ch
+                run_style = st
+            if run_text:
+                segments.append(Segment(run_text, run_style))
+            strips.append(Strip(segments, width))
+        left, mid, right = fmt(x0, 4), fmt((x0 + x1) / 2, 4), fmt(x1, 4)
+        axis = [" "] * pw
+        for text, at in ((left, 0), (mid, pw // 2 - len(mid) // 2), (right, pw - len(right))):
+            for i, ch in enumerate(text):
+                if 0 <= at + i < pw:
+                    axis[at + i] = ch
+        strips.append(Strip([Segment(" " * (MARGIN - 1) + "└", label_style),
+                             Segment("".join(axis), label_style)], width))
+        return [s.crop_extend(0, width, None) for s in strips[:height]] + blank[len(strips):]
+
+    def _title_strip(self, width: int) -> Strip:
+        segments = [Segment(self.heading, Style(bold=True))]
+        if self.surface is not None and self.surface.dim == 2:
+            segments.append(Segment("   f: low ", Style(dim=True)))
+            segments.extend(Segment(" ", Style(bgcolor=c)) for c in HEAT)
+            segments.append(Segment(" high", Style(dim=True)))
+        return Strip(segments).crop_extend(0, width, None)
+
+    def _prepare(self, pw: int, ph: int) -> None:
+        """The background (2-D heat bands) or the curve (1-D), recomputed only when the
+        surface, window or size changes."""
+        key = (id(self.surface), self.window, pw, ph)
+        if key == self._background_key:
+            return
+        self._background_key = key
+        self._background, self._curve = None, None
+        surface = self.surface
+        if surface.dim == 2:
+            n = max(pw, ph)
+            X, Y, Z = surface.grid(n=n, window=self.window)
+            cols = np.linspace(0, n - 1, pw).round().astype(int)
+            rows = np.linspace(n - 1, 0, ph).round().astype(int)  # top row: largest y
+            Z = np.asarray(Z, dtype=float)[np.ix_(rows, cols)]
+            finite = np.isfinite(Z)
+            if not finite.any():
+                return
+            edges = np.quantile(Z[finite], np.linspace(0, 1, len(HEAT) + 1)[1:-1])
+            bands = np.digitize(np.where(finite, Z, np.inf), edges)
+            self._background = [[HEAT[b] if b < len(HEAT) else None for b in row]
+                                for row in bands.tolist()]
+        else:
+            xs, ys = surface.grid(n=pw * 2, window=self.window)
+            ys = np.asarray(ys, dtype=float)
+            finite = np.isfinite(ys)
+            self._curve = np.column_stack([xs, ys])[finite]
+            if finite.any():
+                lo, hi = float(ys[finite].min()), float(ys[finite].max())
+                pad = (hi - lo) * 0.05 or 1.0
+                self._yrange = (lo - pad, hi + pad)
+
+    @staticmethod
+    def _scale(points: np.ndarray, xr, yr, pw: int, ph: int) -> np.ndarray:
+        """Plot coordinates to braille-dot coordinates (column, row from the top)."""
+        sx = (pw * 2 - 1) / ((xr[1] - xr[0]) or 1.0)
+        sy = (ph * 4 - 1) / ((yr[1] - yr[0]) or 1.0)
+        with np.errstate(all="ignore"):
+            return np.column_stack([(points[:, 0] - xr[0]) * sx, (yr[1] - points[:, 1]) * sy])
+
+    def _cell(self, point, xr, yr, pw, ph):
+        if not np.all(np.isfinite(point)):
+            return None
+        col, row = self._scale(np.asarray(point, dtype=float)[None, :], xr, yr, pw, ph)[0]
+        if 0 <= col <= pw * 2 - 1 and 0 <= row <= ph * 4 - 1:
+            return int(round(row)) // 4, int(round(col)) // 2
+        return None
+
+    def _trace(self, points: np.ndarray, xr, yr, pw: int, ph: int):
+        """The braille dots of the polyline through ``points`` (clipped to the window)."""
+        points = np.asarray(points, dtype=float)
+        if points.ndim != 2 or points.shape[1] != 2 or not len(points):
+            return None
+        points = points[np.all(np.isfinite(points), axis=1)]
+        if not len(points):
+            return None
+        P = self._scale(points, xr, yr, pw, ph)
+        limit = 4.0 * max(pw, ph) * 4  # far-away points: clip before interpolating
+        P = np.clip(P, -limit, limit)
+        if len(P) > 1:
+            d = P[1:] - P[:-1]
+            n = np.clip(np.ceil(np.abs(d).max(axis=1)), 1, 4 * (pw + ph)).astype(int)
+            seg = np.repeat(np.arange(len(n)), n)
+            t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
+            S = np.vstack([P[:-1][seg] + d[seg] * t[:, None], P[-1:]])
+        else:
+            S = P
+        ix = np.round(S).astype(int)
+        keep = (ix[:, 0] >= 0) & (ix[:, 0] < pw * 2) & (ix[:, 1] >= 0) & (ix[:, 1] < ph * 4)
+        mask = np.zeros((ph * 4, pw * 2), dtype=bool)
+        mask[ix[keep, 1], ix[keep, 0]] = True
+        return mask
