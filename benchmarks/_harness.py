@@ -77,7 +77,9 @@ def interleaved(contenders: list[Contender], rounds: int = 15, steps: int = 10,
     """Seconds per step of each contender in every round, timed in alternating rounds.
 
     Each round times ``steps`` consecutive steps of every contender in turn (the order is
-    reversed every other round), so slow drifts of the machine hit all contenders alike.
+    reversed every other round), so slow drifts of the machine hit all contenders alike. One
+    untimed step starts each turn: the other library's thread pool may still be spinning
+    from its last call, and that hand-over belongs to neither contender.
     """
     for c in contenders:
         for _ in range(warmup):
@@ -86,6 +88,7 @@ def interleaved(contenders: list[Contender], rounds: int = 15, steps: int = 10,
     for r in range(rounds):
         order = contenders if r % 2 == 0 else contenders[::-1]
         for c in order:
+            c.step()
             start = time.perf_counter()
             for _ in range(steps):
                 c.step()
