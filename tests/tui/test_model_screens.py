@@ -105,3 +105,33 @@ async def test_vanishing_lesson_sets_a_deep_sigmoid_network():
         config = app.screen._config()
     assert (config.activation, config.depth) == ("sigmoid", 6)
     assert np.isfinite(config.lr)
+
+
+async def test_training_fields_each_fit_on_one_line_at_80x24(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for wid in ("dataset", "depth", "width", "activation", "batchnorm", "dropout",
+                    "optimizer", "lr", "scheduler", "regularizer", "strength", "epochs"):
+            region = screen.query_one(f"#{wid}").region
+            assert region.height == 1 and region.width >= 4, wid
+        text = screen_text(app)
+        assert "lr 0.01" in text and "data moons" in text
+        assert all(screen.query_one(f"#{p}").region.height >= 6
+                   for p in ("loss-plot", "acc-plot", "norm-plot", "boundary-plot"))
+
+
+async def test_gradient_norm_plot_survives_a_resize(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#epochs").value = "2"
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: not screen.running)
+        await pilot.pause()
+        for size in ((120, 40), (80, 24)):  # each size builds the log-scale plot again
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.1)
+            assert "plot unavailable" not in screen_text(app)

@@ -69,6 +69,7 @@ class TrainingScreen(SymnnScreen):
         "sigmoid network the layers near the input get far smaller gradients: press v), and "
         "the decision boundary. tab moves between the fields."
     )
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("t", "start", "Train"),
         Binding("p", "pause", "Pause/resume"),
@@ -87,23 +88,27 @@ class TrainingScreen(SymnnScreen):
     # ---- layout --------------------------------------------------------------------
 
     def compose_body(self) -> Iterable[Widget]:
+        # one cell per field in a grid: 6 columns on a wide terminal, 4 on a narrow one
+        # (the -narrow class below), so no field is squeezed to a letter per line
         def choice(label, options, value, wid):
-            yield Label(label, classes="label")
-            yield SafeSelect([(o, o) for o in options], value=value, allow_blank=False, id=wid,
-                         compact=True)
+            with Horizontal(classes="tr-field"):
+                yield Label(label, classes="label")
+                yield SafeSelect([(o, o) for o in options], value=value, allow_blank=False,
+                                 id=wid, compact=True)
 
         def field(label, value, wid):
-            yield Label(label, classes="label")
-            yield Input(value=value, id=wid, compact=True)
+            with Horizontal(classes="tr-field"):
+                yield Label(label, classes="label")
+                yield Input(value=value, id=wid, compact=True)
 
-        with Horizontal(classes="field-row"):
+        with Grid(id="tr-fields"):
             yield from choice("data", DATASETS, "moons", "dataset")
             yield from field("hidden layers", "2", "depth")
             yield from field("width", "16", "width")
             yield from choice("activation", ACTIVATIONS, "relu", "activation")
-            yield Checkbox("batch norm", id="batchnorm", compact=True)
+            with Horizontal(classes="tr-field"):
+                yield Checkbox("batch norm", id="batchnorm", compact=True)
             yield from field("dropout", "0", "dropout")
-        with Horizontal(classes="field-row"):
             yield from choice("optimizer", OPTIMIZERS, "adam", "optimizer")
             yield from field("lr", "0.01", "lr")
             yield from choice("schedule", SCHEDULERS, "none", "scheduler")
