@@ -173,3 +173,18 @@ def test_contributions_read_as_a_sum(terms, text):
     from tui.screens.backprop import _sum_text
 
     assert _sum_text(terms) == text
+
+
+async def test_missing_leaf_values_switch_the_symbolic_forms_on(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        assert not screen.symbolic
+        screen.query_one("#values").value = ""
+        screen.query_one("#expr").value = "x*y + sin(x)"
+        screen.query_one("#expr").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.output.value is None and screen.symbolic
+        await pilot.press("z")
+        assert "cos(x)" in screen_text(app)  # a formula, not only question marks

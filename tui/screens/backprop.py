@@ -134,6 +134,11 @@ class BackpropScreen(SymnnScreen):
         self.label_keys: dict = {}
         self.views: dict = {}
         self.query_one("#error", ErrorPanel).clear()
+        if output.value is None and not self.symbolic:
+            # a leaf without a value has no numbers to show: the symbolic forms say it all
+            self.symbolic = True
+            self.notify("Some leaves have no value, so the steps are shown symbolically "
+                        "(s toggles; v gives values).", title="Symbolic on")
         self._build_tree()
         self.refresh_view()
         self.set_timer(0.05, self._prepare)  # after this view is on screen
