@@ -188,3 +188,19 @@ async def test_missing_leaf_values_switch_the_symbolic_forms_on(screen_text):
         assert screen.output.value is None and screen.symbolic
         await pilot.press("z")
         assert "cos(x)" in screen_text(app)  # a formula, not only question marks
+
+
+async def test_emptying_the_expression_keeps_the_typed_graph_and_says_so(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#values").value = "x=2, y=3"
+        screen.query_one("#expr").value = "x*y"
+        screen.query_one("#expr").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        output = screen.output
+        await pilot.press("e", "ctrl+u", "enter")
+        await pilot.pause()
+        assert screen.output is output and screen.query_one("#expr").value == "x*y"
+        assert "type an expression" in screen_text(app) and "x*y" in screen.sub_title

@@ -165,6 +165,11 @@ class BackpropScreen(SymnnScreen):
         error = self.query_one("#error", ErrorPanel)
         expr_text = self.query_one("#expr", Input).value
         values_text = self.query_one("#values", Input).value
+        if not expr_text.strip() and self.query_one("#preset", Select).value == CUSTOM:
+            # an emptied field is not a request for the preset: keep the typed expression
+            self.query_one("#expr", Input).value = self.source
+            error.show_message("type an expression (r picks a preset); the current one stays")
+            return
         try:
             values = parse_values(values_text)
         except ValueError as exc:
