@@ -204,3 +204,28 @@ async def test_emptying_the_expression_keeps_the_typed_graph_and_says_so(screen_
         await pilot.pause()
         assert screen.output is output and screen.query_one("#expr").value == "x*y"
         assert "type an expression" in screen_text(app) and "x*y" in screen.sub_title
+
+
+async def test_tree_lines_cut_at_80_columns_end_in_an_ellipsis_never_a_shortened_number(
+        screen_text):
+    import re
+
+    app = SymnnApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("r")  # the XOR MLP: long labels
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        grads, stack = set(), [screen.output]
+        while stack:
+            node = stack.pop()
+            grads.add(f"{node.grad:.6g}")
+            stack.extend(node.parents)
+        lines = [line.split("││")[0] for line in screen_text(app).splitlines()
+                 if "∂L" in line.split("││")[0]]
+        assert lines and any("…" in line for line in lines)
+        for line in lines:
+            match = re.search(r"∂L = (-?[0-9.e+-]+)(…?)", line)
+            if match and not match.group(2):
+                assert match.group(1) in grads, line
