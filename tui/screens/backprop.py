@@ -384,7 +384,8 @@ class BackpropScreen(SymnnScreen):
         view = self._view(self.position)
         self.query_one("#step", Static).update(view[0])
         self.query_one("#grads", Static).update(view[1])
-        self.sub_title = f"{self.source}  ·  step {self.position} of {self.last_position}"
+        # the counter first: a narrow terminal cuts the end of the title, not the step
+        self.sub_title = f"step {self.position} of {self.last_position}  ·  {self.source}"
 
     def _step_text(self, phase: str, item, position: int) -> Text | Group:
         from symnn.scalar.render import unicode

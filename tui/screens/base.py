@@ -23,6 +23,14 @@ class SymnnScreen(Screen):
         yield from self.compose_body()
         yield Footer()
 
+    def on_resize(self, event) -> None:
+        """Below 110 columns the footer leaves out the palette hint (ctrl+p still works and
+        help lists it), so more of the keys fit."""
+        try:
+            self.query_one(Footer).show_command_palette = event.size.width >= 110
+        except Exception:
+            pass
+
     def compose_body(self) -> Iterable[Widget]:
         """The widgets between header and footer."""
         return ()
