@@ -351,3 +351,12 @@ async def test_choosing_another_surface_runs_on_it():
         app.screen.query_one("#surface").value = "himmelblau"
         await pilot.pause()
         assert {run.surface.name for _, run in app.screen.runs} == {"himmelblau"}
+
+
+async def test_every_optimizer_row_is_visible_and_the_update_panel_is_wide(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        text = screen_text(app)
+        assert all(f"▌ {name}" in text for name in sn.lab.optimizer_names())
+        assert app.screen.query_one("#op-info").region.width >= SIZE[0] // 2 - 2

@@ -47,6 +47,7 @@ class OptimizerScreen(SymnnScreen):
         "lr, options, start and steps, then enter or g. Options apply to every ticked optimizer "
         "(momentum=0.9) or to one (sgd.momentum=0.9, adam.lr=0.1)."
     )
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("n,right", "step(1)", "Next step", group=_STEP),
         Binding("p,left", "step(-1)", "Previous step", group=_STEP),
