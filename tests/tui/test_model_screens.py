@@ -135,3 +135,36 @@ async def test_gradient_norm_plot_survives_a_resize(screen_text):
             await pilot.resize_terminal(*size)
             await pilot.pause(0.1)
             assert "plot unavailable" not in screen_text(app)
+
+
+async def test_stopped_run_summary_reports_the_last_validation_values(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#epochs").value = "2000"
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: screen.data is not None)
+        await pilot.press("x")
+        await _wait_until(pilot, lambda: not screen.running)
+        await pilot.pause()
+        status = screen.query_one("#tr-status").content.plain
+        assert "val loss ?" not in status and "val accuracy ?" not in status, status
+        last = [v for v in screen.data["history"]["val_loss"] if v is not None][-1]
+        assert f"val loss {last:.4g}" in status
+
+
+async def test_vanishing_lesson_is_refused_while_a_run_is_in_progress():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#epochs").value = "2000"
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: screen.data is not None)
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen.query_one("#epochs").value == "2000" and screen.running
+        assert screen.query_one("#activation").value == "relu"
+        await pilot.press("x")
+        await _wait_until(pilot, lambda: not screen.running)

@@ -207,6 +207,10 @@ class TrainingScreen(SymnnScreen):
     @guarded
     def action_vanishing(self) -> None:
         """A deep sigmoid network: the layers near the input get the smallest gradients."""
+        if self.running:  # the fields would no longer describe the run on screen
+            self.notify("A run is in progress: x stops it, then v loads the lesson.",
+                        severity="warning")
+            return
         settings = {"depth": "6", "width": "16", "lr": "0.1", "epochs": "30"}
         for wid, text in settings.items():
             self.query_one(f"#{wid}", Input).value = text
@@ -293,9 +297,11 @@ class TrainingScreen(SymnnScreen):
                             scheduler=scheduler, regularizer=regularizer() if regularizer else None,
                             callbacks=[Live(), train.DivergenceGuard()], progress=False)
         last = len(history.epoch)
-        summary = (f"Finished after {last} epochs: train loss {fmt(history.train_loss[-1], 4)}, "
-                   f"val loss {fmt(history.val_loss[-1], 4)}, val accuracy "
-                   f"{fmt(history.val_accuracy[-1], 3)}")
+        # a run stopped mid-epoch has no validation for that epoch: report the last one made
+        summary = (f"Finished after {last} epochs: train loss "
+                   f"{fmt(_last_value(history.train_loss), 4)}, val loss "
+                   f"{fmt(_last_value(history.val_loss), 4)}, val accuracy "
+                   f"{fmt(_last_value(history.val_accuracy), 3)}")
         if history.stop_reason:
             summary += f" ({history.stop_reason})"
         return summary
@@ -388,3 +394,13 @@ def _line(plot: Plot, xs, ys, label: str, color: str) -> None:
     if pairs:
         plot.plt.plot([p[0] for p in pairs], [p[1] for p in pairs], label=label, color=color,
                       marker="braille")
+
+
+def _last_value(values) -> float | None:
+    """The last recorded number of a history column (None when none was recorded)."""
+    import math
+
+    for value in reversed(list(values)):
+        if value is not None and math.isfinite(value):
+            return value
+    return None
