@@ -70,3 +70,17 @@ async def test_a_batch_fed_in_eval_mode_shows_only_the_running_stats_output(scre
         await pilot.press("e", "b", "e")
         text = screen_text(app)
         assert "output (running stats)" in text and "output (batch stats)" in text
+
+
+async def test_batchnorm_statistics_rows_are_labelled_and_read_at_fixed_precision(screen_text):
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "b", "e")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        (mean,) = [line for line in lines if line.strip().startswith("mean ")]
+        (variance,) = [line for line in lines if line.strip().startswith("variance ")]
+        # the batch-statistics output: mean 0 and variance 1 per feature, shown as such
+        assert mean.split()[4:7] == ["0.000"] * 3 and variance.split()[4:7] == ["1.000"] * 3
+        assert "e-0" not in mean

@@ -261,19 +261,25 @@ class LayersScreen(SymnnScreen):
             if not bn.training:
                 with sn.no_grad():
                     columns.append(("output (running stats)", bn(x)))
-            blocks = []
+            labels = Table(title=" ", box=None, show_header=False)
+            for r in range(x.shape[0]):
+                labels.add_row(Text(f"sample {r + 1}", style="dim"))
+            labels.add_row(Text("mean", style="cyan"))
+            labels.add_row(Text("variance", style="cyan"))
+            blocks = [labels]
             for title, t in columns:
                 block = Table(title=title, box=None, show_header=False, min_width=len(title) + 2)
                 for r in range(x.shape[0]):
                     block.add_row(*(fmt(v, 4) for v in t.data[r]))
-                block.add_row(*(Text(fmt(v, 3), style="cyan") for v in t.mean(0).data))
-                block.add_row(*(Text(fmt(v, 3), style="cyan")
+                # fixed precision: a mean of -7.45e-08 is 0 to the batch's precision
+                block.add_row(*(Text(_fixed(v), style="cyan") for v in t.mean(0).data))
+                block.add_row(*(Text(_fixed(v), style="cyan")
                                 for v in t.var(0, unbiased=False).data))
                 blocks.append(block)
             table = Table.grid(padding=(0, 3))
             table.add_row(*blocks)
-            table.caption = "last batch: 4 samples × 3 features; the last two rows (cyan) are " \
-                "each feature's mean and variance over the batch"
+            table.caption = "last batch: 4 samples × 3 features; mean and variance (cyan) are " \
+                "each feature's over the batch"
             parts += [Text(), table]
         parts.append(Text(
             "\nTraining mode normalizes with the batch's own mean and variance (outputs have "
@@ -283,3 +289,9 @@ class LayersScreen(SymnnScreen):
         from rich.console import Group
 
         self.query_one("#bn-info", Static).update(Group(*parts))
+
+
+def _fixed(value: float, places: int = 3) -> str:
+    """``value`` with a fixed number of decimals, without a sign on zero (-0.000 reads 0.000)."""
+    text = f"{value:.{places}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
