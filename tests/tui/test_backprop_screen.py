@@ -229,3 +229,24 @@ async def test_tree_lines_cut_at_80_columns_end_in_an_ellipsis_never_a_shortened
             match = re.search(r"∂L = (-?[0-9.e+-]+)(…?)", line)
             if match and not match.group(2):
                 assert match.group(1) in grads, line
+
+
+async def test_export_never_overwrites_names_the_full_path_and_states_the_setup(tmp_path):
+    notices = []
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.export_dir = tmp_path
+        app.notify = lambda message, **kw: notices.append(message)
+        (tmp_path / "symnn-derivation.tex").write_text("a learner's own file")
+        await pilot.press("x")
+        await pilot.pause()
+    assert (tmp_path / "symnn-derivation.tex").read_text() == "a learner's own file"
+    written = tmp_path / "symnn-derivation-2.tex"
+    assert any(str(written.resolve()) in notice for notice in notices), notices
+    text = written.read_text()
+    preset = PRESETS[0]
+    assert "\\[ L = " in text and "Leaf values: $" in text and "Forward pass" in text
+    assert all(f"{name} = {value:g}" in text for name, value in dict(preset.values).items()
+               if len(name) == 1)
+    assert text.index("Forward pass") < text.index("Backward pass") < text.index("\\frac")

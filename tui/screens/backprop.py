@@ -262,7 +262,9 @@ class BackpropScreen(SymnnScreen):
             self.notify("No graph yet.", severity="warning")
             return
         text = self.derivation.to_latex(standalone=True)
-        path = self.export_dir / "symnn-derivation.tex"
+        head, found, rest = text.partition("\\begin{align*}")
+        if found:  # what the steps start from: L, the leaf values and the forward pass
+            text = head + self._latex_setup() + found + rest
         fd, tmp = tempfile.mkstemp(dir=self.export_dir, prefix=".symnn-", suffix=".tex")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -270,11 +272,39 @@ class BackpropScreen(SymnnScreen):
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, not mkstemp's private 0600
-            os.replace(tmp, path)
-        except BaseException:
+            path = _link_numbered(tmp, self.export_dir.resolve(), "symnn-derivation", ".tex")
+        finally:
             Path(tmp).unlink(missing_ok=True)
-            raise
         self.notify(f"Derivation written to {path}", title="Exported")
+
+    def _latex_setup(self) -> str:
+        """LaTeX for the definition of the output, the leaf values and the forward pass (each
+        node's form and value), as the derivation's own forms give them."""
+        import sympy
+
+        d = self.derivation
+        output = d.output
+        lines = [f"\\noindent Source: \\verb|{self.source.replace('|', '/')}|\n",
+                 f"\\[ {sympy.latex(d.output_symbol)} = {sympy.latex(output.expr)} \\]\n"]
+        leaves = output.leaves()
+        known = [f"{sympy.latex(sympy.Symbol(name))} = {fmt(leaf.value)}"
+                 for name, leaf in leaves.items() if leaf.value is not None]
+        if known:
+            lines.append("\\noindent Leaf values: $" + ",\\ ".join(known) + "$\n")
+        forward = []
+        for node in self.forward:
+            if node not in d.forms or node.value is None:
+                continue
+            form, full = d.forms[node], node.expr
+            if full != form:  # a named node (z, yhat): its definition too
+                forward.append(f"{sympy.latex(form)} &= {sympy.latex(full)} = {fmt(node.value)}")
+            else:
+                forward.append(f"{sympy.latex(form)} &= {fmt(node.value)}")
+        if forward:
+            lines.append("\\subsection*{Forward pass}\n\\begin{align*}\n"
+                         + " \\\\\n".join(forward) + "\n\\end{align*}\n")
+        lines.append("\\subsection*{Backward pass}\n")
+        return "".join(lines)
 
     # ---- drawing -------------------------------------------------------------------
 
@@ -512,3 +542,16 @@ def _sum_text(terms: list[str]) -> str:
     for term in terms[1:]:
         text += f" − {term[1:]}" if term.startswith("-") else f" + {term}"
     return text
+
+
+def _link_numbered(source: str, directory: Path, stem: str, suffix: str) -> Path:
+    """Give the written file ``source`` the first free name stem.tex, stem-2.tex, ... in
+    ``directory`` (a hard link never replaces an existing file) and return that path."""
+    for number in range(1, 10_000):
+        path = directory / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            os.link(source, path)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{directory} holds {stem}{suffix} to {stem}-9999{suffix} already")
