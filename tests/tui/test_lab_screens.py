@@ -360,3 +360,15 @@ async def test_every_optimizer_row_is_visible_and_the_update_panel_is_wide(scree
         text = screen_text(app)
         assert all(f"▌ {name}" in text for name in sn.lab.optimizer_names())
         assert app.screen.query_one("#op-info").region.width >= SIZE[0] // 2 - 2
+
+
+async def test_the_chord_status_follows_the_chord_as_it_moves(screen_text):
+    app = SymnnApp(start="convexity")  # w^4 - 2w^2, chord at the counterexample a=-1, b=1
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert "f rises above this chord at x = 0" in screen_text(app)
+        await pilot.press(*"kkkkkk")  # b to 2: f(-1) = -1, f(2) = 8, the chord clears f
+        await pilot.pause()
+        assert app.screen.b == 2.0
+        text = screen_text(app)
+        assert "this chord lies on or above the graph" in text and "rises above" not in text

@@ -69,6 +69,7 @@ class ConvexityScreen(SymnnScreen):
         with Horizontal(id="cv-main"):
             with VerticalScroll(id="cv-left", classes="panel"):
                 yield Static(id="verdict")
+                yield Static(id="chord")
             yield Plot(id="cv-plot", classes="panel")
 
     def on_mount(self) -> None:
@@ -208,14 +209,47 @@ class ConvexityScreen(SymnnScreen):
             plot.plt.plot([self.a, self.b], [fa, fb], label="chord", color="yellow",
                           marker="braille")
             plot.plt.scatter([self.a, self.b], [fa, fb], color="yellow", marker="●")
-        ce = self.result.counterexample
-        if ce is not None and len(ce.a) == 1:
-            m = ce.point[0]
-            plot.plt.scatter([m, m], [ce.value, ce.chord], color="red", marker="x",
+        above = self._above_chord(surface, fa, fb)
+        if above is not None:  # where f rises highest above the chord as it is now
+            m, value, chord = above
+            plot.plt.scatter([m, m], [value, chord], color="red", marker="x",
                              label="f above chord")
         plot.plt.title(f"a = {fmt(self.a, 3)}, f(a) = {fmt(fa, 4)};  "
                        f"b = {fmt(self.b, 3)}, f(b) = {fmt(fb, 4)}")
+        status = self.query_one("#chord", Static)
+        if not (np.isfinite(fa) and np.isfinite(fb)):
+            short, style = "f is not finite at a chord end", "yellow"
+            status.update(Text(f"chord: {short}", style=style))
+        elif above is None:
+            short, style = "this chord lies on or above the graph", "green"
+            status.update(Text(f"chord a = {fmt(self.a, 3)} to b = {fmt(self.b, 3)}: on or "
+                               "above the graph", style=style))
+        else:
+            m, value, chord = above
+            short, style = f"f rises above this chord at x = {fmt(m, 4)}", "bold red"
+            status.update(Text(f"chord a = {fmt(self.a, 3)} to b = {fmt(self.b, 3)}: f rises "
+                               f"above it at x = {fmt(m, 4)} (f = {fmt(value, 4)}, chord = "
+                               f"{fmt(chord, 4)})", style=style))
+        plot.border_subtitle = f"[{style}]{short}[/]"
         plot.refresh()
+
+
+    def _above_chord(self, surface, fa: float, fb: float):
+        """(x, f(x), chord at x) where f is furthest above the chord from a to b, read off
+        f's values on the chord's span (``Surface.grid``); None when f stays on or below."""
+        import numpy as np
+
+        lo, hi = sorted((self.a, self.b))
+        if not (hi > lo and np.isfinite(fa) and np.isfinite(fb)):
+            return None
+        xs, ys = surface.grid(n=81, window=((lo, hi),))
+        f_lo, f_hi = (fa, fb) if self.a <= self.b else (fb, fa)
+        chord = f_lo + (xs - lo) * ((f_hi - f_lo) / (hi - lo))  # the straight line drawn
+        gap = np.where(np.isfinite(ys), ys - chord, -np.inf)
+        i = int(np.argmax(gap))
+        if gap[i] <= 1e-9 * (1 + abs(chord[i])):
+            return None
+        return float(xs[i]), float(ys[i]), float(chord[i])
 
 
 def text_of(expr) -> str:
