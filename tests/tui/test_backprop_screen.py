@@ -250,3 +250,16 @@ async def test_export_never_overwrites_names_the_full_path_and_states_the_setup(
     assert all(f"{name} = {value:g}" in text for name, value in dict(preset.values).items()
                if len(name) == 1)
     assert text.index("Forward pass") < text.index("Backward pass") < text.index("\\frac")
+
+
+async def test_start_lists_leaves_in_reading_order_and_counts_in_the_singular(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)  # sigmoid(w*x + b) against y
+        assert "Leaves: w = -3, x = 2, b = 1, y = 1" in screen_text(app)
+        screen.query_one("#values").value = "x=1"
+        screen.query_one("#expr").value = "sin(x)"
+        screen.query_one("#expr").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Forward pass: 1 node, then backward pass: 1 edge." in screen_text(app)

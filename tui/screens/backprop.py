@@ -428,11 +428,12 @@ class BackpropScreen(SymnnScreen):
             text.append("Start\n", style="bold")
             text.append(f"{unicode(d.output_symbol)} = ", style="bold")
             text.append(f"{unicode(self.output.expr)}\n")
-            leaves = self.output.leaves()
+            leaves = reading_order(self.output.leaves(), self.output)
             if leaves:
                 text.append("Leaves: " + ", ".join(
-                    f"{name} = {fmt(leaf.value)}" for name, leaf in leaves.items()) + "\n")
-            text.append(f"\nForward pass: {f} nodes, then backward pass: {b} edges.\n"
+                    f"{name} = {fmt(leaf.value)}" for name, leaf in leaves) + "\n")
+            text.append(f"\nForward pass: {_count(f, 'node')}, then backward pass: "
+                        f"{_count(b, 'edge')}.\n"
                         "Press n (or →) to step.", style="dim")
             return text
         if phase == "forward":
@@ -534,6 +535,28 @@ def forward_order(output) -> list:
         stack.append((node, True))
         stack.extend((p, False) for p in reversed(node.parents) if p not in done)
     return order
+
+
+def reading_order(leaves: dict, output) -> list:
+    """The (name, leaf) pairs in the order the expression reads them, left to right (the
+    graph's own dictionary order follows its construction, e.g. y, c, b2, x2)."""
+    seen: list = []
+    stack, visited = [output], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if not node.parents:
+            seen.append(node)
+        stack.extend(reversed(node.parents))
+    rank = {id(node): i for i, node in enumerate(seen)}
+    return sorted(leaves.items(), key=lambda item: rank.get(id(item[1]), len(rank)))
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 node``, ``2 nodes``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _sum_text(terms: list[str]) -> str:
