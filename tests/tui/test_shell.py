@@ -170,3 +170,17 @@ async def test_at_80_columns_the_title_keeps_the_step_counter_and_the_footer_kee
         await pilot.press("4")
         await pilot.pause()
         assert "? Help" in screen_text(app).splitlines()[-1]
+
+
+async def test_footer_says_how_to_leave_a_text_field_while_one_has_focus(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Leave field" not in screen_text(app).splitlines()[-1]
+        await pilot.press("f")
+        await pilot.pause()
+        assert "esc Leave field" in screen_text(app).splitlines()[-1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.focused is None and "g Go" in screen_text(app).splitlines()[-1]

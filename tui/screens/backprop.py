@@ -58,7 +58,7 @@ class BackpropScreen(SymnnScreen):
         Binding("v", "focus_field('values')", "Values"),
         Binding("r", "next_preset", "Preset"),
         Binding("x", "export", "Export"),
-        Binding("escape", "leave_input", "Leave field", show=False),
+        Binding("escape", "leave_input", "Leave field"),
     ]
 
     def __init__(self) -> None:

@@ -44,6 +44,15 @@ class SymnnScreen(Screen):
             return
         self.set_focus(widget)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows "esc Leave field" while a text field has focus (the other keys
+        type into it then), and hides it otherwise."""
+        if action == "leave_input":
+            from textual.widgets import Input
+
+            return isinstance(self.focused, Input)
+        return super().check_action(action, parameters)
+
     def action_leave_input(self) -> None:
         """Move the focus from a text field back to the screen's main view."""
         self.set_focus(None)

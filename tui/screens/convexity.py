@@ -46,7 +46,7 @@ class ConvexityScreen(SymnnScreen):
         Binding("l", "move('a', 1)", "a right", group=_MOVE),
         Binding("j", "move('b', -1)", "b left", group=_MOVE),
         Binding("k", "move('b', 1)", "b right", group=_MOVE),
-        Binding("escape", "leave_input", "Leave field", show=False),
+        Binding("escape", "leave_input", "Leave field"),
     ]
 
     def __init__(self) -> None:

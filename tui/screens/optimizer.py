@@ -58,7 +58,7 @@ class OptimizerScreen(SymnnScreen):
         Binding("f", "focus_field('fx')", "Function"),
         Binding("o", "focus_field('optimizers')", "Optimizers"),
         Binding("g", "go", "Go"),
-        Binding("escape", "leave_input", "Leave field", show=False),
+        Binding("escape", "leave_input", "Leave field"),
     ]
 
     def __init__(self) -> None:

@@ -75,7 +75,7 @@ class TrainingScreen(SymnnScreen):
         Binding("p", "pause", "Pause/resume"),
         Binding("x", "stop", "Stop"),
         Binding("v", "vanishing", "Vanishing lesson"),
-        Binding("escape", "leave_input", "Leave field", show=False),
+        Binding("escape", "leave_input", "Leave field"),
     ]
 
     def __init__(self) -> None:
