@@ -372,3 +372,11 @@ async def test_the_chord_status_follows_the_chord_as_it_moves(screen_text):
         assert app.screen.b == 2.0
         text = screen_text(app)
         assert "this chord lies on or above the graph" in text and "rises above" not in text
+
+
+async def test_the_options_example_is_shown_whole(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        placeholder = app.screen.query_one("#options").placeholder
+        assert placeholder in screen_text(app)
