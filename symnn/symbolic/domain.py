@@ -189,7 +189,7 @@ def _bound(value: object) -> sp.Expr:
     if isinstance(value, str):
         expr = _parse_side(value, 0)
     elif isinstance(value, (int, float, sp.Basic)) and not isinstance(value, bool):
-        expr = sp.sympify(value)  # a number, never text
+        expr = sp.sympify(value, strict=True)  # a number; strict refuses text
     else:
         raise DomainError(f"interval end {value!r} is not a number")
     if not expr.is_number:

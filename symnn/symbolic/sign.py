@@ -112,7 +112,7 @@ class SignOracle:
 
     def sign(self, g: sp.Expr) -> frozenset:
         """The set of signs g can take on the domain's interior (ANY when undecided)."""
-        g = sp.sympify(g)
+        g = sp.sympify(g, strict=True)  # expressions and numbers only: strict refuses text
         if g in self._cache:
             return self._cache[g]
         self._cache[g] = ANY  # guards against factor() giving back an equivalent form
