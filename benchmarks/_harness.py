@@ -18,6 +18,7 @@ for _i, _arg in enumerate(sys.argv[:-1]):  # --threads N, read before NumPy load
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(THREADS)
 
+import argparse  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -120,3 +121,25 @@ def report(title: str, samples: dict[str, list[float]], baseline: str, gemm_flop
             f"{share:>11.0%}{best[name] * 1e3:>11.3f}{best[name] / best[baseline]:>11.2f}x"
         )
     return "\n".join(lines)
+
+
+def main(title: str, make_contenders: Callable[[], list[Contender]], gemm_flop: float,
+         argv: list[str] | None = None, description: str = "") -> int:
+    """The command line every benchmark shares: parse the options, pin the threads, build the
+    contenders, time them in interleaved rounds and print the table (torch is the baseline).
+
+    The GEMM rate is measured before and after the rounds and averaged, so a machine whose
+    speed drifts during the run is compared with its own mean rate.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2, help="BLAS and torch threads")
+    args = parser.parse_args(argv)
+    blas = limit_threads()
+    contenders = make_contenders()
+    gflops = gemm_rate()
+    samples = interleaved(contenders, rounds=args.rounds, steps=args.steps)
+    gflops = (gflops + gemm_rate()) / 2
+    print(report(title, samples, "torch", gemm_flop, gflops, blas))
+    return 0

@@ -10,7 +10,6 @@ the step's 257.8 MFLOP of GEMM work over its time, as a fraction of that rate.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -123,25 +122,17 @@ def numpy_step(state: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: f
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2, help="BLAS and torch threads")
-    args = parser.parse_args(argv)
-    blas = _harness.limit_threads()
-    x, y = batch_data()
-    model = symnn_model()
-    contenders = [
-        _harness.Contender("symnn", symnn_step(model, x, y)),
-        _harness.Contender("torch", torch_step(torch_model(model.state_dict()), x, y)),
-        _harness.Contender("numpy (by hand)", numpy_step(model.state_dict(), x, y)),
-    ]
-    gflops = _harness.gemm_rate()
-    samples = _harness.interleaved(contenders, rounds=args.rounds, steps=args.steps)
-    gflops = (gflops + _harness.gemm_rate()) / 2
-    print(_harness.report(f"MLP 784-256-128-10, batch {BATCH}, float32, SGD step", samples,
-                          "torch", gemm_flop(), gflops, blas))
-    return 0
+    def contenders() -> list[_harness.Contender]:
+        x, y = batch_data()
+        model = symnn_model()
+        return [
+            _harness.Contender("symnn", symnn_step(model, x, y)),
+            _harness.Contender("torch", torch_step(torch_model(model.state_dict()), x, y)),
+            _harness.Contender("numpy (by hand)", numpy_step(model.state_dict(), x, y)),
+        ]
+
+    return _harness.main(f"MLP 784-256-128-10, batch {BATCH}, float32, SGD step", contenders, gemm_flop(), argv,
+                         description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
