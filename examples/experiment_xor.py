@@ -1,20 +1,20 @@
 """Lesson: XOR — a single-layer perceptron cannot fit it, a 2-layer MLP can.
 
-Run:  python examples/experiment_xor.py [--quick] [--plot xor.png]
+Run:  python examples/experiment_xor.py [--seeds N] [--quick] [--plot xor.png]
 (the same as: symnn experiment xor)
 """
 
 import argparse
 
-from symnn.experiments import xor
+from symnn import experiments
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
 parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
 args = parser.parse_args()
 
-result = xor.run(quick=args.quick, seed=args.seed)
+result = experiments.run("xor", seeds=args.seeds, quick=args.quick)
 print(result)
 print(f"({result.seconds:.1f} s)")
 if args.plot:

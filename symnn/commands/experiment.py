@@ -1,5 +1,6 @@
-"""``symnn experiment NAME [--json] [--plot F] [--quick] [--seed N]``: run one of the syllabus
-lessons and print what it measured; ``symnn experiment --list`` prints one experiment a line,
+"""``symnn experiment NAME [--seeds N] [--json] [--plot F] [--quick]``: run one of the syllabus
+lessons on seeds 0..N-1 and print each variant's numbers as mean ± std and, per claim, on how
+many seeds it held with the evidence; ``symnn experiment --list`` prints one experiment a line,
 its name then a one-line description."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import json
 import os
 
 from symnn.cli import UsageError
-from symnn.commands._argtypes import seed
+from symnn.commands._argtypes import positive_int
 
 HELP = "run a lesson experiment (xor, vanishing-gradient, batchnorm, ...); --list shows them all"
 
@@ -19,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list the experiments and exit")
     parser.add_argument("--quick", action="store_true",
                         help="tiny settings (a few epochs): checks that it runs, not the lesson")
-    parser.add_argument("--seed", type=seed, default=0, help="seed for data, splits and weights")
+    parser.add_argument("--seeds", type=positive_int, metavar="N",
+                        help="run seeds 0..N-1 (default: the lesson's own, usually 5)")
     parser.add_argument("--plot", metavar="FILE", help="save the experiment's figure as a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
                          + ", ".join(experiments.names()))
     if args.plot:
         check_plot_path(args.plot)
-    result = experiments.run(args.name, quick=args.quick, seed=args.seed)
+    result = experiments.run(args.name, seeds=args.seeds, quick=args.quick)
     if args.plot:
         try:
             result.plot(args.plot)

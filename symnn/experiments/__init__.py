@@ -1,20 +1,36 @@
-"""The syllabus lessons as experiments: each is a function ``run(quick=False, seed=0, ...)``
-returning an :class:`ExperimentResult` (its numbers, a readable summary, ``.plot(path)``).
+"""The syllabus lessons as experiments that state their claims and check them on every seed.
 
-``names()`` lists them in lesson order, ``describe(name)`` gives the one-line description,
-``run(name, **kwargs)`` runs one. Modules are imported only when an experiment runs.
+A lesson is a module with:
+
+- ``TITLE`` (a heading) and ``DESCRIPTION`` (one line, for ``symnn experiment --list``);
+- ``CLAIMS``: a list of :class:`symnn.experiments.claims.Claim`, each a sentence in a
+  learner's words and a check on one seed's numbers;
+- ``run_seed(seed, quick=False, **options) -> dict``: one seed's JSON-ready numbers (a
+  ``"variants"`` entry maps each variant to its scalar numbers: the printed table), including
+  the curves it wants plotted;
+- ``summarize(runs) -> (lines, panels)``: the setup and what the numbers show, and the plot
+  panels, from all seeds' numbers;
+- optionally ``DEFAULT_SEEDS`` (5 when absent).
+
+``run(name, seeds=None, quick=False, **options)`` runs seeds 0..seeds-1 and returns an
+:class:`ExperimentResult`: the mean ± std of every number, the table, and each claim's verdict
+("holds on k of N seeds", with the evidence). ``names()`` lists the lessons in order,
+``describe(name)`` gives the one-line description. Modules are imported only when used.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from symnn.experiments.result import ExperimentResult
 
-__all__ = ["EXPERIMENTS", "names", "describe", "get", "run", "ExperimentResult", "Panel"]
+__all__ = ["EXPERIMENTS", "names", "describe", "get", "claims_of", "run", "ExperimentResult",
+           "Panel", "Claim", "ClaimResult"]
 
 #: name -> module, in lesson order
 EXPERIMENTS: dict[str, str] = {
@@ -28,6 +44,9 @@ EXPERIMENTS: dict[str, str] = {
     "generalization": "symnn.experiments.generalization",
 }
 
+#: seeds run when a lesson does not set DEFAULT_SEEDS
+DEFAULT_SEEDS = 5
+
 
 def names() -> list[str]:
     """The experiment names, in lesson order."""
@@ -35,7 +54,7 @@ def names() -> list[str]:
 
 
 def get(name: str) -> ModuleType:
-    """The module of an experiment (it has ``DESCRIPTION`` and ``run``)."""
+    """The module of an experiment (see the module docstring for what it defines)."""
     if name not in EXPERIMENTS:
         raise ValueError(f"unknown experiment {name!r}; choose one of: {', '.join(EXPERIMENTS)}")
     return importlib.import_module(EXPERIMENTS[name])
@@ -46,9 +65,69 @@ def describe(name: str) -> str:
     return get(name).DESCRIPTION
 
 
-def run(name: str, **kwargs: Any) -> ExperimentResult:
-    """Run an experiment by name with its defaults (or the given keyword arguments)."""
-    return get(name).run(**kwargs)
+def claims_of(name: str) -> list[str]:
+    """The sentences an experiment claims (checked on every seed when it runs)."""
+    return [c.text for c in getattr(get(name), "CLAIMS", [])]
+
+
+def default_seeds(name: str) -> int:
+    """How many seeds the experiment runs by default."""
+    return int(getattr(get(name), "DEFAULT_SEEDS", DEFAULT_SEEDS))
+
+
+def run(name: str, seeds: int | Sequence[int] | None = None, quick: bool = False,
+        progress: Callable[[int, int], None] | None = None, **options: Any) -> ExperimentResult:
+    """Run an experiment on seeds 0..seeds-1 (or the given list of seeds; default: the
+    lesson's ``DEFAULT_SEEDS``) and check its claims on every seed.
+
+    ``quick`` uses tiny settings (it checks that the code runs, not the lesson); ``options``
+    go to the lesson's ``run_seed``; ``progress(done, total)`` is called after each seed.
+    """
+    from symnn.experiments.claims import check_claims
+    from symnn.experiments.result import ExperimentResult
+    from symnn.experiments.seeds import aggregate, seed_range, variant_table
+
+    module = get(name)
+    if not hasattr(module, "run_seed"):  # a lesson not yet stating claims: one seed
+        return module.run(quick=quick, **options)
+    if seeds is None:
+        seeds = default_seeds(name)
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
+    if not seed_list or any(s < 0 for s in seed_list):
+        raise ValueError(f"seeds must be a positive count or a list of seeds >= 0, got {seeds!r}")
+    start = time.perf_counter()
+    runs = []
+    for i, seed in enumerate(seed_list):
+        runs.append(module.run_seed(seed, quick=quick, **options))
+        if progress is not None:
+            progress(i + 1, len(seed_list))
+    lines, panels = module.summarize(runs)
+    verdicts = check_claims(getattr(module, "CLAIMS", []), runs, seed_list)
+    summary = list(lines)
+    table = variant_table(runs)
+    if table:
+        summary += [f"mean ± std over {seed_range(seed_list)}:", *table]
+    if verdicts:
+        summary.append(f"claims, checked on each of {seed_range(seed_list)}:")
+    for v in verdicts:
+        summary.append(f"  [{v.verdict()}] {v.text}")
+        for e in v.evidence:
+            shown = ", ".join(f"{k} {_short(x)}" for k, x in e.items() if k not in ("seed", "holds"))
+            summary.append(f"      seed {e['seed']}{'' if e['holds'] else ' (fails)'}: {shown}")
+    mean_std = aggregate(runs)
+    mean, std = mean_std if mean_std is not None else ({}, {})
+    numbers = {"seeds": seed_list, "mean": mean, "std": std, "runs": runs}
+    return ExperimentResult(name, getattr(module, "TITLE", name), numbers, summary, panels,
+                            time.perf_counter() - start, verdicts)
+
+
+def _short(x: Any) -> str:
+    """A number in evidence, printed short (3 significant digits)."""
+    if isinstance(x, float):
+        return f"{x:.3g}"
+    if isinstance(x, (list, tuple)):
+        return "[" + ", ".join(_short(v) for v in x) + "]"
+    return str(x)
 
 
 def __getattr__(name: str) -> Any:
@@ -56,4 +135,8 @@ def __getattr__(name: str) -> Any:
         from symnn.experiments import result
 
         return getattr(result, name)
+    if name in ("Claim", "ClaimResult"):
+        from symnn.experiments import claims
+
+        return getattr(claims, name)
     raise AttributeError(f"module 'symnn.experiments' has no attribute {name!r}")

@@ -1,4 +1,5 @@
-"""The result of an experiment: its numbers, a readable summary, and plot panels."""
+"""The result of an experiment: its numbers over all seeds, a readable summary, the claims'
+verdicts, and plot panels."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from symnn.experiments.claims import ClaimResult
 from symnn.train.history import jsonable
 
 __all__ = ["Panel", "ExperimentResult"]
@@ -41,10 +43,12 @@ class Panel:
 
 @dataclass
 class ExperimentResult:
-    """What an experiment measured.
+    """What an experiment measured over its seeds.
 
-    ``numbers`` holds every measured value (JSON-ready); ``summary`` the lines printed for a
-    reader, ending with what the numbers show; ``panels`` what ``plot`` draws.
+    ``numbers`` holds ``seeds``, the ``mean`` and ``std`` of every numeric leaf over the seeds
+    and the per-seed ``runs`` (JSON-ready); ``summary`` the lines printed for a reader (the
+    setup, the mean ± std table, the claims with their verdicts); ``claims`` each claim's
+    verdict with its per-seed evidence; ``panels`` what ``plot`` draws.
     """
 
     name: str
@@ -53,16 +57,23 @@ class ExperimentResult:
     summary: list[str]
     panels: list[Panel] = field(default_factory=list)
     seconds: float = 0.0
+    claims: list[ClaimResult] = field(default_factory=list)
 
     def __str__(self) -> str:
         return "\n".join([self.title, "=" * len(self.title), *self.summary])
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: name, title, numbers, summary, seconds and the plotted curves."""
+        """JSON-ready: name, title, numbers, summary, claims, seconds and the plotted curves."""
         curves = {p.title: {k: {"x": list(v[0]), "y": list(v[1])} for k, v in p.series.items()}
                   for p in self.panels}
         return jsonable({"name": self.name, "title": self.title, "numbers": self.numbers,
-                          "summary": self.summary, "seconds": self.seconds, "curves": curves})
+                          "summary": self.summary, "claims": [c.to_dict() for c in self.claims],
+                          "seconds": self.seconds, "curves": curves})
+
+    @property
+    def all_hold(self) -> bool:
+        """True when every claim held on every seed."""
+        return all(c.holds for c in self.claims)
 
     def plot(self, path: str) -> str:
         """Draw the panels side by side into a PNG at ``path`` (needs matplotlib)."""

@@ -246,7 +246,7 @@ BAD = [
     ("experiment-no-name", ["experiment"], "--list"),
     ("experiment-unknown", ["experiment", "foo"], "'foo'"),
     ("experiment-list-and-name", ["experiment", "--list", "xor"], "--list"),
-    ("experiment-seed-negative", ["experiment", "xor", "--quick", "--seed", "-1"], "--seed"),
+    ("experiment-seeds-zero", ["experiment", "xor", "--quick", "--seeds", "0"], "--seeds"),
     ("experiment-plot-is-dir", ["experiment", "xor", "--quick", "--plot", "{tmp}"],
      "directory"),
     ("experiment-plot-no-dir", ["experiment", "xor", "--quick", "--plot",

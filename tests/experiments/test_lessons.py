@@ -34,10 +34,10 @@ def test_registry_lists_eight_lessons_in_order_with_descriptions():
 
 
 def test_xor_perceptron_fails_and_mlp_solves(quick):
-    r = quick("xor")
-    assert r.numbers["perceptron"]["accuracy"] <= 0.75
-    assert r.numbers["2-layer MLP"]["accuracy"] == 1.0
-    assert r.numbers["2-layer MLP"]["predictions"] == [0, 1, 1, 0]
+    for run in quick("xor").numbers["runs"]:
+        assert run["variants"]["perceptron"]["accuracy"] <= 0.75
+        assert run["variants"]["2-layer MLP"]["accuracy"] == 1.0
+        assert run["variants"]["2-layer MLP"]["predictions"] == [0, 1, 1, 0]
 
 
 def test_sigmoid_first_layer_gradient_vanishes_relative_to_relu(quick):
@@ -106,7 +106,8 @@ def test_generalization_cv_and_ensembles_report_scores(quick):
 def test_result_is_json_ready_and_printable(quick):
     r = quick("xor")
     data = json.loads(json.dumps(r.to_dict()))
-    assert data["name"] == "xor" and "training loss" in data["curves"]
+    assert data["name"] == "xor" and "training loss (mean over seeds)" in data["curves"]
+    assert [c["seeds"] for c in data["claims"]] == [5] * len(data["claims"])
     assert str(r).startswith(r.title) and r.summary[-1] in str(r)
 
 

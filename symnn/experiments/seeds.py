@@ -1,0 +1,94 @@
+"""Running a lesson over several seeds: every numeric leaf of the seeds' numbers as mean and
+standard deviation, and the table of each variant's numbers as ``mean ± std``.
+
+A lesson's ``run_seed`` returns a nested dict of JSON-ready numbers. Its ``"variants"`` entry,
+when present, maps each variant (``"none"``, ``"dropout 0.5"``, ...) to its scalar numbers;
+those become the rows of the printed table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+__all__ = ["aggregate", "variant_table", "format_mean_std", "seed_range"]
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, Real) and not isinstance(v, (bool, np.bool_))
+
+
+def aggregate(runs: Sequence[Any]) -> tuple[Any, Any] | None:
+    """``(mean, std)`` trees over the seeds' values: numbers become their mean and population
+    standard deviation, equal-length lists of numbers their element-wise mean and std, dicts
+    are aggregated key by key (keys present in every seed). Anything else (text, flags, None,
+    lists of different lengths) has no mean: ``None`` (left out of the trees)."""
+    first = runs[0]
+    if all(_is_number(r) for r in runs):
+        values = np.asarray(runs, dtype=float)
+        return float(values.mean()), float(values.std())
+    if isinstance(first, dict) and all(isinstance(r, dict) for r in runs):
+        mean, std = {}, {}
+        for key in first:
+            if all(key in r for r in runs):
+                pair = aggregate([r[key] for r in runs])
+                if pair is not None:
+                    mean[key], std[key] = pair
+        return (mean, std) if mean else None
+    if (isinstance(first, list) and first and all(isinstance(r, list) and len(r) == len(first)
+                                                  for r in runs)
+            and all(_is_number(v) for r in runs for v in r)):
+        values = np.asarray(runs, dtype=float)
+        return values.mean(axis=0).tolist(), values.std(axis=0).tolist()
+    return None
+
+
+def format_mean_std(mean: float, std: float, integer: bool = False) -> str:
+    """``0.912 ± 0.011``; counts (``integer``) as ``12`` or ``12.4 ± 1.2``; very large or
+    small numbers in scientific notation."""
+    if not (math.isfinite(mean) and math.isfinite(std)):
+        return f"{mean:.3g} ± {std:.2g}"
+    if integer:
+        return f"{int(mean)}" if std == 0 else f"{mean:.1f} ± {std:.1f}"
+    if mean != 0 and (abs(mean) >= 1e4 or abs(mean) < 1e-3):
+        return f"{mean:.2e} ± {std:.1e}"
+    return f"{mean:.3f} ± {std:.3f}"
+
+
+def variant_table(runs: Sequence[dict[str, Any]]) -> list[str]:
+    """The ``variants`` of the runs as text rows: one variant a line, each scalar number as
+    ``mean ± std`` over the seeds (empty when the lesson reports no variants)."""
+    if not runs or "variants" not in runs[0]:
+        return []
+    pair = aggregate([r["variants"] for r in runs])
+    if pair is None:
+        return []
+    mean, std = pair
+    columns: list[str] = []
+    for row in mean.values():
+        columns += [k for k, v in row.items() if isinstance(v, float) and k not in columns]
+    counts = {c for c in columns if all(isinstance(v.get(c, 0), int) for r in runs
+                                        for v in r["variants"].values())}
+    cells = {name: [format_mean_std(row[c], std[name][c], c in counts) if c in row else "-"
+                    for c in columns] for name, row in mean.items()}
+    headers = [c.replace("_", " ") for c in columns]
+    first = max(len("variant"), *(len(n) for n in cells))
+    widths = [max(len(h), *(len(row[i]) for row in cells.values())) for i, h in enumerate(headers)]
+    lines = ["  " + "variant".ljust(first) + "".join(f"  {h:>{w}}" for h, w in zip(headers, widths))]
+    for name, row in cells.items():
+        lines.append("  " + name.ljust(first) + "".join(f"  {c:>{w}}" for c, w in zip(row, widths)))
+    return lines
+
+
+def seed_range(seeds: Sequence[int]) -> str:
+    """``seeds 0-4`` for a consecutive run, else ``seeds 0, 3, 7``."""
+    seeds = list(seeds)
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    if seeds == list(range(seeds[0], seeds[0] + len(seeds))):
+        return f"seeds {seeds[0]}-{seeds[-1]}"
+    return "seeds " + ", ".join(map(str, seeds))
