@@ -59,7 +59,7 @@ def main(steps: int = 3000) -> nn.Sequential:
     # with symbolic=True the inputs are named leaves x_0, x_1 (and the target y_0), so the
     # steps read as formulas in them; the numbers are the same
     s = sn.explain(model, x, target, loss_fn, symbolic=True)
-    print("\nHow dL/dW^(0)_0,1 comes about, edge by edge:")
+    print("\nHow dL/dW^(1)_0,1 comes about, edge by edge:")
     print(s.derivation("0.weight", (0, 1)))
     print("\nThe output as a formula of weights and inputs (LaTeX):")
     print(sympy.latex(s.output.reshape(-1)[0].expr))

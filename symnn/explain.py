@@ -7,10 +7,14 @@ graph of the loss. Its gradients must equal the NumPy backend's ``backward()``; 
 chain rule prints as text or LaTeX. The model (parameters and buffers) is restored afterwards,
 also when the forward fails.
 
-Leaf names follow the parameter names: ``0.weight[1, 0]`` of a Sequential is the leaf
-``W^(0)_1,0`` (LaTeX ``W^{(0)}_{1,0}``), ``0.bias[1]`` is ``b^(0)_1``; a normalization layer's
-weight and bias are ``gamma`` and ``beta``. With ``symbolic=True`` the inputs are named leaves
-too (``x_0``, ``x_1``, ...; float targets ``y_0``, ...), so ``.expr`` is the textbook formula.
+Layers are numbered 1..L, counting only the layers that hold parameters, as textbooks do:
+in ``Sequential(Linear, Sigmoid, Linear, Sigmoid)`` the first ``Linear`` is layer 1, so
+``0.weight[1, 0]`` is the leaf ``W^(1)_1,0`` (LaTeX ``W^{(1)}_{1,0}``), ``0.bias[1]`` is
+``b^(1)_1``, that layer's output ``z^(1)_1`` and the sigmoid after it ``a^(1)_1``; the second
+``Linear`` is layer 2 (``W^(2)``, ``z^(2)``, ``a^(2)``). A normalization layer's weight and
+bias are ``gamma`` and ``beta``; parameters of the model object itself have no superscript.
+With ``symbolic=True`` the inputs are named leaves too (``x_0``, ``x_1``, ...; float targets
+``y_0``, ...), so ``.expr`` is the textbook formula.
 """
 
 from __future__ import annotations
@@ -30,22 +34,27 @@ if TYPE_CHECKING:
     from symnn.nn import Module
     from symnn.scalar import Derivation, Scalar
 
-__all__ = ["Explanation", "explain", "leaf_name"]
+__all__ = ["Explanation", "explain", "layer_numbers", "leaf_name"]
 
 _NORM_LAYERS = ("BatchNorm", "LayerNorm", "GroupNorm", "InstanceNorm")
 
 
-def leaf_name(param_name: str, index: tuple[int, ...], owner: str = "") -> str:
-    """The Scalar leaf name of one parameter element: ``("0.weight", (1, 0))`` -> ``W^(0)_1,0``.
+def leaf_name(
+    param_name: str, index: tuple[int, ...], owner: str = "", layer: int | None = None
+) -> str:
+    """The Scalar leaf name of one parameter element: ``("0.weight", (1, 0), layer=1)`` ->
+    ``W^(1)_1,0``.
 
-    The module path becomes a superscript in parentheses and the element index a subscript;
-    ``weight``/``bias`` read ``W``/``b``, or ``gamma``/``beta`` when ``owner`` (the class
-    name of the module holding the parameter) is a normalization layer.
+    The layer number (or, without one, the module path) becomes a superscript in parentheses
+    and the element index a subscript; ``weight``/``bias`` read ``W``/``b``, or
+    ``gamma``/``beta`` when ``owner`` (the class name of the module holding the parameter) is
+    a normalization layer. A parameter of the model itself (no module path) has no superscript.
     """
     prefix, _, attr = param_name.rpartition(".")
     norm = owner.startswith(_NORM_LAYERS)
     letter = {"weight": "gamma" if norm else "W", "bias": "beta" if norm else "b"}.get(attr, attr)
-    name = letter + (f"^({prefix})" if prefix else "")
+    where = "" if not prefix else prefix if layer is None else str(layer)
+    name = letter + (f"^({where})" if where else "")
     if index:
         name += "_" + ",".join(str(i) for i in index)
     return name
@@ -100,6 +109,26 @@ class BufferSnapshot:
             array[...] = copy
 
 
+def layer_numbers(model: Module) -> dict[str, tuple[int, bool]]:
+    """``{module path: (layer number, holds parameters)}`` for the model's submodules.
+
+    Submodules holding parameters of their own are numbered 1, 2, ... in definition order
+    (the order of ``named_modules``); a module without parameters takes the number of the
+    last numbered layer before it (0 before the first), so the sigmoid after layer 1 writes
+    ``a^(1)``. The model object itself (path ``""``) is not numbered.
+    """
+    numbers: dict[str, tuple[int, bool]] = {}
+    current = 0
+    for path, module in model.named_modules():
+        if not path:
+            continue
+        own = next(iter(module.parameters(recurse=False)), None) is not None
+        if own:
+            current += 1
+        numbers[path] = (current, own)
+    return numbers
+
+
 def _parameter_leaf_names(model: Module, reserved: set[str]) -> dict[str, list[str]]:
     """Leaf names for every element of every parameter, all distinct.
 
@@ -107,12 +136,14 @@ def _parameter_leaf_names(model: Module, reserved: set[str]) -> dict[str, list[s
     ``W`` in one module) or with the input leaves keeps its full name: ``1.W[0, 1]``.
     """
     owners = {path: type(module).__name__ for path, module in model.named_modules()}
+    layers = layer_numbers(model)
     names: dict[str, list[str]] = {}
     taken = set(reserved)
     for name, p in model.named_parameters():
-        owner = owners.get(name.rpartition(".")[0], "")
+        path = name.rpartition(".")[0]
+        layer = layers[path][0] if path in layers else None
         shape = np.shape(p.data)
-        short = _indexed_names(leaf_name(name, (), owner), shape)
+        short = _indexed_names(leaf_name(name, (), owners.get(path, ""), layer), shape)
         if taken.isdisjoint(short):
             names[name] = short
         else:
@@ -141,18 +172,38 @@ def _scalar_parameters(model: Module, reserved: set[str]) -> Iterator[dict[str, 
         buffers.restore()
 
 
-def _output_names(module: Module, path: str, calls: int, shape: tuple[int, ...]) -> list[str]:
-    """``z^(path)_i`` for the output of a layer with parameters, ``a^(path)_i`` otherwise
-    (activations, pooling, ...); a leading batch dimension of 1 is dropped from the index."""
-    letter = "z" if next(iter(module.parameters()), None) is not None else "a"
-    where = path if calls == 1 else f"{path}, call {calls}" if path else f"call {calls}"
-    return _input_names(letter + (f"^({where})" if where else ""), shape)
+def _output_labels(model: Module) -> dict[str, str]:
+    """The superscript of each module's output: ``z^(l`` for layer l (it holds parameters),
+    ``a^(l`` for the first module without parameters after it and ``a^(l, Dropout`` (its
+    class name) for any further one, so no two layers share a name; the model object itself
+    is ``z`` or ``a`` with no superscript."""
+    modules = dict(model.named_modules())
+    own = next(iter(model.parameters(recurse=False)), None) is not None
+    labels: dict[str, str] = {"": "z" if own else "a"}
+    for path, (number, own) in layer_numbers(model).items():
+        if next(iter(modules[path].children()), None) is not None:
+            continue  # a container: its innermost modules name their outputs
+        label = f"{'z' if own else 'a'}^({number}"
+        if label in labels.values():
+            label += f", {type(modules[path]).__name__}"
+        labels[path] = label
+    return labels
+
+
+def _output_names(label: str, calls: int, shape: tuple[int, ...]) -> list[str]:
+    """``z^(l)_i`` / ``a^(l)_i`` from a layer's label, with ``, call k`` when the layer runs
+    again; a leading batch dimension of 1 is dropped from the index."""
+    if "^(" not in label:
+        name = label if calls == 1 else f"{label}^(call {calls})"
+    else:
+        name = label + (")" if calls == 1 else f", call {calls})")
+    return _input_names(name, shape)
 
 
 @contextmanager
 def _named_layer_outputs(model: Module) -> Iterator[None]:
     """Name the Scalars each innermost layer outputs, so derivations read like a textbook:
-    ``z^(0)_1 = W^(0)_1,0 x_0 + ... + b^(0)_1``, ``a^(1)_1 = sigma(z^(0)_1)``.
+    ``z^(1)_1 = W^(1)_1,0 x_0 + ... + b^(1)_1``, ``a^(1)_1 = sigma(z^(1)_1)``.
 
     Each layer's ``forward`` is wrapped for the duration (an instance attribute shadowing the
     method); nodes that are leaves or already named keep their names.
@@ -160,17 +211,18 @@ def _named_layer_outputs(model: Module) -> Iterator[None]:
     from symnn.tensor import Tensor
 
     wrapped = []
+    labels = _output_labels(model)
     for path, module in model.named_modules():
         if next(iter(module.children()), None) is not None or "forward" in vars(module):
             continue
         calls = [0]
 
-        def forward(*args, _module=module, _path=path, _calls=calls, **kwargs):
+        def forward(*args, _module=module, _label=labels[path], _calls=calls, **kwargs):
             out = type(_module).forward(_module, *args, **kwargs)
             if isinstance(out, Tensor) and out.data.dtype == object:
                 _calls[0] += 1
                 flat = out.data.reshape(-1)
-                names = _output_names(_module, _path, _calls[0], out.data.shape)
+                names = _output_names(_label, _calls[0], out.data.shape)
                 for node, name in zip(flat, names):
                     if getattr(node, "parents", None) and node.name is None:
                         node.named(name)

@@ -8,7 +8,7 @@ import sympy
 
 import symnn as sn
 from symnn import nn
-from symnn.explain import leaf_name
+from symnn.explain import layer_numbers, leaf_name
 from symnn.symbolic.functions import sigmoid, symbol
 
 
@@ -25,19 +25,42 @@ Y = np.array([[0.1, -0.2], [0.3, 0.4]])
 
 
 @pytest.mark.parametrize(
-    ("param", "index", "owner", "expected"),
+    ("param", "index", "owner", "layer", "expected"),
     [
-        ("0.weight", (1, 0), "Linear", "W^(0)_1,0"),
-        ("0.bias", (1,), "Linear", "b^(0)_1"),
-        ("weight", (0, 2), "Linear", "W_0,2"),
-        ("3.weight", (0, 1, 2, 2), "Conv2d", "W^(3)_0,1,2,2"),
-        ("1.weight", (0,), "BatchNorm1d", "gamma^(1)_0"),
-        ("1.bias", (2,), "LayerNorm", "beta^(1)_2"),
-        ("encoder.0.scale", (), "Custom", "scale^(encoder.0)"),
+        ("0.weight", (1, 0), "Linear", 1, "W^(1)_1,0"),
+        ("0.bias", (1,), "Linear", 1, "b^(1)_1"),
+        ("weight", (0, 2), "Linear", None, "W_0,2"),
+        ("3.weight", (0, 1, 2, 2), "Conv2d", 2, "W^(2)_0,1,2,2"),
+        ("1.weight", (0,), "BatchNorm1d", 2, "gamma^(2)_0"),
+        ("1.bias", (2,), "LayerNorm", 2, "beta^(2)_2"),
+        ("encoder.0.scale", (), "Custom", None, "scale^(encoder.0)"),
     ],
 )
-def test_leaf_names_follow_parameter_names(param, index, owner, expected):
-    assert leaf_name(param, index, owner) == expected
+def test_leaf_names_follow_parameter_names_and_layer_numbers(param, index, owner, layer, expected):
+    assert leaf_name(param, index, owner, layer) == expected
+
+
+def test_layers_are_numbered_from_1_counting_only_layers_with_parameters():
+    model = nn.Sequential(nn.Flatten(), nn.Linear(2, 3), nn.ReLU(), nn.Dropout(0.0),
+                          nn.Linear(3, 3), nn.BatchNorm1d(3), nn.Sigmoid(), nn.Linear(3, 1))
+    assert layer_numbers(model) == {
+        "0": (0, False), "1": (1, True), "2": (1, False), "3": (1, False),
+        "4": (2, True), "5": (3, True), "6": (3, False), "7": (4, True),
+    }
+    e = sn.explain(model.eval(), np.array([[0.8, -0.3]]), np.array([[0.3]]), nn.MSELoss())
+    names = set(e.loss.leaves())
+    assert {"W^(1)_0,0", "b^(1)_2", "W^(2)_2,2", "gamma^(3)_0", "beta^(3)_1", "W^(4)_0,2"} <= names
+    assert not any(name.startswith(("W^(0)", "W^(3)", "W^(5)")) for name in names)
+
+
+def test_layer_outputs_read_z_then_a_with_the_layer_number_and_never_share_a_name():
+    sn.manual_seed(1)
+    model = nn.Sequential(nn.Linear(2, 2), nn.Tanh(), nn.Tanh(), nn.Linear(2, 1), nn.Sigmoid())
+    e = sn.explain(model, np.array([[0.8, -0.3]]), np.array([[0.3]]), nn.MSELoss())
+    text = str(e.derivation("0.weight", (1, 0)))
+    for name in ("a^(2)_0", "z^(2)_0", "a^(1, Tanh)_1", "a^(1)_1", "z^(1)_1"):
+        assert f"∂L/∂{name} =" in text
+    assert [node.name for node in e.output.reshape(-1)] == ["a^(2)_0"]
 
 
 class Clashing(nn.Module):
@@ -65,8 +88,8 @@ def test_clashing_leaf_names_fall_back_to_full_parameter_names():
 
 def test_a_sequential_weight_renders_as_W_with_the_layer_as_superscript():
     e = sn.explain(mlp(), X, Y, nn.MSELoss())
-    assert e.leaf("0.weight", (1, 0)).name == "W^(0)_1,0"
-    assert sympy.latex(symbol(e.leaf("0.weight", (1, 0)).name)) == "W^{(0)}_{1,0}"
+    assert e.leaf("0.weight", (1, 0)).name == "W^(1)_1,0"
+    assert sympy.latex(symbol(e.leaf("0.weight", (1, 0)).name)) == "W^{(1)}_{1,0}"
     assert sympy.latex(symbol(e.leaf("2.bias", 1).name)) == "b^{(2)}_{1}"
 
 
@@ -169,8 +192,8 @@ def test_derivation_of_one_weight_has_text_latex_and_the_gradient():
     e = sn.explain(mlp(), X, Y, nn.MSELoss())
     d = e.derivation("0.weight", (2, 1))
     assert d.wrt is e.leaf("0.weight", (2, 1))
-    assert "W^(0)_2,1" in str(d)
-    assert "W^{(0)}_{2,1}" in d.to_latex()
+    assert "W^(1)_2,1" in str(d)
+    assert "W^{(1)}_{2,1}" in d.to_latex()
     assert d.numeric_gradients[d.wrt] == pytest.approx(e.grads["0.weight"][2, 1], rel=1e-12)
     assert len(d.steps) > 0
     assert all(step.product_value is not None for step in d.steps)
@@ -179,9 +202,9 @@ def test_derivation_of_one_weight_has_text_latex_and_the_gradient():
 def test_layer_outputs_are_named_so_derivations_read_like_a_textbook():
     e = sn.explain(net_221(), np.array([[0.5, -1.0]]), np.array([[1.0]]), nn.MSELoss(),
                    symbolic=True)
-    assert [node.name for node in e.output.reshape(-1)] == ["a^(3)_0"]
+    assert [node.name for node in e.output.reshape(-1)] == ["a^(2)_0"]
     text = str(e.derivation("0.weight", (1, 0)))
-    for name in ("a^(3)_0", "z^(2)_0", "a^(1)_1", "z^(0)_1"):
+    for name in ("a^(2)_0", "z^(2)_0", "a^(1)_1", "z^(1)_1"):
         assert f"∂L/∂{name} =" in text
     assert "W^(2)_0,1" in text  # the weight that carries dL/da^(1)_1 back
 
@@ -191,7 +214,7 @@ def test_layer_output_names_carry_the_call_count_and_are_removed_afterwards():
     shared = nn.Linear(2, 2)
     model = nn.Sequential(shared, nn.Tanh(), shared)
     e = sn.explain(model, np.array([[0.5, -1.0]]), np.array([[0.0, 1.0]]), nn.MSELoss())
-    assert [node.name for node in e.output.reshape(-1)] == ["z^(0, call 2)_0", "z^(0, call 2)_1"]
+    assert [node.name for node in e.output.reshape(-1)] == ["z^(1, call 2)_0", "z^(1, call 2)_1"]
     assert all("forward" not in vars(m) for m in model.modules())
 
 
@@ -212,9 +235,9 @@ def test_expr_evaluates_to_the_loss():
 
 
 def textbook_221():
-    """The 2-2-1 sigmoid network's output, squared error and dL/dW^(0)_0,0 written by hand."""
-    W0 = [[symbol(f"W^(0)_{j},{i}") for i in range(2)] for j in range(2)]
-    b0 = [symbol(f"b^(0)_{j}") for j in range(2)]
+    """The 2-2-1 sigmoid network's output, squared error and dL/dW^(1)_0,0 written by hand."""
+    W0 = [[symbol(f"W^(1)_{j},{i}") for i in range(2)] for j in range(2)]
+    b0 = [symbol(f"b^(1)_{j}") for j in range(2)]
     W2 = [symbol(f"W^(2)_0,{j}") for j in range(2)]
     b2 = symbol("b^(2)_0")
     x = [symbol("x_0"), symbol("x_1")]
@@ -239,7 +262,7 @@ def test_symbolic_inputs_give_the_textbook_formula_of_a_2_2_1_network():
     assert sympy.simplify(e.expr - loss) == 0
     assert sympy.simplify(e.derivative("0.weight", (0, 0)) - dloss_dw) == 0
     names = {s.name for s in e.expr.free_symbols}
-    assert {"x_0", "x_1", "y_0", "W^(0)_1,1", "b^(2)_0"} <= names
+    assert {"x_0", "x_1", "y_0", "W^(1)_1,1", "b^(2)_0"} <= names
 
 
 def test_symbolic_inputs_keep_their_values_so_grads_are_unchanged():

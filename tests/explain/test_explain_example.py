@@ -25,6 +25,6 @@ def test_xor_example_learns_and_explains(capsys):
     corners = sn.tensor(np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
                         dtype=np.float64)
     np.testing.assert_allclose(model(corners).data.reshape(-1), [0, 1, 1, 0], atol=0.05)
-    assert "∂L/∂W^(0)_0,1 = " in out
-    assert r"\sigma\left(W^{(2)}_{0,0} \sigma\left(W^{(0)}_{0,0} x_{0}" in out
+    assert "∂L/∂W^(1)_0,1 = " in out
+    assert r"\sigma\left(W^{(2)}_{0,0} \sigma\left(W^{(1)}_{0,0} x_{0}" in out
     assert out.rstrip().endswith("NumPy backward, scalar engine and finite differences agree.")
