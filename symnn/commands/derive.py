@@ -23,6 +23,7 @@ HELP = "print the chain-rule derivation of dEXPR/dNAME (text, LaTeX or JSON)"
 LOSSES = {
     "mse": "(yhat - t)^2",
     "mae": "|yhat - t|",
+    "rmse": "sqrt((yhat - t)^2) (for one output this equals |yhat - t|)",
     "bce": "-(t log(yhat) + (1 - t) log(1 - yhat))",
     "bce_logits": "softplus(yhat) - t yhat",
     "hinge": "relu(1 - t yhat)",
@@ -107,6 +108,8 @@ def _wrap_loss(kind: str, y, t: float):
         return (y - t) ** 2
     if kind == "mae":
         return (y - t).abs()
+    if kind == "rmse":
+        return ((y - t) ** 2).sqrt()
     if kind == "bce":
         terms = [x for x in (_times(t, y.log()), _times(1 - t, (1 - y).log())) if x is not None]
         return -(terms[0] + terms[1]) if len(terms) == 2 else -terms[0]

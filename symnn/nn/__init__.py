@@ -19,6 +19,7 @@ from symnn.nn.loss import (
     L1Loss,
     MSELoss,
     NLLLoss,
+    RMSELoss,
 )
 from symnn.nn.module import Module, Parameter
 from symnn.nn.normalization import (
@@ -38,5 +39,5 @@ __all__ = [
     "AvgPool1d", "AvgPool2d", "AvgPool3d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
     "Dropout", "Flatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-    "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+    "MSELoss", "RMSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
 ]

@@ -466,6 +466,15 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce((input - target).abs(), reduction)
 
 
+def rmse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Root mean squared error, sqrt(mean((x - y)²)): the square root of ``mse_loss`` with the
+    same ``reduction`` ('sum': the length of the error vector; 'none': |x - y| per element).
+    In the units of y, with MSE's minimum; its gradient is MSE's divided by 2·RMSE, so it is
+    undefined (NaN) where the error is exactly zero. symnn's addition: PyTorch has no RMSE
+    loss, and this equals ``torch.sqrt(F.mse_loss(x, y, reduction=...))``."""
+    return mse_loss(input, target, reduction).sqrt()
+
+
 def _warn_broadcast(input: Tensor, target: Tensor) -> None:
     if tuple(input.shape) != tuple(target.shape):
         warnings.warn(
@@ -791,6 +800,6 @@ __all__ = [
     "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
     "flatten", "pad", "conv1d", "conv2d", "conv3d", "max_pool1d", "max_pool2d", "max_pool3d",
     "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm", "instance_norm", "layer_norm",
-    "group_norm", "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
+    "group_norm", "mse_loss", "rmse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
 ]

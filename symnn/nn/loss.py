@@ -36,6 +36,14 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
+class RMSELoss(_Loss):
+    """sqrt(mean((x - y)²)), the root of ``MSELoss`` with the same ``reduction``. symnn's
+    addition (PyTorch has none): ``torch.sqrt(nn.MSELoss()(x, y))``."""
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.rmse_loss(input, target, reduction=self.reduction)
+
+
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of class-index targets given log-probabilities (N, C, ...)."""
 

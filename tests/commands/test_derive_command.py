@@ -71,6 +71,7 @@ def test_mse_loss_is_one_flag_away(capsys):
     [
         # y = w = 0.5, t = 1: by hand
         ("mae", 0.5, -1.0),
+        ("rmse", 0.5, -1.0),
         ("bce", -math.log(0.5), -2.0),
         ("bce_logits", math.log1p(math.exp(0.5)) - 0.5, sigmoid(0.5) - 1),
         ("hinge", 0.5, -1.0),
