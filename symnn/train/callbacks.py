@@ -2,7 +2,7 @@
 
 A callback is any object with some of the methods ``on_train_begin``, ``on_epoch_begin``,
 ``on_batch_begin``, ``on_after_backward``, ``on_batch_end``, ``on_epoch_end``,
-``on_train_end``, each called with the :class:`symnn.train.loop.TrainState`. It stops the run
+``on_train_end``, each called with the :class:`symnn.train.state.TrainState`. It stops the run
 with ``state.request_stop(reason)``.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from symnn.train.loop import TrainState, layer_grad_norms
+from symnn.train.state import TrainState, layer_grad_norms
 
 __all__ = ["Callback", "EarlyStopping", "SchedulerStep", "DivergenceGuard",
            "GradientNormMonitor"]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from symnn.train.callbacks import SchedulerStep
 from symnn.train.history import History
 from symnn.train.metrics import accuracy as accuracy_fn
 from symnn.train.progress import make_progress
+from symnn.train.state import TrainState, layer_grad_norms
 
 if TYPE_CHECKING:  # pragma: no cover
     from symnn.data import DataLoader
@@ -28,29 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["fit", "evaluate", "predict", "TrainState", "layer_grad_norms", "array_loader",
            "train_classifier", "make_optimizer"]
-
-
-@dataclass
-class TrainState:
-    """What callbacks see: the objects being trained and where the loop is."""
-
-    model: Any
-    optimizer: Any
-    loss_fn: Any
-    history: History
-    epochs: int
-    epoch: int = 0
-    batch: int = 0
-    loss: float | None = None          # the last batch's loss (before regularization)
-    logs: dict[str, Any] = field(default_factory=dict)  # the last epoch's numbers
-    stop: bool = False
-    stop_reason: str | None = None
-
-    def request_stop(self, reason: str) -> None:
-        """Stop after the current batch (callbacks call this)."""
-        self.stop = True
-        if self.stop_reason is None:
-            self.stop_reason = reason
 
 
 def _to_tensor(x):
@@ -63,19 +41,6 @@ def _to_tensor(x):
 
 def _numpy(x) -> np.ndarray:
     return np.asarray(getattr(x, "data", x))
-
-
-def layer_grad_norms(model: Module) -> dict[str, float]:
-    """L2 norm of the gradient of each layer (all parameters of one module together),
-    keyed by the module's name in ``named_parameters`` (e.g. ``"0"``, ``"fc1"``)."""
-    sums: dict[str, float] = {}
-    for name, p in model.named_parameters():
-        if p.grad is None:
-            continue
-        layer = name.rsplit(".", 1)[0] if "." in name else name
-        g = _numpy(p.grad)
-        sums[layer] = sums.get(layer, 0.0) + float(np.vdot(g, g))
-    return {k: float(np.sqrt(v)) for k, v in sums.items()}
 
 
 def _split_batch(batch):
@@ -121,8 +86,6 @@ def fit(model: Module, loss_fn: Callable[..., Any], optimizer: Optimizer,
     - ``metric``: "auto" records accuracy when the targets are class indices, None never.
     - ``progress``: a Rich progress bar on stderr.
     """
-    from symnn.train.callbacks import SchedulerStep
-
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
     callbacks = list(callbacks)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from symnn.train.callbacks import Callback
-from symnn.train.loop import TrainState
+from symnn.train.state import TrainState
 
 __all__ = ["L1", "L2", "ElasticNet", "WeightNoise"]
 

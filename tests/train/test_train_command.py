@@ -51,9 +51,9 @@ def test_cnn_on_digits_runs(capsys):
     (["train", "--dataset", "mnist"], "invalid choice"),
     (["train", "--dataset", "moons", "--epochs", "0"], "positive integer"),
     (["train", "--dataset", "moons", "--hidden", "4,x"], "layer widths"),
-    (["train", "--dataset", "moons", "--dropout", "1.5"], "--dropout must be in [0, 1)"),
+    (["train", "--dataset", "moons", "--dropout", "1.5"], "--dropout must be a number at least 0 and below 1"),
     (["train", "--dataset", "digits", "--noise", "0.1"], "synthetic datasets"),
-    (["train", "--dataset", "moons", "--n-samples", "5"], "too small to split"),
+    (["train", "--dataset", "moons", "--n-samples", "5"], "--n-samples must be a whole number from 10"),
     (["train", "--dataset", "moons", "--plot", "/no/such/dir/p.png"], "does not exist"),
 ])
 def test_bad_input_exits_2_with_nothing_on_stdout(capsys, argv, message):
@@ -70,7 +70,7 @@ def test_diverging_run_stops_with_advice_and_exit_status_1(capsys):
     argv = ["train", "--dataset", "spirals", "--optimizer", "sgd", "--lr", "500", "--no-progress"]
     assert main(argv) == 1
     out = capsys.readouterr().out
-    assert "diverged" in out and "learning rate" in out and "1 epochs" in out
+    assert "diverged" in out and "learning rate" in out and ", 1 epoch (" in out
 
 
 def test_a_diverging_run_shows_no_numpy_overflow_warnings(capsys, recwarn):

@@ -94,7 +94,7 @@ async def test_training_bad_field_is_shown_and_nothing_starts(screen_text):
         app.screen.query_one("#lr").value = "-1"
         await pilot.press("t")
         assert not app.screen.running
-        assert "lr must be between" in screen_text(app)
+        assert "lr must be a number above 0" in screen_text(app)
 
 
 async def test_vanishing_lesson_sets_a_deep_sigmoid_network():
@@ -102,9 +102,9 @@ async def test_vanishing_lesson_sets_a_deep_sigmoid_network():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("v")
-        config = app.screen._config()
-    assert (config.activation, config.depth) == ("sigmoid", 6)
-    assert np.isfinite(config.lr)
+        spec = app.screen._spec()
+    assert (spec.activation, len(spec.hidden)) == ("sigmoid", 6)
+    assert np.isfinite(spec.lr)
 
 
 async def test_training_fields_each_fit_on_one_line_at_80x24(screen_text):

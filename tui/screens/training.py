@@ -1,59 +1,52 @@
 """Screen 5, the training dashboard: train a model live in a worker thread.
 
-The model comes from ``symnn.train.mlp``, the optimizer from ``symnn.train.make_optimizer``,
-the loop is ``symnn.train.fit``; a callback hands each epoch's history, per-layer gradient
-norms and decision-boundary predictions to the interface, and checks pause and stop.
+The fields make a ``symnn.train.pipeline.TrainingSpec``; data, scaling, model, optimizer and
+schedule come from ``pipeline.build`` and the run from ``pipeline.run`` (the same path as
+``symnn train``, so the same settings give the same numbers). A callback hands each epoch's
+history, per-layer gradient norms and decision-boundary predictions to the interface, and
+checks pause and stop.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from tui.safety import describe, guarded
+from tui.safety import guarded
 from tui.screens.base import SymnnScreen
-from tui.values import ValuesError, fmt
+from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.hardened import SafeSelect
 from tui.widgets.plot import Plot
 
-DATASETS = ("moons", "circles", "xor", "spirals", "blobs")
+DATASETS = ("moons", "circles", "xor", "spirals", "blobs")  # two inputs: a boundary to draw
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
-OPTIMIZERS = ("adam", "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adamw")
-SCHEDULERS = ("none", "step", "cosine", "plateau", "cyclic")
-REGULARIZERS = ("none", "l2", "l1")
 CLASS_COLORS = ("cyan", "magenta", "yellow", "green", "red")
 GRID = 36  # decision-boundary resolution per axis
 
+#: a spec setting -> the field's label, so a refused value is named as the learner sees it
+_LABELS = {"hidden_layers": "hidden (the number of hidden layers)", "width": "width", "lr": "lr", "epochs": "epochs",
+           "dropout": "dropout", "strength": "strength", "batch_size": "batch"}
 
-@dataclass
-class Config:
-    """Everything the learner chose for one training run."""
 
-    dataset: str
-    depth: int
-    width: int
-    activation: str
-    batchnorm: bool
-    dropout: float
-    optimizer: str
-    lr: float
-    scheduler: str
-    regularizer: str
-    strength: float
-    epochs: int
-    batch_size: int
+def _recipe_fields(dataset: str) -> dict[str, str]:
+    """The text of the recipe-driven fields for ``dataset`` (pipeline.RECIPES)."""
+    from symnn.train.pipeline import RECIPES
+
+    recipe = RECIPES[dataset]
+    return {"depth": str(len(recipe.hidden)), "width": str(recipe.hidden[0] if recipe.hidden else 16),
+            "lr": f"{recipe.lr:g}", "epochs": str(recipe.epochs), "batch": str(recipe.batch_size)}
 
 
 class TrainingScreen(SymnnScreen):
@@ -62,19 +55,24 @@ class TrainingScreen(SymnnScreen):
     SCREEN_NAME = "training"
     TITLE = "Training dashboard"
     HELP = (
-        "Choose a dataset and a model (hidden layers, width, activation, batch norm, dropout), "
-        "an optimizer with its learning rate, a scheduler and a regularizer; t starts training "
-        "in the background, p pauses and resumes, x stops. The plots show training and "
-        "validation loss and accuracy per epoch, the gradient norm of each layer (with a deep "
-        "sigmoid network the layers near the input get far smaller gradients: press v), and "
-        "the decision boundary. tab moves between the fields."
+        "Choose a dataset and a model (hidden: the number of hidden layers, each of the same "
+        "width; activation, batch norm, dropout), "
+        "an optimizer with its learning rate and batch size, a schedule and a regularizer; t "
+        "starts training in the background, p pauses and resumes, x stops. Choosing a dataset "
+        "fills in its recipe (the defaults `symnn train` uses). The plots show training and "
+        "validation loss and accuracy per epoch, the gradient norm of each layer that holds "
+        "parameters, numbered from the input side (with a deep sigmoid network the first "
+        "layers get far smaller gradients: press v), and the decision boundary in the scaled "
+        "inputs. On a short terminal g shows the other plots. tab moves between the fields."
     )
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("t", "start", "Train"),
-        Binding("p", "pause", "Pause/resume"),
+        Binding("p", "pause", "Pause"),
         Binding("x", "stop", "Stop"),
-        Binding("v", "vanishing", "Vanishing lesson"),
+        Binding("v", "vanishing", "Vanishing"),
+        Binding("g", "other_plots", "Plots"),
         Binding("escape", "leave_input", "Leave field"),
     ]
 
@@ -84,12 +82,16 @@ class TrainingScreen(SymnnScreen):
         self.stop_event = threading.Event()
         self.running = False
         self.data: dict[str, Any] | None = None
+        self.history = None  # the last finished run's History
+        self.spec = None     # the last run's resolved TrainingSpec
 
     # ---- layout --------------------------------------------------------------------
 
     def compose_body(self) -> Iterable[Widget]:
-        # one cell per field in a grid: 6 columns on a wide terminal, 4 on a narrow one
-        # (the -narrow class below), so no field is squeezed to a letter per line
+        # one cell per field in a grid: 5 columns on a wide terminal, 4 on a narrow one
+        # (the -narrow class), so no field is squeezed to a letter per line
+        recipe = _recipe_fields("moons")
+
         def choice(label, options, value, wid):
             with Horizontal(classes="tr-field"):
                 yield Label(label, classes="label")
@@ -101,26 +103,30 @@ class TrainingScreen(SymnnScreen):
                 yield Label(label, classes="label")
                 yield Input(value=value, id=wid, compact=True)
 
+        from symnn.train.pipeline import OPTIMIZERS, REGULARIZERS, SCHEDULERS
+
         with Grid(id="tr-fields"):
             yield from choice("data", DATASETS, "moons", "dataset")
-            yield from field("hidden layers", "2", "depth")
-            yield from field("width", "16", "width")
+            yield from field("hidden", recipe["depth"], "depth")
+            yield from field("width", recipe["width"], "width")
             yield from choice("activation", ACTIVATIONS, "relu", "activation")
             with Horizontal(classes="tr-field"):
                 yield Checkbox("batch norm", id="batchnorm", compact=True)
             yield from field("dropout", "0", "dropout")
+            yield from field("epochs", recipe["epochs"], "epochs")
             yield from choice("optimizer", OPTIMIZERS, "adam", "optimizer")
-            yield from field("lr", "0.01", "lr")
+            yield from field("lr", recipe["lr"], "lr")
+            yield from field("batch", recipe["batch"], "batch")
             yield from choice("schedule", SCHEDULERS, "none", "scheduler")
             yield from choice("regularize", REGULARIZERS, "none", "regularizer")
             yield from field("strength", "1e-4", "strength")
-            yield from field("epochs", "60", "epochs")
         yield ErrorPanel(id="error")
-        with Grid(id="tr-grid"):
-            yield Plot(id="loss-plot", classes="panel")
-            yield Plot(id="acc-plot", classes="panel")
-            yield Plot(id="norm-plot", classes="panel")
-            yield Plot(id="boundary-plot", classes="panel")
+        with VerticalScroll(id="tr-plots"):
+            with Grid(id="tr-grid"):
+                yield Plot(id="loss-plot", classes="panel")
+                yield Plot(id="acc-plot", classes="panel")
+                yield Plot(id="norm-plot", classes="panel")
+                yield Plot(id="boundary-plot", classes="panel")
         yield Static(id="tr-status")
 
     def on_mount(self) -> None:
@@ -129,6 +135,7 @@ class TrainingScreen(SymnnScreen):
                   "#boundary-plot": "Decision boundary (validation points)"}
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
+        self.query_one("#tr-plots").can_focus = False  # tab goes from field to field
         self._status("Ready: t starts training, v loads the vanishing-gradient lesson.")
 
     def on_unmount(self) -> None:
@@ -137,33 +144,35 @@ class TrainingScreen(SymnnScreen):
 
     # ---- reading the fields ----------------------------------------------------------
 
-    def _config(self) -> Config:
+    def _spec(self):
+        """The resolved TrainingSpec the fields describe; ValueError names a bad field."""
+        from symnn.train.pipeline import SpecError, TrainingSpec, check_range
+
         def value(wid):
             return self.query_one(f"#{wid}").value
 
-        def number(wid, kind, lo, hi, what):
+        def number(wid, kind, what):
             text = str(value(wid)).strip()
             try:
-                x = kind(text)
+                return kind(text)
             except ValueError:
                 kind_name = "a whole number" if kind is int else "a number"
-                raise ValuesError(f"{what} must be {kind_name}, got {text!r}", 0) from None
-            if not lo <= x <= hi:
-                raise ValuesError(f"{what} must be between {lo} and {hi}, got {text}", 0)
-            return x
+                raise ValueError(f"{what} must be {kind_name}, got {text!r}") from None
 
-        return Config(
-            dataset=value("dataset"), activation=value("activation"),
-            optimizer=value("optimizer"), scheduler=value("scheduler"),
-            regularizer=value("regularizer"), batchnorm=bool(value("batchnorm")),
-            depth=number("depth", int, 0, 12, "hidden layers"),
-            width=number("width", int, 1, 256, "width"),
-            dropout=number("dropout", float, 0.0, 0.95, "dropout"),
-            lr=number("lr", float, 1e-8, 100.0, "lr"),
-            strength=number("strength", float, 0.0, 10.0, "strength"),
-            epochs=number("epochs", int, 1, 2000, "epochs"),
-            batch_size=32,
-        )
+        depth = number("depth", int, _LABELS["hidden_layers"])
+        width = number("width", int, "width")
+        try:
+            check_range("hidden_layers", depth)  # before building a tuple of that length
+            return TrainingSpec(
+                dataset=value("dataset"), hidden=(width,) * depth, activation=value("activation"),
+                batchnorm=bool(value("batchnorm")), dropout=number("dropout", float, "dropout"),
+                optimizer=value("optimizer"), lr=number("lr", float, "lr"),
+                batch_size=number("batch", int, "batch"), scheduler=value("scheduler"),
+                regularizer=value("regularizer"),
+                strength=number("strength", float, "strength"),
+                epochs=number("epochs", int, "epochs")).resolved()
+        except SpecError as exc:
+            raise ValueError(f"{_LABELS.get(exc.setting, exc.setting)} {exc.problem}") from None
 
     # ---- actions -------------------------------------------------------------------
 
@@ -175,17 +184,16 @@ class TrainingScreen(SymnnScreen):
             return
         error = self.query_one("#error", ErrorPanel)
         try:
-            config = self._config()
+            spec = self._spec()
         except ValueError as exc:
             error.show_message(str(exc))
             return
         error.clear()
-        self.set_focus(None)
         self.pause_event.clear()
         self.stop_event.clear()
         self.running = True
-        self._status(f"Training {config.dataset} for {config.epochs} epochs ...")
-        self.train(config)
+        self._status(f"Training {spec.dataset} for {_epochs(spec.epochs)} ...")
+        self.train(spec)
 
     @guarded
     def action_pause(self) -> None:
@@ -205,6 +213,15 @@ class TrainingScreen(SymnnScreen):
             self.pause_event.clear()
 
     @guarded
+    def action_other_plots(self) -> None:
+        """On a short terminal the plots come two at a time: show the other two."""
+        scroll = self.query_one("#tr-plots", VerticalScroll)
+        if scroll.max_scroll_y == 0:
+            return
+        at_top = scroll.scroll_y < scroll.max_scroll_y / 2
+        scroll.scroll_to(y=scroll.max_scroll_y if at_top else 0, animate=False)
+
+    @guarded
     def action_vanishing(self) -> None:
         """A deep sigmoid network: the layers near the input get the smallest gradients."""
         if self.running:  # the fields would no longer describe the run on screen
@@ -220,51 +237,52 @@ class TrainingScreen(SymnnScreen):
         self._status("Vanishing-gradient lesson loaded (6 sigmoid layers, plain SGD): t trains; "
                      "then choose relu and train again to compare the gradient norms.")
 
+    @on(Select.Changed, "#dataset")
+    @guarded
+    def _dataset_chosen(self, event: Select.Changed) -> None:
+        """A dataset brings its recipe: the same defaults as ``symnn train``."""
+        if event.value not in DATASETS or self.running:
+            return
+        fields = _recipe_fields(str(event.value))
+        if all(self.query_one(f"#{wid}", Input).value == text for wid, text in fields.items()):
+            return
+        for wid, text in fields.items():
+            self.query_one(f"#{wid}", Input).value = text
+        self._status(f"{event.value}: its recipe is filled in ({fields['depth']} hidden layers of "
+                     f"{fields['width']}, lr {fields['lr']}, batch {fields['batch']}, "
+                     f"{fields['epochs']} epochs).")
+
     # ---- the worker ----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="training")
-    def train(self, config: Config) -> None:
-        """Build data, model and optimizer through symnn.train, then fit with a live callback."""
+    def train(self, spec) -> None:
+        """Build the run through symnn.train.pipeline, then train with a live callback."""
+        history, failed = None, True
         try:
-            message, failed = self._run(config), False
-        except Exception as exc:  # any failure is reported in the app
-            message, failed = f"Training failed: {describe(exc)}", True
+            history = self._run(spec)
+            message, failed = _summary(history), False
+        except MemoryError:
+            message = "Training failed: not enough memory; choose fewer or narrower layers."
+        except Exception as exc:  # any failure is reported in the app, in words
+            message = f"Training failed: {str(exc).strip() or 'an unexpected error'}"
         try:
-            self.app.call_from_thread(self._finished, message, failed)
+            self.app.call_from_thread(self._finished, message, failed, spec, history)
         except RuntimeError:
             pass  # the app closed while training
 
-    def _run(self, config: Config) -> str:
+    def _run(self, spec):
         import numpy as np
 
-        import symnn as sn
-        from symnn import nn, train
-        from symnn.optim import lr_scheduler
+        from symnn import train
+        from symnn.train import pipeline
 
-        sn.manual_seed(0)
-        X, y = sn.data.datasets.load(config.dataset)
-        X = X.astype(np.float32)
-        (Xtr, ytr), (Xva, yva), _ = train.train_val_test_split(X, y, seed=0)
-        classes = int(np.max(y)) + 1
-        model = train.mlp([X.shape[1]] + [config.width] * config.depth + [classes],
-                          config.activation, batchnorm=config.batchnorm, dropout=config.dropout)
-        optimizer = train.make_optimizer(config.optimizer, model.parameters(), config.lr)
-        scheduler = {
-            "none": lambda: None,
-            "step": lambda: lr_scheduler.StepLR(optimizer, step_size=max(1, config.epochs // 3),
-                                                gamma=0.3),
-            "cosine": lambda: lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs),
-            "plateau": lambda: lr_scheduler.ReduceLROnPlateau(optimizer, patience=5),
-            "cyclic": lambda: lr_scheduler.CyclicLR(optimizer, base_lr=config.lr / 10,
-                                                    max_lr=config.lr, step_size_up=20),
-        }[config.scheduler]()
-        regularizer = {"none": None, "l2": lambda: train.L2(config.strength),
-                       "l1": lambda: train.L1(config.strength)}[config.regularizer]
-        lo, hi = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3  # the plotted window
-        grid = None
-        if X.shape[1] == 2:
-            gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID))
-            grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+        setup = pipeline.build(spec)
+        model, data = setup.model, setup.data
+        X = np.concatenate([data.X_train, data.X_val, data.X_test])
+        lo, hi = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3  # the plotted window (scaled inputs)
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID))
+        grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+        layers = train.parameter_layers(model)
         screen = self
 
         class Live(train.Callback):
@@ -277,40 +295,28 @@ class TrainingScreen(SymnnScreen):
                     state.request_stop("stopped by the learner")
 
             def on_epoch_end(self, state) -> None:
-                boundary = (train.predictions(train.predict(model, grid))
-                            if grid is not None else None)
                 snapshot = {
                     "history": {k: list(getattr(state.history, k)) for k in
                                 ("epoch", "train_loss", "val_loss", "train_accuracy",
                                  "val_accuracy", "lr", "grad_norms")},
-                    "boundary": boundary, "grid": grid, "Xva": Xva, "yva": yva,
-                    "epochs": config.epochs, "model": str(model).count("Linear("),
+                    "boundary": train.predictions(train.predict(model, grid)), "grid": grid,
+                    "Xva": data.X_val, "yva": data.y_val, "epochs": spec.epochs,
+                    "layers": layers,
                 }
                 try:
                     screen.app.call_from_thread(screen._update, snapshot)
                 except RuntimeError:  # the app closed: stop training
                     state.request_stop("the app closed")
 
-        history = train.fit(model, nn.CrossEntropyLoss(), optimizer,
-                            train.array_loader(Xtr, ytr, config.batch_size, shuffle=True, seed=0),
-                            train.array_loader(Xva, yva, 512), epochs=config.epochs,
-                            scheduler=scheduler, regularizer=regularizer() if regularizer else None,
-                            callbacks=[Live(), train.DivergenceGuard()], progress=False)
-        last = len(history.epoch)
-        # a run stopped mid-epoch has no validation for that epoch: report the last one made
-        summary = (f"Finished after {last} epochs: train loss "
-                   f"{fmt(_last_value(history.train_loss), 4)}, val loss "
-                   f"{fmt(_last_value(history.val_loss), 4)}, val accuracy "
-                   f"{fmt(_last_value(history.val_accuracy), 3)}")
-        if history.stop_reason:
-            summary += f" ({history.stop_reason})"
-        return summary
+        return pipeline.run(setup, callbacks=[Live()], measure=False).history
 
     # ---- drawing (main thread) -------------------------------------------------------
 
-    def _finished(self, message: str, failed: bool) -> None:
+    def _finished(self, message: str, failed: bool, spec, history) -> None:
+        """The run ended: record it and say so (the focus stays where the learner put it)."""
         self.running = False
         self.pause_event.clear()
+        self.spec, self.history = spec, history
         self._status(message, error=failed)
 
     def _status(self, message: str, error: bool = False) -> None:
@@ -344,30 +350,45 @@ class TrainingScreen(SymnnScreen):
         acc.plt.xlim(1, max(snap["epochs"], 2))
         acc.plt.ylim(0, 1)
         acc.refresh()
-        norms = self.query_one("#norm-plot", Plot)
-        norms.reset()
-        last = {k: v for k, v in (h["grad_norms"][-1] if h["grad_norms"] else {}).items()
-                if v > 0}
-        if last:
-            ticks = list(range(1, len(last) + 1))
-            norms.plt.plot(ticks, list(last.values()), color="yellow", marker="●")
-            norms.plt.yscale("log")
-            norms.plt.xticks(ticks, [f"{k}: {fmt(v, 2)}" for k, v in last.items()])
-            norms.plt.title("layer: gradient norm (log scale); input side left")
-        norms.refresh()
+        self._norms(snap)
         self._boundary(snap)
-        self.sub_title = (f"epoch {epochs[-1]} of {snap['epochs']}   lr {fmt(h['lr'][-1], 3)}   "
-                          f"val loss {fmt(h['val_loss'][-1], 4)}"
-                          + ("   ⏸ paused" if self.pause_event.is_set() else ""))
+        self.sub_title = (f"epoch {epochs[-1]}/{snap['epochs']}  lr {fmt(h['lr'][-1], 3)}  "
+                          f"val loss {fmt(_last_value(h['val_loss']), 4)}"
+                          + ("  ⏸ paused" if self.pause_event.is_set() else ""))
+
+    def _norms(self, snap: dict[str, Any]) -> None:
+        """One point per layer that holds parameters, numbered 1..L from the input side, on a
+        log scale; batch-norm layers in their own colour."""
+        plot = self.query_one("#norm-plot", Plot)
+        plot.reset()
+        norms = snap["history"]["grad_norms"][-1] if snap["history"]["grad_norms"] else {}
+        layers = snap["layers"]
+        kinds: dict[str, tuple[list[int], list[float]]] = {}
+        for number, (name, kind) in enumerate(layers.items(), start=1):
+            value = norms.get(name)
+            if value is not None and value > 0 and math.isfinite(value):
+                xs, ys = kinds.setdefault(kind, ([], []))
+                xs.append(number)
+                ys.append(value)
+        if kinds:
+            colors = iter(("yellow", "cyan", "green", "magenta"))
+            for kind, (xs, ys) in kinds.items():
+                plot.plt.scatter(xs, ys, color=next(colors, "white"), marker="●",
+                                 label=kind if len(kinds) > 1 else None)
+            plot.plt.yscale("log")
+            _decade_ticks(plot, [y for _, ys in kinds.values() for y in ys])
+            count = len(layers)
+            step = max(1, math.ceil(count / 12))  # at most about 12 labels
+            ticks = list(range(1, count + 1, step))
+            plot.plt.xticks(ticks, [str(t) for t in ticks])
+            plot.plt.xlim(0.5, count + 0.5)
+            plot.plt.xlabel("layer (1 = input side)")
+        plot.refresh()
 
     def _boundary(self, snap: dict[str, Any]) -> None:
         plot = self.query_one("#boundary-plot", Plot)
         plot.reset()
         grid, pred = snap["grid"], snap["boundary"]
-        if grid is None:
-            plot.plt.title("a decision boundary needs 2-D inputs")
-            plot.refresh()
-            return
         for c in range(int(max(pred.max(), snap["yva"].max())) + 1):
             color = CLASS_COLORS[c % len(CLASS_COLORS)]
             region = grid[pred == c]
@@ -377,7 +398,7 @@ class TrainingScreen(SymnnScreen):
             points = snap["Xva"][snap["yva"] == c]
             if len(points):
                 plot.plt.scatter(points[:, 0].tolist(), points[:, 1].tolist(), color=color,
-                                 marker="●", label=f"class {c}")
+                                 marker="●")
         plot.refresh()
 
     @on(Input.Submitted)
@@ -386,10 +407,34 @@ class TrainingScreen(SymnnScreen):
         self.set_focus(None)
 
 
+def _decade_ticks(plot: Plot, values: list[float]) -> None:
+    """Label a log axis at powers of ten (1e-06 ... 1e-01) when the values span a decade or
+    more; plotext's own labels would print 0.000003."""
+    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    if high - low >= 2:
+        step = max(1, math.ceil((high - low) / 6))
+        ticks = [10.0 ** k for k in range(low, high + 1, step)]
+        plot.plt.yticks(ticks, [f"1e{k:+03d}" for k in range(low, high + 1, step)])
+
+
+def _epochs(n: int) -> str:
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
+def _summary(history) -> str:
+    """What a finished (or stopped) run reached: the last recorded numbers, since a run
+    stopped mid-epoch has no validation for that epoch."""
+    summary = (f"Finished after {_epochs(len(history.epoch))}: train loss "
+               f"{fmt(_last_value(history.train_loss), 4)}, val loss "
+               f"{fmt(_last_value(history.val_loss), 4)}, val accuracy "
+               f"{fmt(_last_value(history.val_accuracy), 3)}")
+    if history.stop_reason:
+        summary += f" ({history.stop_reason})"
+    return summary
+
+
 def _line(plot: Plot, xs, ys, label: str, color: str) -> None:
     """Plot the recorded values that exist (validation may be missing on a stopped epoch)."""
-    import math
-
     pairs = [(x, y) for x, y in zip(xs, ys) if y is not None and math.isfinite(y)]
     if pairs:
         plot.plt.plot([p[0] for p in pairs], [p[1] for p in pairs], label=label, color=color,
@@ -398,8 +443,6 @@ def _line(plot: Plot, xs, ys, label: str, color: str) -> None:
 
 def _last_value(values) -> float | None:
     """The last recorded number of a history column (None when none was recorded)."""
-    import math
-
     for value in reversed(list(values)):
         if value is not None and math.isfinite(value):
             return value

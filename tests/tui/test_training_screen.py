@@ -1,0 +1,170 @@
+"""Training dashboard: one pipeline with `symnn train`, honest summaries, layers numbered
+1..L, focus that stays put when a run ends."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from symnn.cli import main
+from tui.app import SymnnApp
+
+SIZE = (120, 34)
+_COMPARED = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr",
+             "grad_norms")
+
+
+async def _wait_until(pilot, condition, timeout: float = 30.0) -> None:
+    waited = 0.0
+    while not condition() and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+async def _fill(pilot, **fields: str) -> None:
+    """Type values into the dashboard's fields (the dataset first: it loads its recipe)."""
+    screen = pilot.app.screen
+    if "dataset" in fields:
+        screen.query_one("#dataset").value = fields.pop("dataset")
+        await pilot.pause()
+    for wid, text in fields.items():
+        screen.query_one(f"#{wid}").value = text
+    await pilot.pause()
+
+
+async def test_the_app_and_symnn_train_give_the_same_history(capsys):
+    settings = {"dataset": "circles", "depth": "2", "width": "8", "epochs": "3", "batch": "16",
+                "lr": "0.05", "optimizer": "momentum", "scheduler": "step",
+                "regularizer": "l2", "strength": "0.001"}
+    assert main(["train", "--dataset", "circles", "--hidden", "8,8", "--epochs", "3",
+                 "--batch-size", "16", "--lr", "0.05", "--optimizer", "momentum",
+                 "--scheduler", "step", "--regularizer", "l2", "--strength", "0.001",
+                 "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)["history"]
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill(pilot, **{k: v for k, v in settings.items()
+                              if k not in ("optimizer", "scheduler", "regularizer")})
+        for wid in ("optimizer", "scheduler", "regularizer"):
+            app.screen.query_one(f"#{wid}").value = settings[wid]
+        await pilot.pause()
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: app.screen.history is not None)
+        shown = app.screen.history.records()
+    assert len(cli) == len(shown) == 3
+    for epoch_cli, epoch_app in zip(cli, shown):
+        assert {k: epoch_cli[k] for k in _COMPARED} == {k: epoch_app[k] for k in _COMPARED}
+    assert shown[-1]["lr"] != shown[0]["lr"] or shown[0]["lr"] == 0.05  # the step schedule ran
+
+
+async def test_choosing_a_dataset_fills_in_the_recipe_symnn_train_uses():
+    from symnn.train.pipeline import RECIPES
+
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill(pilot, dataset="spirals")
+        screen = app.screen
+        recipe = RECIPES["spirals"]
+        assert screen.query_one("#epochs").value == str(recipe.epochs)
+        assert screen.query_one("#width").value == str(recipe.hidden[0])
+        assert screen.query_one("#depth").value == str(len(recipe.hidden))
+        assert screen.query_one("#batch").value == str(recipe.batch_size)
+        spec = screen._spec()
+    assert spec.hidden == recipe.hidden and spec.lr == recipe.lr
+
+
+async def test_gradient_norms_are_numbered_by_the_layers_that_hold_parameters():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill(pilot, epochs="1", depth="2")
+        app.screen.query_one("#batchnorm").value = True
+        await pilot.pause()
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: app.screen.history is not None)
+        layers = app.screen.data["layers"]
+        plot = app.screen.query_one("#norm-plot")
+        ticks = sorted(plot._plot.monitor.xticks[0])
+    # Linear, BN, (ReLU), Linear, BN, (ReLU), Linear: five layers hold parameters
+    assert list(layers.values()) == ["Linear", "BatchNorm1d", "Linear", "BatchNorm1d", "Linear"]
+    assert list(ticks) == [1, 2, 3, 4, 5]
+
+
+async def test_a_one_epoch_run_says_epoch_in_the_singular(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill(pilot, epochs="1")
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: app.screen.history is not None)
+        status = app.screen.query_one("#tr-status").content.plain
+    assert "after 1 epoch:" in status and "1 epochs" not in status
+
+
+async def test_the_header_reports_the_last_validation_loss_after_a_stop():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, epochs="2000")
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: screen.data is not None)
+        await pilot.press("x")
+        await _wait_until(pilot, lambda: not screen.running)
+        await pilot.pause()
+        last = [v for v in screen.history.val_loss if v is not None][-1]
+        assert "val loss ?" not in screen.sub_title
+        assert f"val loss {last:.4g}" in screen.sub_title
+
+
+async def test_text_typed_while_a_run_finishes_stays_in_the_chosen_field(monkeypatch):
+    import symnn.train.pipeline as pipeline
+
+    real_fit = pipeline.fit
+
+    def slow_fit(*args, **kwargs):  # a run that ends while the learner is typing
+        time.sleep(0.6)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "fit", slow_fit)
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, epochs="1")
+        before = {wid: screen.query_one(f"#{wid}").value
+                  for wid in ("depth", "width", "dropout", "epochs", "lr", "batch", "strength")}
+        await pilot.press("t")
+        await pilot.press("escape", "tab", "tab", "tab")
+        chosen = screen.focused
+        await pilot.press("end", "7")
+        await _wait_until(pilot, lambda: not screen.running)
+        await pilot.press("7", "7")
+        await pilot.pause()
+        assert screen.focused is chosen
+        after = {wid: screen.query_one(f"#{wid}").value for wid in before}
+    changed = {wid for wid in before if before[wid] != after[wid]}
+    assert changed == {chosen.id} and after[chosen.id] == before[chosen.id] + "777"
+
+
+async def test_at_80x24_the_plots_get_most_of_the_height_and_g_shows_the_other_two():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        view = screen.query_one("#tr-plots").region
+
+        def shown(wid):
+            region = screen.query_one(f"#{wid}").region
+            return view.contains_region(region) and region.height >= 14
+
+        assert shown("loss-plot") and shown("acc-plot")
+        assert not shown("norm-plot") and not shown("boundary-plot")
+        await pilot.press("g")
+        await pilot.pause()
+        assert shown("norm-plot") and shown("boundary-plot") and not shown("loss-plot")
+        await pilot.press("g")
+        await pilot.pause()
+        assert shown("loss-plot")
