@@ -30,10 +30,10 @@ from symnn.nn.normalization import (
     LayerNorm,
 )
 from symnn.nn.pooling import AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d
-from symnn.nn.serialization import load, save
+from symnn.nn.serialization import CheckpointError, CheckpointMismatchError, load, save
 
 __all__ = [
-    "functional", "init", "load", "save",
+    "functional", "init", "load", "save", "CheckpointError", "CheckpointMismatchError",
     "Module", "Parameter", "Sequential", "ModuleList", "Identity", "Linear",
     "Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
     "AvgPool1d", "AvgPool2d", "AvgPool3d",

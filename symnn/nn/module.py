@@ -15,6 +15,8 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
+from symnn.nn import serialization
+from symnn.nn._arrays import as_array, cast_exactly
 from symnn.tensor import Tensor, get_default_dtype
 
 
@@ -50,15 +52,6 @@ def as_tensor(value: Any) -> Tensor:
         tensor.data = value
         return tensor
     return Tensor(value)
-
-
-def _as_array(value: Any) -> np.ndarray:
-    """An ndarray view of a symnn Tensor, a PyTorch tensor or anything array-like."""
-    if isinstance(value, Tensor):
-        return value.data
-    if hasattr(value, "detach") and hasattr(value, "cpu") and hasattr(value, "numpy"):
-        return value.detach().cpu().numpy()  # a torch.Tensor, without importing torch
-    return np.asarray(value)
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -327,9 +320,11 @@ class Module:
         """Copy values (ndarrays, symnn Tensors or torch tensors) into this model, in place.
 
         Shapes must match exactly (a RuntimeError names the key and both shapes); values are
-        cast to each parameter's dtype.  With ``strict=True`` a missing or unexpected key is a
-        RuntimeError naming it; otherwise the keys are returned as
-        ``(missing_keys, unexpected_keys)``.  Nothing is copied unless every check passes.
+        cast to each parameter's dtype, and a cast that would change a value beyond rounding
+        (text, complex into real, 1e300 into float32, 2.5 into an integer buffer) is an error
+        naming the key.  With ``strict=True`` a missing or unexpected key is a RuntimeError
+        naming it; otherwise the keys are returned as ``(missing_keys, unexpected_keys)``.
+        Nothing is copied unless every value passes every check.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
@@ -347,13 +342,21 @@ class Module:
         for key, target in own.items():
             if key not in state_dict:
                 continue
-            value = _as_array(state_dict[key])
+            try:
+                value = np.asarray(as_array(state_dict[key]))
+            except (TypeError, ValueError) as exc:
+                errors.append(f"cannot read the value for {key}: {exc}")
+                continue
             if value.shape != target.data.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} "
                     f"from checkpoint, the shape in current model is {tuple(target.data.shape)}."
                 )
-            arrays[key] = value
+                continue
+            try:
+                arrays[key] = cast_exactly(value, target.data.dtype)
+            except ValueError as exc:
+                errors.append(f"cannot load {key} into a {target.data.dtype} tensor: {exc}.")
         if errors:
             raise RuntimeError(
                 f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
@@ -362,16 +365,14 @@ class Module:
         for key, value in arrays.items():  # all checked first: a failed load changes nothing
             target = own[key]
             if target.data.dtype == object or not target.data.flags.writeable:
-                target.data = value.astype(target.data.dtype, copy=True)
+                target.data = value
             else:
-                np.copyto(target.data, value, casting="unsafe")
+                np.copyto(target.data, value)
         return _IncompatibleKeys(missing, unexpected)
 
     def save(self, path: Any) -> None:
         """Write ``state_dict()`` to ``path`` as a pickle-free ``.npz``, atomically."""
-        from symnn.nn.serialization import save
-
-        save(self, path)
+        serialization.save(self, path)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self) -> str:
