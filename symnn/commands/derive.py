@@ -1,8 +1,8 @@
 """``symnn derive EXPR --wrt NAME``: the chain-rule derivation of dEXPR/dNAME, step by step.
 
 The expression goes through the safe parser (``sn.parse``) and becomes a Scalar graph
-(``sn.graph``); ``--at x=2,w=-3`` gives variables values (read with ``float()``, nothing is
-evaluated), so every step also shows its numbers. ``--loss mse --target 1`` puts a loss around
+(``sn.graph``); ``--at x=2,w=1/2`` gives variables values (numbers or constant expressions such as
+``1/2`` or ``pi``, read by the whitelist parser), so every step also shows its numbers. ``--loss mse --target 1`` puts a loss around
 the expression, read as a model's output ``yhat``. Output: readable text (default), LaTeX
 (``--latex``, ``--standalone`` for a complete document) or one JSON object (``--json``).
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import textwrap
 
 from symnn.cli import UsageError
@@ -29,14 +28,14 @@ LOSSES = {
     "hinge": "relu(1 - t yhat)",
 }
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("expression", metavar="EXPR", help='typed math, e.g. "sigmoid(w*x + b)"')
     parser.add_argument("--wrt", required=True, metavar="NAME", help="the variable to differentiate by")
     parser.add_argument(
-        "--at", default="", metavar="x=2,w=-3", help="values for variables (comma-separated NAME=NUMBER)"
+        "--at", default="", metavar="x=2,w=-3",
+        help="values for variables (comma-separated NAME=VALUE; a value may be 1/2 or pi)"
     )
     parser.add_argument(
         "--loss",
@@ -54,31 +53,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_at(text: str) -> dict[str, float]:
-    """``"x=2, w=-3"`` -> ``{"x": 2.0, "w": -3.0}``; raises UsageError pointing at the bad part."""
-    values: dict[str, float] = {}
-    if not text.strip():
-        return values
-    pos = 0
-    for part in text.split(","):
-        start = pos + len(part) - len(part.lstrip())
-        pos += len(part) + 1
-        if "=" not in part:
-            raise _pointed("--at expects NAME=NUMBER pairs separated by commas", text, start)
-        name, _, number = part.partition("=")
-        name = name.strip()
-        if not _NAME.match(name):
-            raise _pointed(f"--at: {name!r} is not a variable name", text, start)
-        value_pos = start + part.strip().index("=") + 1
-        try:
-            value = float(number)
-        except ValueError:
-            raise _pointed(f"--at: {number.strip()!r} is not a number (for {name})", text, value_pos) from None
-        if not math.isfinite(value):
-            raise _pointed(f"--at: the value of {name} must be finite", text, value_pos)
-        if name in values:
-            raise _pointed(f"--at: {name} is given twice", text, start)
-        values[name] = value
-    return values
+    """``"x=2, w=1/2"`` -> ``{"x": 2.0, "w": 0.5}`` (``symnn.assignments``); raises UsageError
+    pointing at the bad part."""
+    from symnn.assignments import AssignmentError, parse_assignments
+
+    try:
+        return parse_assignments(text)
+    except AssignmentError as exc:
+        raise _pointed(f"--at: {exc.message}", text, exc.position) from None
 
 
 def _pointed(message: str, text: str, position: int) -> UsageError:

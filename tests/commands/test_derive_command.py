@@ -108,7 +108,7 @@ BAD = [
     (["x^2", "--wrt", "y"], "not a variable", None),
     (["x^2", "--wrt", "x", "--at", "x=abc"], "not a number", "  x=abc\n    ^"),
     (["x^2", "--wrt", "x", "--at", "x=1,z=2"], "does not use", None),
-    (["x^2", "--wrt", "x", "--at", "x"], "NAME=NUMBER", None),
+    (["x^2", "--wrt", "x", "--at", "x"], "NAME=VALUE", None),
     (["x^2", "--wrt", "x", "--at", "x=nan"], "finite", None),
     (["x^2", "--wrt", "x", "--at", "x=1,x=2"], "twice", None),
     (["x^2", "--wrt", "x", "--at", "__class__=1"], "not a variable name", None),
