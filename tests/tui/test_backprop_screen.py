@@ -7,7 +7,6 @@ import pytest
 import symnn as sn
 from tui.app import SymnnApp
 from tui.screens.backprop_presets import PRESETS
-from tui.values import ValuesError, parse_values
 
 SIZE = (120, 40)
 
@@ -127,21 +126,6 @@ async def test_r_cycles_through_every_preset():
     assert seen == [p.title for p in PRESETS]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("x=2, w=-3", {"x": 2.0, "w": -3.0}), ("a = 1e-3; b=4", {"a": 1e-3, "b": 4.0}), ("", {}),
-])
-def test_parse_values_reads_name_number_pairs(text, expected):
-    assert parse_values(text) == expected
-
-
-@pytest.mark.parametrize("text,position", [("x=2, w", 5), ("x=2, 3=4", 5), ("x=abc", 2),
-                                            ("x=nan", 0)])
-def test_parse_values_points_at_the_bad_part(text, position):
-    with pytest.raises(ValuesError) as exc:
-        parse_values(text)
-    assert exc.value.position == position
-
-
 def test_caret_stays_under_the_error_in_a_long_input():
     from tui.widgets.error_panel import caret_text
 
@@ -152,19 +136,6 @@ def test_caret_stays_under_the_error_in_a_long_input():
     first, second = caret_text(source, Bad("here")).plain.splitlines()
     assert len(first) <= 72
     assert first[second.index("^")] == source[500]
-
-
-def test_forward_order_puts_each_node_after_its_inputs_left_branch_first():
-    from tui.screens.backprop import forward_order
-
-    preset = PRESETS[1]
-    loss = preset.build(dict(preset.values))
-    order = forward_order(loss)
-    position = {node: i for i, node in enumerate(order)}
-    for node in order:
-        assert all(position[p] < position[node] for p in node.parents if p.parents)
-    names = [node.name for node in order if node.name]
-    assert names == ["z1", "h1", "z2", "h2", "yhat", "L"]
 
 
 @pytest.mark.parametrize("terms,text", [(["1"], "1"), (["1", "-2", "3"], "1 − 2 + 3"),
@@ -263,3 +234,72 @@ async def test_start_lists_leaves_in_reading_order_and_counts_in_the_singular(sc
         await pilot.press("enter")
         await pilot.pause()
         assert "Forward pass: 1 node, then backward pass: 1 edge." in screen_text(app)
+
+
+async def _submit(pilot, screen, expr: str | None = None, values: str | None = None) -> None:
+    """Fill the fields (None: leave as is) and press Enter in the expression field."""
+    if values is not None:
+        screen.query_one("#values").value = values
+    if expr is not None:
+        screen.query_one("#expr").value = expr
+    screen.query_one("#expr").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_a_chosen_preset_shows_its_text_and_an_edit_of_it_is_built():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("r")
+        assert screen.query_one("#expr").value == PRESETS[1].text
+        await _submit(pilot, screen, PRESETS[1].text.replace("+ c)", "+ 2*c)"))
+        assert screen.source.endswith("+ 2*c) - y)^2")
+        values = dict(PRESETS[1].values)
+        expected = sn.graph(PRESETS[1].text.replace("+ c)", "+ 2*c)"), **values).value
+        assert screen.output.value == pytest.approx(expected, rel=1e-12)
+
+
+def test_every_preset_text_builds_the_same_loss_and_gradients_as_the_preset():
+    for preset in PRESETS:
+        built, typed = preset.build(dict(preset.values)), sn.graph(preset.text, **preset.values)
+        built.backward()
+        typed.backward()
+        assert typed.value == pytest.approx(built.value, rel=1e-12)
+        for name, leaf in built.leaves().items():
+            assert typed.leaves()[name].grad == pytest.approx(leaf.grad, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("expr", [None, "x*y"], ids=["preset", "typed"])
+async def test_a_value_for_a_name_not_in_the_expression_is_an_error_naming_it(expr, screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        before = screen.output
+        await _submit(pilot, screen, expr, "x=2, y=1, q=5")
+        assert screen.output is before and screen.query_one("#error").shown
+        assert "q is not in" in screen_text(app)
+        assert "Error" not in screen_text(app)  # no exception class names
+
+
+async def test_a_name_given_twice_is_refused_and_fractions_and_pi_are_numbers(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _submit(pilot, screen, "x*y", "x=2, x=3, y=1")
+        assert "x is given twice" in screen_text(app)
+        await _submit(pilot, screen, "x*y", "x=1/2, y=pi")
+        assert not screen.query_one("#error").shown
+        assert screen.output.value == pytest.approx(0.5 * 3.141592653589793)
+
+
+async def test_an_overflowing_expression_says_so_instead_of_showing_infinity(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        before = screen.output
+        await _submit(pilot, screen, "1e308*10", "")
+        assert "too large" in screen_text(app) and "1.8e308" in screen_text(app)
+        await _submit(pilot, screen, "exp(x)*2", "x=1000")
+        assert "infinite at exp(1000)" in screen_text(app)
+        assert screen.output is before and "oo" not in screen_text(app)

@@ -7,8 +7,7 @@ upstream gradients, products and gradients all come from ``L.derivation()``.
 from __future__ import annotations
 
 import gc
-import os
-import tempfile
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,10 +20,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Tree
 
+from symnn.scalar.forward import forward_order, reading_order
 from tui.safety import guarded
 from tui.screens.backprop_presets import PRESETS
 from tui.screens.base import SymnnScreen
-from tui.values import format_values, fmt, parse_values
+from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.hardened import SafeSelect
 from tui.widgets.graph_tree import GraphTree
@@ -40,6 +40,10 @@ class BackpropScreen(SymnnScreen):
 
     SCREEN_NAME = "backprop"
     TITLE = "Backprop stepper"
+    CSS = """
+    BackpropScreen .field-row { margin: 0 1 0 0; }
+    BackpropScreen .field-row .label { min-width: 7; }
+    """
     HELP = (
         "The forward pass computes each node from its inputs; the backward pass applies the "
         "chain rule edge by edge: dL/dparent += dL/dnode * dnode/dparent. Type an expression "
@@ -119,8 +123,10 @@ class BackpropScreen(SymnnScreen):
         """Build preset ``index`` with its default values and show it."""
         preset = PRESETS[index]
         self.preset_index = index
-        self.query_one("#expr", Input).value = ""
-        self.query_one("#values", Input).value = format_values(preset.values)
+        from symnn.assignments import format_assignments
+
+        self.query_one("#expr", Input).value = preset.text
+        self.query_one("#values", Input).value = format_assignments(preset.values)
         self.source = preset.title
         self._show_graph(preset.build(dict(preset.values)))
 
@@ -159,45 +165,52 @@ class BackpropScreen(SymnnScreen):
 
     @guarded
     def rebuild(self) -> None:
-        """Rebuild from the fields: typed expression (if any) or the preset, with the values."""
+        """Rebuild from the fields: the preset while its text is unchanged (keeping its named
+        nodes), otherwise the typed expression; with the typed values. A value for a name the
+        expression does not use is an error naming it."""
         import symnn as sn
+        from symnn.assignments import AssignmentError, parse_assignments, unknown_names
 
         error = self.query_one("#error", ErrorPanel)
-        expr_text = self.query_one("#expr", Input).value
-        values_text = self.query_one("#values", Input).value
-        if not expr_text.strip() and self.query_one("#preset", Select).value == CUSTOM:
-            # an emptied field is not a request for the preset: keep the typed expression
-            self.query_one("#expr", Input).value = self.source
+        expr_field = self.query_one("#expr", Input)
+        expr_text, values_text = expr_field.value, self.query_one("#values", Input).value
+        preset = PRESETS[self.preset_index]
+        custom = self.query_one("#preset", Select).value == CUSTOM
+        if not expr_text.strip():
+            # an emptied field is not a request for a new graph: the current one stays
+            expr_field.value = self.source if custom else preset.text
             error.show_message("type an expression (r picks a preset); the current one stays")
             return
         try:
-            values = parse_values(values_text)
-        except ValueError as exc:
+            values = parse_assignments(values_text)
+        except AssignmentError as exc:
             error.show_error(values_text, exc)
             return
+        use_preset = not custom and expr_text.strip() == preset.text
         try:
-            if expr_text.strip():
-                if values_text == format_values(PRESETS[self.preset_index].values):
-                    # the preset's own values, not typed ones: keep those the expression uses
-                    names = {symbol.name for symbol in sn.parse(expr_text).free_symbols}
-                    values = {k: v for k, v in values.items() if k in names}
-                    self.query_one("#values", Input).value = format_values(values)
-                output = sn.graph(expr_text, **values)
-                self.source = expr_text
-                self._set_select(CUSTOM)
-            else:
-                preset = PRESETS[self.preset_index]
-                unknown = sorted(set(values) - set(preset.values))
-                if unknown:
-                    raise ValueError(f"this preset has no leaf named {', '.join(unknown)} "
-                                     f"(leaves: {', '.join(preset.values)})")
+            if use_preset:
+                unknown_names(values, set(preset.values), values_text, "this preset")
                 output = preset.build({**dict.fromkeys(preset.values), **values})
+            else:
+                names = {symbol.name for symbol in sn.parse(expr_text).free_symbols}
+                unknown_names(values, names, values_text)
+                output = sn.graph(expr_text, **values)
         except sn.ParseError as exc:
             error.show_error(expr_text, exc)
             return
-        except (ValueError, TypeError, ZeroDivisionError, OverflowError) as exc:
-            error.show_message(f"{type(exc).__name__}: {exc}")
+        except AssignmentError as exc:
+            error.show_error(values_text, exc)
             return
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError) as exc:
+            error.show_message(f"this expression cannot be built: {exc}")
+            return
+        problem = _non_finite(output)
+        if problem:
+            error.show_message(problem + " The graph shown is the previous one.")
+            return
+        if not use_preset:
+            self.source = expr_text
+            self._set_select(CUSTOM)
         self._show_graph(output)
 
     def _set_select(self, value: int) -> None:
@@ -257,54 +270,22 @@ class BackpropScreen(SymnnScreen):
 
     @guarded
     def action_export(self) -> None:
-        """Write the derivation as a standalone LaTeX document (atomically)."""
+        """Write the derivation, with its setup and forward pass, as a standalone LaTeX
+        document under a new name (an existing file is never replaced)."""
+        from symnn.scalar.export import derivation_document, write_new_file
+
         if self.derivation is None:
             self.notify("No graph yet.", severity="warning")
             return
-        text = self.derivation.to_latex(standalone=True)
-        head, found, rest = text.partition("\\begin{align*}")
-        if found:  # what the steps start from: L, the leaf values and the forward pass
-            text = head + self._latex_setup() + found + rest
-        fd, tmp = tempfile.mkstemp(dir=self.export_dir, prefix=".symnn-", suffix=".tex")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, not mkstemp's private 0600
-            path = _link_numbered(tmp, self.export_dir.resolve(), "symnn-derivation", ".tex")
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        self.notify(f"Derivation written to {path}", title="Exported")
-
-    def _latex_setup(self) -> str:
-        """LaTeX for the definition of the output, the leaf values and the forward pass (each
-        node's form and value), as the derivation's own forms give them."""
-        import sympy
-
-        d = self.derivation
-        output = d.output
-        lines = [f"\\noindent Source: \\verb|{self.source.replace('|', '/')}|\n",
-                 f"\\[ {sympy.latex(d.output_symbol)} = {sympy.latex(output.expr)} \\]\n"]
-        leaves = output.leaves()
-        known = [f"{sympy.latex(sympy.Symbol(name))} = {fmt(leaf.value)}"
-                 for name, leaf in leaves.items() if leaf.value is not None]
-        if known:
-            lines.append("\\noindent Leaf values: $" + ",\\ ".join(known) + "$\n")
-        forward = []
-        for node in self.forward:
-            if node not in d.forms or node.value is None:
-                continue
-            form, full = d.forms[node], node.expr
-            if full != form:  # a named node (z, yhat): its definition too
-                forward.append(f"{sympy.latex(form)} &= {sympy.latex(full)} = {fmt(node.value)}")
-            else:
-                forward.append(f"{sympy.latex(form)} &= {fmt(node.value)}")
-        if forward:
-            lines.append("\\subsection*{Forward pass}\n\\begin{align*}\n"
-                         + " \\\\\n".join(forward) + "\n\\end{align*}\n")
-        lines.append("\\subsection*{Backward pass}\n")
-        return "".join(lines)
+            path = write_new_file(derivation_document(self.derivation, self.source),
+                                  self.export_dir)
+        except OSError as exc:
+            self.notify(f"Could not write the file in {self.export_dir.resolve()}: "
+                        f"{exc.strerror or exc}", title="Not exported", severity="error")
+            return
+        self.notify(f"Derivation written to {path} (a new file; nothing was overwritten)",
+                    title="Exported")
 
     # ---- drawing -------------------------------------------------------------------
 
@@ -412,8 +393,8 @@ class BackpropScreen(SymnnScreen):
             self.query_one("#graph", Tree).scroll_to_node(self.tree_nodes[focus][0],
                                                          animate=False)
         view = self._view(self.position)
-        self.query_one("#step", Static).update(view[0])
-        self.query_one("#grads", Static).update(view[1])
+        self.query_one("#step", Static).update(view[0], layout=False)
+        self.query_one("#grads", Static).update(view[1], layout=False)
         # the counter first: a narrow terminal cuts the end of the title, not the step
         self.sub_title = f"step {self.position} of {self.last_position}  ·  {self.source}"
 
@@ -428,7 +409,7 @@ class BackpropScreen(SymnnScreen):
             text.append("Start\n", style="bold")
             text.append(f"{unicode(d.output_symbol)} = ", style="bold")
             text.append(f"{unicode(self.output.expr)}\n")
-            leaves = reading_order(self.output.leaves(), self.output)
+            leaves = reading_order(self.output)
             if leaves:
                 text.append("Leaves: " + ", ".join(
                     f"{name} = {fmt(leaf.value)}" for name, leaf in leaves) + "\n")
@@ -517,41 +498,28 @@ class BackpropScreen(SymnnScreen):
         return table
 
 
-def forward_order(output) -> list:
-    """The computed nodes in the order a forward pass makes them, reading left to right:
-    each node after its inputs, the first input's sub-graph first (a depth-first walk)."""
-    order: list = []
-    done: set = set()
-    stack = [(output, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if node in done:
+def _non_finite(output) -> str:
+    """A learner's sentence about the first node whose value is infinite or undefined, or ""."""
+    for node in forward_order(output) or [output]:
+        value = node.value
+        if value is None or math.isfinite(value):
             continue
-        if expanded:
-            done.add(node)
-            if node.parents:
-                order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if p not in done)
-    return order
-
-
-def reading_order(leaves: dict, output) -> list:
-    """The (name, leaf) pairs in the order the expression reads them, left to right (the
-    graph's own dictionary order follows its construction, e.g. y, c, b2, x2)."""
-    seen: list = []
-    stack, visited = [output], set()
-    while stack:
-        node = stack.pop()
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
         if not node.parents:
-            seen.append(node)
-        stack.extend(reversed(node.parents))
-    rank = {id(node): i for i, node in enumerate(seen)}
-    return sorted(leaves.items(), key=lambda item: rank.get(id(item[1]), len(rank)))
+            return ("A number in the expression is too large for a floating-point number "
+                    "(beyond ±1.8e308): it overflowed to infinity.")
+        inputs = [fmt(p.value) for p in node.parents]
+        if node.op.name == "powc":
+            inputs.append(fmt(node.arg[0]))
+        label = node.op.label
+        where = (f"{inputs[0]} {label} {inputs[1]}" if len(inputs) == 2 and len(label) == 1
+                 else f"{label}({', '.join(inputs)})")
+        if math.isnan(value):
+            return (f"The value is undefined (not a number) at {where}: e.g. the square root "
+                    f"or log of a negative number, or inf - inf.")
+        return (f"The value is {'−' if value < 0 else ''}infinite at {where}: the numbers "
+                f"overflowed (beyond ±1.8e308, the largest floating-point number), or a "
+                f"division by zero or log(0). Try smaller values.")
+    return ""
 
 
 def _count(n: int, noun: str) -> str:
@@ -565,16 +533,3 @@ def _sum_text(terms: list[str]) -> str:
     for term in terms[1:]:
         text += f" − {term[1:]}" if term.startswith("-") else f" + {term}"
     return text
-
-
-def _link_numbered(source: str, directory: Path, stem: str, suffix: str) -> Path:
-    """Give the written file ``source`` the first free name stem.tex, stem-2.tex, ... in
-    ``directory`` (a hard link never replaces an existing file) and return that path."""
-    for number in range(1, 10_000):
-        path = directory / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
-        try:
-            os.link(source, path)
-        except FileExistsError:
-            continue
-        return path
-    raise FileExistsError(f"{directory} holds {stem}{suffix} to {stem}-9999{suffix} already")

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Preset:
-    """A named graph builder with its default leaf values."""
+    """A named graph builder with its default leaf values and the same graph as typed text
+    (what the ``f =`` field shows, so a preset can be edited)."""
 
     title: str
     values: dict[str, float]
     build: Callable[[dict[str, float]], object]
+    text: str
 
 
 def _leaves(values: dict[str, float]) -> dict:
@@ -57,10 +59,14 @@ def softmax_cross_entropy(values: dict[str, float]):
 
 PRESETS: tuple[Preset, ...] = (
     Preset("Perceptron sigmoid(w*x + b) with MSE",
-           {"x": 2.0, "w": -3.0, "b": 1.0, "y": 1.0}, perceptron),
+           {"x": 2.0, "w": -3.0, "b": 1.0, "y": 1.0}, perceptron,
+           "(sigmoid(w*x + b) - y)^2"),
     Preset("2-2-1 MLP on one XOR sample",
            {"x1": 1.0, "x2": 0.0, "w11": 0.5, "w12": -0.4, "b1": 0.1, "w21": -0.3,
-            "w22": 0.8, "b2": -0.2, "v1": 1.2, "v2": -0.7, "c": 0.05, "y": 1.0}, xor_mlp),
+            "w22": 0.8, "b2": -0.2, "v1": 1.2, "v2": -0.7, "c": 0.05, "y": 1.0}, xor_mlp,
+           "(sigmoid(v1*sigmoid(w11*x1 + w12*x2 + b1) + v2*sigmoid(w21*x1 + w22*x2 + b2) + c)"
+           " - y)^2"),
     Preset("Softmax with cross-entropy (target class 1)",
-           {"z1": 2.0, "z2": 1.0, "z3": 0.1}, softmax_cross_entropy),
+           {"z1": 2.0, "z2": 1.0, "z3": 0.1}, softmax_cross_entropy,
+           "-log(exp(z1)/(exp(z1) + exp(z2) + exp(z3)))"),
 )
