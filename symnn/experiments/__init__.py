@@ -42,6 +42,12 @@ EXPERIMENTS: dict[str, str] = {
     "batch-size": "symnn.experiments.batch_size",
     "regularization": "symnn.experiments.regularization",
     "generalization": "symnn.experiments.generalization",
+    "bias": "symnn.experiments.bias",
+    "losses": "symnn.experiments.losses",
+    "lr-range": "symnn.experiments.lr_range",
+    "bias-variance": "symnn.experiments.bias_variance",
+    "input-scaling": "symnn.experiments.input_scaling",
+    "conv-backward": "symnn.experiments.conv_backward",
 }
 
 #: seeds run when a lesson does not set DEFAULT_SEEDS

@@ -23,9 +23,10 @@ def quick():
     return get
 
 
-def test_registry_lists_eight_lessons_in_order_with_descriptions():
+def test_registry_lists_the_lessons_in_order_with_descriptions():
     assert E.names() == ["xor", "vanishing-gradient", "batchnorm", "optimizers", "lr-schedules",
-                         "batch-size", "regularization", "generalization"]
+                         "batch-size", "regularization", "generalization", "bias", "losses",
+                         "lr-range", "bias-variance", "input-scaling", "conv-backward"]
     for name in E.names():
         text = E.describe(name)
         assert text and "\n" not in text
