@@ -47,7 +47,7 @@ _EXPORTS: dict[str, str] = {
 
 _SUBMODULES = {
     "scalar", "symbolic", "tensor", "nn", "optim", "data", "train", "lab",
-    "experiments", "testing", "interop", "cli",
+    "experiments", "testing", "interop", "cli", "practice", "assignments",
 }
 
 __all__ = sorted(set(_EXPORTS) | _SUBMODULES)

@@ -50,6 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standalone", action="store_true", help="with --latex: a complete document for pdflatex"
     )
+    parser.add_argument(
+        "--practice", action="store_true",
+        help="ask each backward step before showing it (answers from standard input; an empty "
+        "line shows the answer; end of input stops with the score)",
+    )
 
 
 def parse_at(text: str) -> dict[str, float]:
@@ -135,6 +140,9 @@ def build(args: argparse.Namespace):
         raise UsageError(f"--target must be a finite number, got {args.target}")
     if args.standalone and not args.latex:
         raise UsageError("--standalone needs --latex")
+    if args.practice and (args.latex or args.json):
+        raise UsageError("--practice asks questions in the terminal; it cannot be combined "
+                         "with --latex or --json")
     out = graph(expr, **values)
     if args.loss is None:
         if out.parents:
@@ -152,6 +160,10 @@ def _finite(x: float | None) -> float | None:
 def run(args: argparse.Namespace) -> int:
     out = build(args)
     d = out.derivation(wrt=args.wrt)
+    if args.practice:
+        from symnn.commands._practice import run_practice
+
+        return run_practice(d)
     gradient = None
     if out.value is not None:
         out.backward()
