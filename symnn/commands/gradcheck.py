@@ -3,8 +3,15 @@
 Convention: ``MODULE:FUNCTION`` names a zero-argument callable that returns ``(fn, inputs)``,
 exactly what ``sn.testing.gradcheck(fn, inputs)`` takes. MODULE is a dotted module name
 importable from the current directory (``mypkg.checks``) or a path to a ``.py`` file
-(``tests/checks.py``). The module is imported (its code runs, as pytest runs a test file);
-the text on the command line itself is never evaluated.
+(``tests/checks.py``).
+
+This runs user code: the module is imported and the function called, as pytest runs a test
+file (the text on the command line itself is never evaluated). It runs in a child Python
+process with standard input closed and ``breakpoint()`` disabled, so whatever it does (exit,
+``os.abort()``, a crash in an extension, a debugger prompt, waiting for input) the command
+reports it on stderr with exit status 2 instead of dying, hanging or dropping into pdb; what
+the code prints goes to stderr, so stdout holds only the report. Python's own modules
+(``os``, ``sys``, ``builtins``, ...) are refused as targets: they hold no checks.
 
 Exit status: 0 when the gradients agree, 1 when they do not (the report lists the worst
 elements; a backward that raises counts as disagreeing), 2 for bad input (a missing module
@@ -19,7 +26,11 @@ import importlib
 import importlib.util
 import json
 import math
+import os
+import signal
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +52,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+# modules whose functions are never checks, several of which would stop or take over the
+# process (os.abort, os._exit, sys.exit, breakpoint, pdb.set_trace, input)
+NOT_CHECKS = frozenset({"builtins", "os", "posix", "nt", "sys", "pdb", "bdb", "signal",
+                        "subprocess", "shutil", "ctypes", "code", "faulthandler", "threading",
+                        "multiprocessing", "_thread"})
+
+
+def _guarded(what: str, call: Any) -> Any:
+    """``call()``, with anything it raises or any attempt to leave (sys.exit, ctrl-c) turned
+    into a UsageError naming ``what``."""
+    try:
+        return call()
+    except UsageError:
+        raise
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:
+        raise _usage_error(what, exc) from None
+
+
+def _usage_error(what: str, exc: BaseException) -> UsageError:
+    if isinstance(exc, SystemExit):
+        return UsageError(f"{what} called sys.exit({exc.code!r})")
+    return UsageError(f"{what} raised {type(exc).__name__}: {exc}")
+
+
 def _load_module(spec: str) -> Any:
     """Import a ``.py`` path or a dotted module name (the current directory searched first)."""
     if spec.endswith(".py") or "/" in spec or "\\" in spec:
@@ -54,15 +89,24 @@ def _load_module(spec: str) -> Any:
         folder = str(path.resolve().parent)
         sys.path.insert(0, folder)
         try:
-            module_spec.loader.exec_module(module)
-        except Exception as exc:
-            raise UsageError(f"importing {spec} failed: {type(exc).__name__}: {exc}") from None
+            _guarded(f"importing {spec}", lambda: module_spec.loader.exec_module(module))
         finally:
             if folder in sys.path:
                 sys.path.remove(folder)
         return module
+    if spec.split(".")[0] in NOT_CHECKS or spec in sys.builtin_module_names:
+        raise UsageError(f"{spec!r} is one of Python's own modules, not a module of checks; "
+                         "name your own file (checks.py:cube) or module (mypkg.checks:cube)")
     folder = str(Path.cwd())
     sys.path.insert(0, folder)
+    try:
+        return _guarded(f"importing {spec}", lambda: _import(spec))
+    finally:
+        if folder in sys.path:
+            sys.path.remove(folder)
+
+
+def _import(spec: str) -> Any:
     try:
         return importlib.import_module(spec)
     except ModuleNotFoundError as exc:
@@ -71,12 +115,7 @@ def _load_module(spec: str) -> Any:
                 f"no module named {spec!r} (looked on the Python path and in the current "
                 f"directory; a file path ending in .py works too)"
             ) from None
-        raise UsageError(f"importing {spec} failed: {exc}") from None
-    except Exception as exc:
-        raise UsageError(f"importing {spec} failed: {type(exc).__name__}: {exc}") from None
-    finally:
-        if folder in sys.path:
-            sys.path.remove(folder)
+        raise
 
 
 def resolve(target: str) -> tuple[Any, Any]:
@@ -96,16 +135,11 @@ def resolve(target: str) -> tuple[Any, Any]:
     if not callable(factory):
         raise UsageError(f"{target} is a {type(factory).__name__}, not a function")
     try:
-        result = factory()
-    except TypeError as exc:
-        raise UsageError(
-            f"calling {target}() failed: {exc}; it must take no arguments and return "
-            f"(fn, inputs)"
-        ) from None
-    except Exception as exc:
-        raise UsageError(f"calling {target}() raised {type(exc).__name__}: {exc}") from None
-    except SystemExit as exc:
-        raise UsageError(f"calling {target}() called sys.exit({exc.code!r})") from None
+        result = _guarded(f"calling {target}()", factory)
+    except UsageError as exc:
+        if "raised TypeError" not in str(exc):
+            raise
+        raise UsageError(f"{exc}; it must take no arguments and return (fn, inputs)") from None
     if not (isinstance(result, tuple) and len(result) == 2 and callable(result[0])):
         raise UsageError(
             f"{target}() must return a pair (fn, inputs) with fn callable, got "
@@ -130,12 +164,57 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if not (math.isfinite(value) and value >= 0):
             raise UsageError(f"--{name} must be a finite number >= 0, got {value}")
-    # the user's module may print: its output goes to stderr, so stdout holds only the report
-    # (with --json exactly one JSON object)
-    with contextlib.redirect_stdout(sys.stderr):
-        text, status = _check(args)
-    print(text)
-    return status
+    result = _run_in_child(args)
+    if "error" in result:
+        raise UsageError(result["error"])
+    print(result["text"])
+    return int(result["status"])
+
+
+def _run_in_child(args: argparse.Namespace) -> dict:
+    """Run ``_check`` in a child Python process and return what it reported: the report text
+    and exit status, or the error. What the user's code prints is passed on to stderr."""
+    import symnn
+
+    root = str(Path(symnn.__file__).resolve().parents[1])  # this symnn, whatever the path
+    env = dict(os.environ, PYTHONBREAKPOINT="0",
+               PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    fd, result_path = tempfile.mkstemp(prefix="symnn-gradcheck-", suffix=".json")
+    os.close(fd)
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", "from symnn.commands.gradcheck import child_main; child_main()",
+             result_path, json.dumps({"target": args.target, "eps": args.eps,
+                                      "atol": args.atol, "rtol": args.rtol, "json": args.json})],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace", env=env)
+        printed = child.stdout + child.stderr
+        sys.stderr.write(printed + ("\n" if printed and not printed.endswith("\n") else ""))
+        with open(result_path, encoding="utf-8") as fh:
+            text = fh.read()
+    finally:
+        os.unlink(result_path)
+    if text:
+        return json.loads(text)
+    if child.returncode < 0:
+        name = signal.Signals(-child.returncode).name
+        return {"error": f"checking {args.target} stopped the process with {name} (os.abort(), "
+                         "a crash in compiled code, or a kill) before it could report"}
+    return {"error": f"checking {args.target} ended the process (exit status "
+                     f"{child.returncode}, as os._exit does) before it could report"}
+
+
+def child_main() -> None:
+    """The child process: ``argv`` holds the result file and the options as JSON."""
+    result_path, options = sys.argv[1], json.loads(sys.argv[2])
+    sys.breakpointhook = lambda *args, **kwargs: None  # breakpoint() does nothing here
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # stdout is for the report only
+            text, status = _check(argparse.Namespace(**options))
+        result = {"text": text, "status": status}
+    except UsageError as exc:
+        result = {"error": str(exc)}
+    with open(result_path, "w", encoding="utf-8") as fh:
+        json.dump(result, fh)
 
 
 def _check(args: argparse.Namespace) -> tuple[str, int]:
@@ -151,10 +230,8 @@ def _check(args: argparse.Namespace) -> tuple[str, int]:
         return f"{args.target}: {exc}", 1
     except (TypeError, ValueError) as exc:
         raise UsageError(str(exc).removeprefix("gradcheck: ")) from None
-    except Exception as exc:  # the function under check raised
-        raise UsageError(
-            f"the function returned by {args.target}() raised {type(exc).__name__}: {exc}"
-        ) from None
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # the function under check
+        raise _usage_error(f"the function returned by {args.target}()", exc) from None
     status = 0 if report.ok else 1
     if args.json:
         return json.dumps(_json_safe({"target": args.target, **report.as_dict()})), status

@@ -158,3 +158,65 @@ def test_bad_input_exits_2_with_a_message_and_nothing_on_stdout(checks, capsys, 
     assert out == ""
     assert err.startswith("symnn gradcheck: error: ")
     assert expected in err
+
+
+HOSTILE = textwrap.dedent(
+    '''
+    import os
+    import sys
+
+    def aborts():
+        os.abort()
+
+    def exits_hard():
+        os._exit(0)
+
+    def debugger():
+        breakpoint()
+        return 42
+
+    def asks():
+        return input("value? ")
+
+    def interrupted():
+        raise KeyboardInterrupt
+    '''
+)
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    (tmp_path / "hostile.py").write_text(HOSTILE)
+    (tmp_path / "exits_on_import.py").write_text("import sys\nsys.exit(4)\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("builtins:breakpoint", "Python's own modules"),
+    ("os:abort", "Python's own modules"),
+    ("sys:exit", "Python's own modules"),
+    ("pdb:set_trace", "Python's own modules"),
+    ("{dir}/hostile.py:aborts", "stopped the process with SIGABRT"),
+    ("{dir}/hostile.py:exits_hard", "ended the process (exit status 0"),
+    ("{dir}/hostile.py:debugger", "must return a pair"),
+    ("{dir}/hostile.py:asks", "raised EOFError"),
+    ("{dir}/hostile.py:interrupted", "raised KeyboardInterrupt"),
+    ("{dir}/exits_on_import.py:f", "called sys.exit(4)"),
+], ids=["breakpoint", "os-abort", "sys-exit", "pdb", "abort-in-user-code", "os-exit",
+        "breakpoint-in-user-code", "input", "keyboard-interrupt", "exit-during-import"])
+def test_a_target_that_would_stop_or_take_over_the_process_is_reported_as_bad_input(
+        hostile, capsys, target, expected):
+    code, out, err = run(capsys, target.format(dir=hostile))
+    assert (code, out) == (2, "")
+    message = err.splitlines()[-1]
+    assert message.startswith("symnn gradcheck: error: ") and expected in message, err
+    assert "Traceback" not in err and "(Pdb)" not in err
+
+
+def test_the_check_runs_in_a_child_process_so_the_command_survives_os_abort(hostile):
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-m", "symnn", "gradcheck",
+                          f"{hostile}/hostile.py:aborts"], capture_output=True, text=True,
+                         timeout=60, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2 and "SIGABRT" in out.stderr and out.stdout == ""
