@@ -9,6 +9,7 @@ distributions are the same.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -119,11 +120,22 @@ def xavier_normal_(
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
+def _is_empty(tensor: Tensor) -> bool:
+    """A tensor with a zero-sized dimension (Linear(0, n)) has nothing to initialize and no
+    fan to divide by: as in PyTorch, that is a warning and a no-op."""
+    if 0 not in tensor.shape:
+        return False
+    warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+    return True
+
+
 def kaiming_uniform_(
     tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """He: U(±bound) with bound = gain·sqrt(3 / fan), gain = calculate_gain(nonlinearity, a)."""
+    if _is_empty(tensor):
+        return tensor
     fan = _calculate_correct_fan(tensor, mode)
     bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return uniform_(tensor, -bound, bound, generator)
@@ -134,5 +146,7 @@ def kaiming_normal_(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """He: N(0, std²) with std = gain / sqrt(fan)."""
+    if _is_empty(tensor):
+        return tensor
     fan = _calculate_correct_fan(tensor, mode)
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)

@@ -31,14 +31,19 @@ class Linear(Module):
     """y = x Wᵀ + b with W of shape (out_features, in_features), as in PyTorch.
 
     Initialization (PyTorch's): W ~ U(±1/sqrt(in_features)) via ``kaiming_uniform_(a=sqrt(5))``
-    and b ~ U(±1/sqrt(in_features)).
+    and b ~ U(±1/sqrt(in_features)). ``in_features=0`` is allowed, as in PyTorch: W is empty
+    (a warning says its initialization is a no-op), b is 0, and the output is b.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  dtype: Any = None) -> None:
         super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"Linear({in_features!r}, {out_features!r}): {name} must be "
+                                 f"a whole number >= 0, got {value!r}")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
         self.weight = _empty((out_features, in_features), dtype)
         if bias:
             self.bias = _empty((out_features,), dtype)

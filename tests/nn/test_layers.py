@@ -255,3 +255,22 @@ def test_batchnorm_reset_running_stats_restores_zero_mean_unit_var_and_no_batche
 def test_conv_groups_errors_name_the_layer_and_the_numbers(kwargs, message):
     with pytest.raises(ValueError, match=message):
         nn.Conv2d(kernel_size=3, **kwargs)
+
+
+def test_linear_with_no_inputs_outputs_its_bias_which_starts_at_zero_as_in_pytorch():
+    with pytest.warns(UserWarning, match="zero-element tensors is a no-op"):
+        layer = nn.Linear(0, 2)
+    assert layer.weight.shape == (2, 0)
+    np.testing.assert_array_equal(layer.bias.data, [0.0, 0.0])
+    x = sn.tensor(np.zeros((3, 0)), requires_grad=True)
+    out = layer(x)
+    np.testing.assert_array_equal(out.data, np.zeros((3, 2)))
+    out.sum().backward()
+    np.testing.assert_array_equal(layer.bias.grad.data, [3.0, 3.0])
+    assert layer.weight.grad.shape == (2, 0) and x.grad.shape == (3, 0)
+
+
+@pytest.mark.parametrize("args", [(-1, 2), (2, -3), (2.5, 2), ("3", 2), (True, 2)])
+def test_linear_refuses_sizes_that_are_not_whole_numbers_naming_the_argument(args):
+    with pytest.raises(ValueError, match="must be a whole number >= 0"):
+        nn.Linear(*args)

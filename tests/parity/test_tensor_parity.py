@@ -183,3 +183,28 @@ def test_float32_conv_and_pool_stay_float32_and_match_torch():
     for a, t in ((X, tX), (W, tW), (B, tB)):
         assert a.grad.dtype == np.float32
         np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+# ---------------------------------------------------------------- empty tensors
+EMPTY_REDUCTIONS = [
+    ("max", (0, 3), {"dim": 0}), ("max", (0, 3), {}), ("min", (0, 3), {"dim": 0}),
+    ("argmax", (0, 3), {"dim": 0}), ("argmax", (0,), {}), ("argmin", (2, 0), {"dim": 1}),
+]
+
+
+@pytest.mark.parametrize("name, shape, kwargs", EMPTY_REDUCTIONS,
+                         ids=[f"{n}{s}{k}" for n, s, k in EMPTY_REDUCTIONS])
+def test_a_reduction_with_nothing_to_choose_raises_torchs_exception_type_with_a_message(
+        name, shape, kwargs):
+    with pytest.raises(Exception) as expected:
+        getattr(torch.zeros(shape), name)(**kwargs)
+    with pytest.raises(expected.type, match="no element to return"):
+        getattr(sn.tensor(np.zeros(shape)), name)(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["max", "min", "argmax", "argmin"])
+def test_reducing_the_nonempty_dim_of_an_empty_tensor_gives_an_empty_result_as_in_torch(name):
+    ours = getattr(sn.tensor(np.zeros((0, 3))), name)(dim=1)
+    theirs = getattr(torch.zeros((0, 3)), name)(dim=1)
+    theirs = theirs[0] if isinstance(theirs, tuple) else theirs  # (values, indices)
+    assert ours.shape == tuple(theirs.shape) == (0,)

@@ -114,12 +114,24 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     return sqrt(var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims))
 
 
+def _require_elements(name: str, d: np.ndarray, ax: int | None) -> None:
+    """Refuse, as PyTorch does, a max/min/argmax/argmin with nothing to choose from: the
+    whole of an empty tensor (RuntimeError for the values, IndexError for the indices), or
+    a ``dim`` of size 0 (IndexError)."""
+    if ax is None and d.size == 0:
+        error = RuntimeError if name in ("max", "min") else IndexError
+        raise error(f"{name}() of an empty tensor (shape {d.shape}): there is no element to "
+                    "return; give dim= to reduce along a dimension that is not empty")
+    if ax is not None and d.ndim and d.shape[ax] == 0:
+        raise IndexError(f"{name}(dim={ax}) of a tensor of shape {d.shape}: dimension {ax} "
+                         "has size 0, so its slices have no element to return")
+
+
 def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None, largest: bool) -> Tensor:
     d = x.data
     keep = _keep(keepdim, keepdims)
     if dim is None and axis is None:
-        if d.size == 0:
-            raise RuntimeError("max()/min() of an empty tensor")
+        _require_elements("max" if largest else "min", d, None)
         if d.dtype is _OBJECT:
             return _leaf(objects.reduce_extreme(d, None, False, largest))
         y = d.max() if largest else d.min()
@@ -134,6 +146,7 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: bool | Non
     if len(axes) != 1:
         raise TypeError(f"max/min with a dim takes a single dimension, got {dim if axis is None else axis!r}")
     ax = axes[0] if d.ndim else None
+    _require_elements("max" if largest else "min", d, ax if d.ndim else 0)
     if d.dtype is _OBJECT:
         return _leaf(objects.reduce_extreme(d, ax, keep, largest))
     if not d.ndim:
@@ -168,6 +181,7 @@ def _arg(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None, l
     keep = _keep(keepdim, keepdims)
     axes = _axes(dim, axis, d.ndim)
     ax = None if axes is None else axes[0]
+    _require_elements("argmax" if largest else "argmin", d, ax)
     i = d.argmax(axis=ax, keepdims=keep) if largest else d.argmin(axis=ax, keepdims=keep)
     return _leaf(np.asarray(i, dtype=np.int64))
 
