@@ -1,20 +1,21 @@
-"""Lesson: regularization — dropout, L2, augmentation, label smoothing, early stopping.
+"""Lesson: regularization — L2, L1, dropout, early stopping, augmentation, input and weight
+noise, label smoothing and mixup against one overfitting baseline.
 
-Run:  python examples/experiment_regularization.py [--quick] [--plot regularization.png]
+Run:  python examples/experiment_regularization.py [--seeds N] [--quick] [--plot reg.png]
 (the same as: symnn experiment regularization)
 """
 
 import argparse
 
-from symnn.experiments import regularization
+from symnn import experiments
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
 parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
 args = parser.parse_args()
 
-result = regularization.run(quick=args.quick, seed=args.seed)
+result = experiments.run("regularization", seeds=args.seeds, quick=args.quick)
 print(result)
 print(f"({result.seconds:.1f} s)")
 if args.plot:
