@@ -1,20 +1,20 @@
-"""Lesson: batch size — small versus large mini-batches and the generalization gap.
+"""Lesson: batch size — batch 1, 16, 64 and full at equal epochs and equal updates, gradient noise and sharpness.
 
-Run:  python examples/experiment_batch_size.py [--quick] [--plot batch_size.png]
+Run:  python examples/experiment_batch_size.py [--seeds N] [--quick] [--plot batch_size.png]
 (the same as: symnn experiment batch-size)
 """
 
 import argparse
 
-from symnn.experiments import batch_size
+from symnn import experiments
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
 parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
 args = parser.parse_args()
 
-result = batch_size.run(quick=args.quick, seed=args.seed)
+result = experiments.run("batch-size", seeds=args.seeds, quick=args.quick)
 print(result)
 print(f"({result.seconds:.1f} s)")
 if args.plot:

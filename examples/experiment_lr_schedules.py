@@ -1,20 +1,20 @@
-"""Lesson: learning-rate schedules — constant, ReduceLROnPlateau, cosine annealing, cyclical.
+"""Lesson: learning-rate schedules — plateau settles fast in a local minimum, cosine and cyclical rates escape.
 
-Run:  python examples/experiment_lr_schedules.py [--quick] [--plot lr_schedules.png]
+Run:  python examples/experiment_lr_schedules.py [--seeds N] [--quick] [--plot lr_schedules.png]
 (the same as: symnn experiment lr-schedules)
 """
 
 import argparse
 
-from symnn.experiments import lr_schedules
+from symnn import experiments
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
 parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
 args = parser.parse_args()
 
-result = lr_schedules.run(quick=args.quick, seed=args.seed)
+result = experiments.run("lr-schedules", seeds=args.seeds, quick=args.quick)
 print(result)
 print(f"({result.seconds:.1f} s)")
 if args.plot:

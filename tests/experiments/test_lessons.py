@@ -68,21 +68,59 @@ def test_optimizers_all_run_and_momentum_beats_plain_sgd(quick):
 
 
 def test_lr_schedules_shape_the_learning_rate(quick):
-    s = quick("lr-schedules").numbers["schedules"]
-    assert s["constant"]["lr"] == [0.1] * len(s["constant"]["lr"])
-    cos = s["cosine"]["lr"]
-    assert cos[0] == pytest.approx(0.1) and all(a > b for a, b in zip(cos, cos[1:]))
-    plateau = s["plateau"]["lr"]
-    assert all(a >= b for a, b in zip(plateau, plateau[1:]))
-    assert len(set(np.round(s["cyclical"]["lr"], 8))) > 1
+    run = quick("lr-schedules", steps=40).numbers["runs"][0]
+    rates = run["lr_curves"]
+    assert rates["constant"] == [0.01] * 40
+    cos = rates["cosine"]
+    assert cos[0] == pytest.approx(0.2) and all(a > b for a, b in zip(cos, cos[1:]))
+    assert all(a >= b for a, b in zip(rates["plateau"], rates["plateau"][1:]))
+    cyc = rates["cyclical"]
+    assert min(cyc) == pytest.approx(0.0025) and max(cyc) > 0.15
 
 
-def test_small_batches_fit_more_in_the_same_epochs(quick):
-    b = quick("batch-size").numbers["batch_sizes"]
-    assert b["8"]["updates"] > b["64"]["updates"] > b["512"]["updates"]
-    assert b["8"]["train_accuracy"] > b["512"]["train_accuracy"]
-    for v in b.values():
-        assert v["gap"] == pytest.approx(v["train_accuracy"] - v["test_accuracy"])
+def test_lr_schedule_loss_has_its_deepest_dip_at_zero_and_a_dip_at_each_integer():
+    from symnn.experiments.lr_schedules import gradient, loss
+
+    w = np.arange(-4, 5, dtype=float)
+    assert np.argmin(loss(w)) == 4 and loss(np.array([0.0]))[0] == -1.0
+    assert np.allclose(gradient(w), 2 * w / 5, atol=1e-12)
+    h = 1e-6
+    x = np.linspace(-3, 3, 13) + 0.1
+    assert np.allclose(gradient(x), (loss(x + h) - loss(x - h)) / (2 * h), atol=1e-5)
+
+
+def test_small_batches_make_more_updates_per_epoch(quick):
+    for run in quick("batch-size", n_train=32, hidden=8).numbers["runs"]:
+        v = run["variants"]
+        assert v["batch 1, 1 epochs"]["updates"] == 32 and v["batch full, 1 epochs"]["updates"] == 1
+        assert v["batch 16, 20 updates"]["epochs"] == 10
+
+
+def test_top_hessian_eigenvalue_of_a_linear_least_squares_model_is_that_of_2_xtx_over_n():
+    from symnn import nn
+    from symnn.experiments.batch_size import top_hessian_eigenvalue
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3)) * np.array([3.0, 1.0, 0.5])
+    y = rng.standard_normal((40, 1))
+    model = nn.Linear(3, 1)
+    before = model.weight.data.copy()
+    Xb = np.hstack([X, np.ones((40, 1))])
+    expected = np.linalg.eigvalsh(2 * Xb.T @ Xb / 40)[-1]
+    assert top_hessian_eigenvalue(model, nn.MSELoss(), X, y) == pytest.approx(expected, rel=1e-4)
+    assert np.array_equal(model.weight.data, before) and model.weight.data.dtype == np.float32
+
+
+def test_gradient_noise_matches_sampling_theory_for_a_linear_model():
+    from symnn import nn
+    from symnn.experiments.batch_size import gradient_noise
+
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((64, 4)), rng.standard_normal((64, 1))
+    noise = gradient_noise(nn.Linear(4, 1), nn.MSELoss(), X, y, (4, 16), draws=400, seed=0)
+    for v in noise.values():
+        assert v["measured"] == pytest.approx(v["theory"], rel=0.2)
+    assert noise[4]["theory"] > 3 * noise[16]["theory"]
 
 
 def test_regularization_trains_every_variant_from_the_same_start(quick):
