@@ -34,7 +34,7 @@ def make_screen(info: ScreenInfo) -> Screen:
 
 
 class SymnnApp(App):
-    """Six screens, keys 1-6 to switch, ? for help, ctrl+p for the command palette."""
+    """One screen per lesson area, keys 1-7 to switch, ? for help, ctrl+p for the palette."""
 
     TITLE = "symnn"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere

@@ -67,6 +67,14 @@ SCREENS: tuple[ScreenInfo, ...] = (
         "the NumPy backend's layers (symnn.nn)",
         ("tensor", "nn.Conv2d", "nn.BatchNorm1d", "nn.Sigmoid", "nn.ReLU"),
     ),
+    ScreenInfo(
+        "7", "lessons", "Lessons",
+        "The syllabus lessons with their claims: run one, see mean ± std and each verdict.",
+        "tui.screens.lessons", "LessonsScreen",
+        "the lessons (symnn.experiments) with their claims",
+        ("experiments.names", "experiments.describe", "experiments.claims_of",
+         "experiments.run"),
+    ),
 )
 
 BY_NAME: dict[str, ScreenInfo] = {info.name: info for info in SCREENS}

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["aggregate", "variant_table", "format_mean_std", "seed_range"]
+__all__ = ["aggregate", "variant_cells", "variant_table", "format_mean_std", "seed_range"]
 
 
 def _is_number(v: Any) -> bool:
@@ -59,14 +59,14 @@ def format_mean_std(mean: float, std: float, integer: bool = False) -> str:
     return f"{mean:.3f} ± {std:.3f}"
 
 
-def variant_table(runs: Sequence[dict[str, Any]]) -> list[str]:
-    """The ``variants`` of the runs as text rows: one variant a line, each scalar number as
-    ``mean ± std`` over the seeds (empty when the lesson reports no variants)."""
+def variant_cells(runs: Sequence[dict[str, Any]]) -> tuple[list[str], dict[str, list[str]]]:
+    """The table of the runs' ``variants``: the column headers and, per variant, each scalar
+    number as ``mean ± std`` over the seeds (no columns when the lesson reports no variants)."""
     if not runs or "variants" not in runs[0]:
-        return []
+        return [], {}
     pair = aggregate([r["variants"] for r in runs])
     if pair is None:
-        return []
+        return [], {}
     mean, std = pair
     columns: list[str] = []
     for row in mean.values():
@@ -75,7 +75,15 @@ def variant_table(runs: Sequence[dict[str, Any]]) -> list[str]:
                                         for v in r["variants"].values())}
     cells = {name: [format_mean_std(row[c], std[name][c], c in counts) if c in row else "-"
                     for c in columns] for name, row in mean.items()}
-    headers = [c.replace("_", " ") for c in columns]
+    return [c.replace("_", " ") for c in columns], cells
+
+
+def variant_table(runs: Sequence[dict[str, Any]]) -> list[str]:
+    """The ``variants`` of the runs as text rows: one variant a line, each scalar number as
+    ``mean ± std`` over the seeds (empty when the lesson reports no variants)."""
+    headers, cells = variant_cells(runs)
+    if not cells:
+        return []
     first = max(len("variant"), *(len(n) for n in cells))
     widths = [max(len(h), *(len(row[i]) for row in cells.values())) for i, h in enumerate(headers)]
     lines = ["  " + "variant".ljust(first) + "".join(f"  {h:>{w}}" for h, w in zip(headers, widths))]

@@ -9,7 +9,7 @@ from textual.containers import Center, Middle
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.registry import ScreenInfo
+from tui.registry import SCREENS, ScreenInfo
 from tui.screens.base import SymnnScreen
 
 
@@ -36,7 +36,8 @@ class UnavailableScreen(SymnnScreen):
             text.append("Missing from this symnn: " + ", ".join(self.missing) + "\n")
         if self.detail:
             text.append(self.detail + "\n", style="red")
-        text.append("\nThe other screens work: press 1-6 to switch, ? for help.", style="dim")
+        keys = f"{SCREENS[0].key}-{SCREENS[-1].key}"
+        text.append(f"\nThe other screens work: press {keys} to switch, ? for help.", style="dim")
         with Middle():
             with Center():
                 yield Static(text, id="unavailable")

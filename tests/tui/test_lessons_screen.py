@@ -1,0 +1,143 @@
+"""Lessons screen: every lesson with its claims; a run in a child process that keeps the app
+responsive, can be cancelled, and never keeps the app alive; verdicts and plots on screen."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from symnn import experiments
+from tui.app import SymnnApp
+
+SIZE = (120, 34)
+
+
+async def _wait_until(pilot, condition, timeout: float = 60.0) -> None:
+    waited = 0.0
+    while not condition() and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+async def _quick_one_seed(pilot) -> None:
+    """Tiny settings and one seed: a run that checks the plumbing in about a second."""
+    pilot.app.screen.quick = True
+    await pilot.press("s")  # the lesson's default -> 1 seed
+    assert pilot.app.screen.seeds == 1
+
+
+async def test_the_list_has_every_lesson_and_shows_its_claims(screen_text):
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert all(name in text for name in experiments.names())
+        assert experiments.claims_of("xor")[0][:40] in " ".join(text.split())
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.screen.lesson == experiments.names()[1]
+        assert experiments.describe(experiments.names()[1])[:30] in " ".join(
+            screen_text(app).split())
+
+
+async def test_running_a_lesson_shows_the_table_the_verdicts_and_the_plot(screen_text):
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _quick_one_seed(pilot)
+        await pilot.press("r")
+        assert app.screen.running == "xor"
+        await _wait_until(pilot, lambda: app.screen.running is None)
+        await pilot.pause()
+        result = app.screen.results["xor"]
+        text = " ".join(screen_text(app).split())
+        assert "mean ± std over seed 0" in text and "perceptron" in text
+        assert [c["seeds"] for c in result["claims"]] == [1] * len(experiments.claims_of("xor"))
+        verdicts = {c["verdict"] for c in result["claims"]}
+        assert verdicts <= {"holds on 1 of 1 seeds", "fails: holds on 0 of 1 seeds"}
+        seen = text
+        for _ in range(3):  # the claims are below the table: page down to them
+            await pilot.press("pagedown")
+            await pilot.pause()
+            seen += " ".join(screen_text(app).split())
+        assert any(v in seen for v in verdicts)
+        plot = app.screen.query_one("#ls-plot")
+        assert plot.display and result["panels"][0]["title"] in str(plot.border_title)
+        assert not app.errors
+
+
+async def test_the_app_answers_keys_while_a_lesson_runs_and_x_cancels_it():
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "s", "s")  # 5 seeds at full settings: seconds of work
+        await pilot.press("r")
+        await _wait_until(pilot, lambda: app.screen.lesson_run is not None)
+        process = app.screen.lesson_run.process
+        await pilot.press("down")  # handled while the lesson computes in its process
+        assert app.screen.lesson == "vanishing-gradient" and app.screen.running == "xor"
+        await pilot.press("question_mark", "escape", "up", "g")
+        assert app.screen.lesson == "xor" and app.screen.running == "xor"
+        await pilot.press("x")
+        await _wait_until(pilot, lambda: app.screen.running is None, timeout=5)
+        assert app.screen.running is None and "xor" not in app.screen.results
+        assert process.poll() is not None  # the child process has ended
+        assert "cancelled" in app.screen.query_one("#ls-status").content.plain
+
+
+async def test_keys_mashed_while_a_lesson_runs_leave_the_app_running():
+    app = SymnnApp(start="lessons")
+    rng = random.Random("lessons")
+    keys = ["r", "x", "s", "g", "up", "down", "enter", "tab", "pagedown", "pageup", "escape",
+            "question_mark", "7", "5", "7", "space", "home", "end"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _quick_one_seed(pilot)
+        await pilot.press("r")
+        for _ in range(60):
+            await pilot.press(rng.choice(keys))
+        await pilot.press("escape", "7")
+        await _wait_until(pilot, lambda: app.screen.running is None)
+        assert app.is_running and not app.errors
+
+
+async def test_leaving_the_screen_does_not_stop_the_run_and_the_result_waits():
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _quick_one_seed(pilot)
+        screen = app.screen
+        await pilot.press("r", "1")
+        await _wait_until(pilot, lambda: screen.running is None)
+        await pilot.press("7")
+        await pilot.pause()
+        assert app.screen is screen and "xor" in screen.results
+
+
+async def test_quitting_during_a_run_ends_its_process_at_once():
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "s", "s", "r")
+        await _wait_until(pilot, lambda: app.screen.lesson_run is not None)
+        process = app.screen.lesson_run.process
+        await pilot.pause(0.3)
+        start = time.monotonic()
+        await pilot.press("q")
+    elapsed = time.monotonic() - start
+    for _ in range(40):
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert process.poll() is not None and elapsed < 3.0, elapsed  # about 0.3 s when idle
+
+
+async def test_a_lesson_that_cannot_run_is_reported_in_words(screen_text):
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.start("no-such-lesson", 1, quick=True)
+        await _wait_until(pilot, lambda: app.screen.running is None)
+        status = app.screen.query_one("#ls-status").content.plain
+    assert "no-such-lesson could not run: unknown experiment" in status
+    assert "Error" not in status and "Traceback" not in status

@@ -1,0 +1,364 @@
+"""Screen 7, the lessons: every lesson of ``symnn.experiments`` with the claims it makes; run
+one (in a separate process, so the app stays responsive and the run can be cancelled), then
+read the mean ± std table over the seeds, each claim's verdict ("holds on k of N seeds") with
+its evidence, and the lesson's plots.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tui.safety import guarded
+from tui.screens.base import SymnnScreen
+from tui.values import fmt
+from tui.widgets.plot import Plot
+
+SEED_CHOICES = (None, 1, 3, 5)  # None: the lesson's own default
+_COLORS = ("cyan", "magenta", "yellow", "green", "red", "blue", "orange", "white")
+
+
+class LessonsScreen(SymnnScreen):
+    """Choose a lesson (up/down), run it (r or enter), cancel (x); s sets the seeds, g the plot."""
+
+    SCREEN_NAME = "lessons"
+    TITLE = "Lessons"
+    HELP = (
+        "Each lesson of the syllabus is an experiment that states its claims and checks them "
+        "on every seed it runs. Choose one with up/down (its description and claims show on "
+        "the right), r or enter runs it in the background (the app stays usable; x cancels), "
+        "s chooses how many seeds (the lesson's default, 1, 3 or 5), pgdn/pgup page the text. "
+        "The result is each "
+        "variant's numbers as mean ± std over the seeds, each claim with 'holds on k of N "
+        "seeds' and the numbers that decide it, and the lesson's plots (g shows the next one). "
+        "The same runs as `symnn experiment NAME --seeds N`."
+    )
+    BINDINGS = [
+        Binding("r", "run", "Run"),
+        Binding("x", "cancel", "Cancel"),
+        Binding("s", "seeds", "Seeds"),
+        Binding("g", "next_plot", "Plot"),
+        Binding("pagedown", "scroll_text(1)", "Scroll", key_display="pgdn", priority=True),
+        Binding("pageup", "scroll_text(-1)", "Scroll up", key_display="pgup", show=False,
+                priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="lessons")
+        self.results: dict[str, dict[str, Any]] = {}  # lesson -> its last result (plain data)
+        self.errors: dict[str, str] = {}
+        self.running: str | None = None                 # the lesson being run
+        self.progress: tuple[int, int] | None = None
+        self.seed_choice = 0
+        self.quick = False     # tiny settings (tests use them: they check the plumbing)
+        self.panel = 0
+        self.lesson_run = None  # the LessonRun of the current run
+        self.cancel_event = threading.Event()
+        self._started = 0.0
+
+    # ---- layout --------------------------------------------------------------------
+
+    def compose_body(self) -> Iterable[Widget]:
+        from symnn import experiments
+
+        with Horizontal(id="ls-main"):
+            yield OptionList(*(Option(name, id=name) for name in experiments.names()),
+                             id="ls-list", classes="panel")
+            with Vertical(id="ls-right"):
+                with VerticalScroll(id="ls-text", classes="panel"):
+                    yield Static(id="ls-info")
+                yield Plot(id="ls-plot", classes="panel")
+        yield Static(id="ls-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#ls-list").border_title = "Lessons"
+        self.query_one("#ls-plot").border_title = "Plot"
+        lessons = self.query_one("#ls-list", OptionList)
+        lessons.highlighted = 0
+        self.set_focus(lessons)
+        self._status("up/down chooses a lesson, r runs it.")
+        self.draw()
+
+    def on_unmount(self) -> None:
+        self.cancel_event.set()  # the worker ends the lesson's process
+
+    @property
+    def lesson(self) -> str:
+        """The highlighted lesson's name."""
+        lessons = self.query_one("#ls-list", OptionList)
+        index = lessons.highlighted or 0
+        return lessons.get_option_at_index(index).id or ""
+
+    @property
+    def seeds(self) -> int | None:
+        return SEED_CHOICES[self.seed_choice]
+
+    # ---- actions -------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#ls-list")
+    @guarded
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.panel = 0
+        self.draw()
+
+    @on(OptionList.OptionSelected, "#ls-list")
+    @guarded
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_run()
+
+    @guarded
+    def action_run(self) -> None:
+        """Run the highlighted lesson in the background (one run at a time)."""
+        if self.running is not None:
+            self.notify(f"{self.running} is running: x cancels it.", severity="warning")
+            return
+        self.start(self.lesson, self.seeds, self.quick)
+
+    def start(self, name: str, seeds: int | None, quick: bool = False) -> None:
+        """Run lesson ``name`` on ``seeds`` seeds (None: its default) in a child process."""
+        self.running, self.progress = name, None
+        self.errors.pop(name, None)
+        self.cancel_event.clear()
+        self._started = time.monotonic()
+        self._status(f"Running {name} ...")
+        self.draw()
+        self._run_lesson(name, seeds, quick)
+
+    @guarded
+    def action_cancel(self) -> None:
+        if self.running is not None:
+            self.cancel_event.set()
+
+    @guarded
+    def action_seeds(self) -> None:
+        self.seed_choice = (self.seed_choice + 1) % len(SEED_CHOICES)
+        self._status(f"Seeds for the next run: {self._seeds_text(self.lesson)}.")
+        self.draw()
+
+    @guarded
+    def action_scroll_text(self, direction: int) -> None:
+        """Page the lesson's text (its table and claims) down or up."""
+        text = self.query_one("#ls-text", VerticalScroll)
+        if direction > 0:
+            text.scroll_page_down(animate=False)
+        else:
+            text.scroll_page_up(animate=False)
+
+    @guarded
+    def action_next_plot(self) -> None:
+        panels = self.results.get(self.lesson, {}).get("panels", [])
+        if panels:
+            self.panel = (self.panel + 1) % len(panels)
+            self.draw_plot()
+
+    # ---- the worker ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="lesson")
+    def _run_lesson(self, name: str, seeds: int | None, quick: bool) -> None:
+        """Start the lesson's process and wait for its messages, ending it on cancel."""
+        from tui.lesson_runner import LessonRun
+
+        worker = get_current_worker()
+        outcome: tuple[str, Any] = ("cancelled", None)
+        run = None
+        try:
+            run = self.lesson_run = LessonRun(name, seeds, quick)
+            while not (worker.is_cancelled or self.cancel_event.is_set()):
+                message = run.poll(0.1)
+                if message is None:
+                    continue
+                if message[0] == "progress":
+                    self._from_thread(self._progressed, name, message[1], message[2])
+                    continue
+                outcome = (message[0], message[1])
+                break
+        except Exception as exc:  # the process could not start: say so in the app
+            outcome = ("error", str(exc).strip() or "the lesson could not start")
+        finally:
+            if run is not None:
+                run.cancel()
+        self._from_thread(self._finished, name, *outcome)
+
+    def _from_thread(self, callback, *args) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the app has closed
+
+    def _progressed(self, name: str, done: int, total: int) -> None:
+        self.progress = (done, total)
+        self._status(f"Running {name}: {done} of {total} seeds done "
+                     f"({time.monotonic() - self._started:.0f} s) ...")
+
+    def _finished(self, name: str, kind: str, payload: Any) -> None:
+        self.running, self.progress, self.lesson_run = None, None, None
+        if kind == "done":
+            self.results[name] = payload
+            held = sum(c["holds"] for c in payload["claims"])
+            self._status(f"{name}: {held} of {len(payload['claims'])} claims held on every "
+                         f"seed ({payload['seconds']:.1f} s).")
+        elif kind == "error":
+            self.errors[name] = str(payload)
+            self._status(f"{name} could not run: {payload}", error=True)
+        else:
+            self._status(f"{name}: cancelled.")
+        self.panel = 0
+        try:
+            self.draw()
+        except NoMatches:
+            pass  # the screen is closing
+
+    # ---- drawing -------------------------------------------------------------------
+
+    def _status(self, message: str, error: bool = False) -> None:
+        try:
+            self.query_one("#ls-status", Static).update(
+                Text(message, style="red" if error else ""))
+        except NoMatches:
+            pass
+
+    def _seeds_text(self, name: str) -> str:
+        from symnn import experiments
+
+        if self.seeds is not None:
+            return f"{self.seeds} (seeds 0-{self.seeds - 1})" if self.seeds > 1 else "1 (seed 0)"
+        return f"the lesson's default, {experiments.default_seeds(name)}"
+
+    def draw(self) -> None:
+        """The highlighted lesson: its claims, or its last result; and its plot."""
+        from symnn import experiments
+
+        name = self.lesson
+        parts: list[Any] = []
+        head = Text()
+        head.append(f"{name}\n", style="bold")
+        head.append(experiments.describe(name) + "\n", style="italic")
+        run_line = f"seeds: {self._seeds_text(name)} (s changes)"
+        if self.running == name:
+            run_line += "   running ... (x cancels)"
+        head.append(run_line, style="dim")
+        parts.append(head)
+        result = self.results.get(name)
+        if result is not None:
+            parts += self._result_parts(result)
+        else:
+            claims = Text("\nClaims (checked on every seed when it runs; r runs it):\n",
+                          style="bold")
+            for text in experiments.claims_of(name):
+                claims.append(f"• {text}\n", style="")
+            if not experiments.claims_of(name):
+                claims.append("This lesson states no claims yet: it reports its numbers.\n",
+                              style="dim")
+            parts.append(claims)
+        if name in self.errors:
+            parts.append(Text(f"\nThe last run could not finish: {self.errors[name]}",
+                              style="red"))
+        self.query_one("#ls-info", Static).update(Group(*parts))
+        self.draw_plot()
+
+    def _result_parts(self, result: dict[str, Any]) -> list[Any]:
+        parts: list[Any] = []
+        seeds = result["seeds"]
+        span = (f"seeds {seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else
+                f"seed {seeds[0]}") if seeds else "its seeds"
+        setup = Text(f"\n{result['title']} ({result['seconds']:.1f} s)\n", style="bold")
+        for line in result["summary"]:
+            if line.startswith("mean ± std over") or line.startswith("claims, checked"):
+                break  # the table and the claims are drawn below, structured
+            setup.append(line + "\n")
+        parts.append(setup)
+        if result["rows"]:
+            table = Table(title=f"mean ± std over {span}", title_justify="left",
+                          box=None, padding=(0, 1), header_style="bold")
+            table.add_column("variant", no_wrap=True)
+            for header in result["headers"]:
+                table.add_column(header, justify="right")
+            for variant, cells in result["rows"].items():
+                table.add_row(variant, *cells)
+            parts.append(table)
+        if result["claims"]:
+            claims = Text(f"\nClaims, checked on each of {span}:\n", style="bold")
+            for claim in result["claims"]:
+                mark, style = ("✓", "green") if claim["holds"] else ("✗", "red")
+                claims.append(f"{mark} {claim['verdict']}: ", style=f"bold {style}")
+                claims.append(claim["text"] + "\n")
+                for evidence in claim["evidence"]:
+                    shown = ", ".join(f"{k} {_short(v)}" for k, v in evidence.items()
+                                      if k not in ("seed", "holds"))
+                    fails = "" if evidence["holds"] else " (fails)"
+                    claims.append(f"    seed {evidence['seed']}{fails}: {shown}\n",
+                                  style="dim" if evidence["holds"] else "red")
+            parts.append(claims)
+        return parts
+
+    def draw_plot(self) -> None:
+        """The current panel of the highlighted lesson's result (g cycles the panels)."""
+        plot = self.query_one("#ls-plot", Plot)
+        plot.reset()
+        panels = self.results.get(self.lesson, {}).get("panels", [])
+        plot.display = bool(panels)  # before a run the claims get the room
+        if not panels:
+            return
+        self.panel %= len(panels)
+        panel = panels[self.panel]
+        more = f" ({self.panel + 1} of {len(panels)}, g: next)" if len(panels) > 1 else ""
+        plot.border_title = f"{panel['title']}{more}"
+        _draw_panel(plot, panel)
+        plot.refresh()
+
+
+def _draw_panel(plot: Plot, panel: dict[str, Any]) -> None:
+    """One ``symnn.experiments.Panel`` (as plain data) on a terminal plot: lines, or one bar
+    per series (its last y value), with a log y axis when the panel asks and can have one."""
+    series = panel["series"]
+    logy = panel.get("logy", False)
+    if panel.get("kind") == "bar":
+        names = [n for n, (_, ys) in series.items() if ys and _finite(ys[-1])]
+        values = [series[n][1][-1] for n in names]
+        if names:
+            plot.plt.bar(list(range(1, len(names) + 1)), values, color="cyan")
+            plot.plt.xticks(list(range(1, len(names) + 1)), names)
+        logy = logy and all(v > 0 for v in values)
+    else:
+        positive = True
+        for i, (label, (xs, ys)) in enumerate(series.items()):
+            pairs = [(x, y) for x, y in zip(xs, ys) if _finite(x) and _finite(y)]
+            if not pairs:
+                continue
+            positive = positive and all(y > 0 for _, y in pairs)
+            plot.plt.plot([p[0] for p in pairs], [p[1] for p in pairs], label=label,
+                          color=_COLORS[i % len(_COLORS)],
+                          marker="braille" if len(pairs) > 12 else "●")
+        logy = logy and positive
+    if logy:
+        plot.plt.yscale("log")
+    plot.plt.xlabel(panel.get("xlabel", ""))
+    plot.plt.ylabel(panel.get("ylabel", ""))
+
+
+def _finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _short(x: Any) -> str:
+    """An evidence number printed short (3 significant digits)."""
+    if isinstance(x, float):
+        return fmt(x, 3)
+    if isinstance(x, list):
+        return "[" + ", ".join(_short(v) for v in x) + "]"
+    return str(x)
