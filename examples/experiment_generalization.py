@@ -1,20 +1,20 @@
-"""Lesson: generalization — k-fold cross-validation, bagging and boosting.
+"""Lesson: generalization — k-fold cross-validation, bootstrap error bars, bagging and boosting.
 
-Run:  python examples/experiment_generalization.py [--quick] [--plot generalization.png]
+Run:  python examples/experiment_generalization.py [--seeds N] [--quick] [--plot generalization.png]
 (the same as: symnn experiment generalization)
 """
 
 import argparse
 
-from symnn.experiments import generalization
+from symnn import experiments
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
 parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
 args = parser.parse_args()
 
-result = generalization.run(quick=args.quick, seed=args.seed)
+result = experiments.run("generalization", seeds=args.seeds, quick=args.quick)
 print(result)
 print(f"({result.seconds:.1f} s)")
 if args.plot:

@@ -1,20 +1,20 @@
-"""Lesson: optimizers on the 8x8 digits — SGD, momentum, Nesterov, Adagrad, Adadelta, RMSprop, Adam.
+"""Lesson: optimizers — SGD, momentum, Nesterov, Adagrad, Adadelta, RMSprop and Adam, each at its best learning rate.
 
-Run:  python examples/experiment_optimizers.py [--quick] [--plot optimizers.png]
+Run:  python examples/experiment_optimizers.py [--seeds N] [--quick] [--plot optimizers.png]
 (the same as: symnn experiment optimizers)
 """
 
 import argparse
 
-from symnn.experiments import optimizers
+from symnn import experiments
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
 parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
 args = parser.parse_args()
 
-result = optimizers.run(quick=args.quick, seed=args.seed)
+result = experiments.run("optimizers", seeds=args.seeds, quick=args.quick)
 print(result)
 print(f"({result.seconds:.1f} s)")
 if args.plot:

@@ -52,6 +52,8 @@ EXPERIMENTS: dict[str, str] = {
 
 #: seeds run when a lesson does not set DEFAULT_SEEDS
 DEFAULT_SEEDS = 5
+#: seeds run by default with ``quick=True`` (a check that the code runs, not the lesson)
+QUICK_SEEDS = 2
 
 
 def names() -> list[str]:
@@ -84,7 +86,7 @@ def default_seeds(name: str) -> int:
 def run(name: str, seeds: int | Sequence[int] | None = None, quick: bool = False,
         progress: Callable[[int, int], None] | None = None, **options: Any) -> ExperimentResult:
     """Run an experiment on seeds 0..seeds-1 (or the given list of seeds; default: the
-    lesson's ``DEFAULT_SEEDS``) and check its claims on every seed.
+    lesson's ``DEFAULT_SEEDS``, or 2 with ``quick``) and check its claims on every seed.
 
     ``quick`` uses tiny settings (it checks that the code runs, not the lesson); ``options``
     go to the lesson's ``run_seed``; ``progress(done, total)`` is called after each seed.
@@ -97,7 +99,7 @@ def run(name: str, seeds: int | Sequence[int] | None = None, quick: bool = False
     if not hasattr(module, "run_seed"):  # a lesson not yet stating claims: one seed
         return module.run(quick=quick, **options)
     if seeds is None:
-        seeds = default_seeds(name)
+        seeds = QUICK_SEEDS if quick else default_seeds(name)
     seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
     if not seed_list or any(s < 0 for s in seed_list):
         raise ValueError(f"seeds must be a positive count or a list of seeds >= 0, got {seeds!r}")

@@ -1,86 +1,156 @@
-"""Lesson 8: estimating and improving generalization. k-fold cross-validation gives a score
-with a spread (mean +- standard deviation over folds) instead of one lucky or unlucky split;
-bagging (averaging models trained on bootstrap resamples) and boosting (SAMME: each new model
-trained on a resample weighted toward the examples still wrong) combine small networks and
-are compared with a single one on a held-out test set."""
+"""Lesson 8: estimating and improving generalization, on the two moons.
+
+- **k-fold cross-validation** scores a training recipe on k held-out folds: a mean with a
+  spread, instead of one lucky or unlucky split; it estimates the test accuracy.
+- **Bootstrap**: resampling the test predictions gives the accuracy's standard error, which
+  for n independent answers is close to sqrt(p (1 - p) / n).
+- **Bagging** averages the predicted probabilities of models trained on bootstrap resamples;
+  it pays off for a high-variance learner (a wide MLP trained long on 100 noisy points, whose
+  boundary follows the noise).
+- **Boosting** (SAMME, here AdaBoost for 2 classes) adds weak learners one at a time, each
+  trained on a resample weighted toward the points still wrong, and lets them vote; weak
+  learners are MLPs with 2 hidden units (a boundary with little bend).
+"""
 
 from __future__ import annotations
 
-import time
+import math
+from typing import Any
 
-from symnn.experiments.result import ExperimentResult, Panel
+import numpy as np
 
-DESCRIPTION = "generalization: k-fold cross-validation; bagging and boosting versus a single model"
+from symnn.experiments.claims import Claim
+from symnn.experiments.result import Panel
+
+TITLE = "Cross-validation, bootstrap, bagging and boosting"
+DESCRIPTION = ("generalization: k-fold cross-validation and bootstrap error bars; bagging a "
+               "high-variance MLP, boosting weak MLPs")
 
 
-def run(quick: bool = False, seed: int = 0, k: int = 5, n_estimators: int | None = None,
-        epochs: int | None = None, hidden: int = 8, lr: float = 1e-2) -> ExperimentResult:
-    """Small MLPs (64-hidden-10, Adam) on the digits: a stratified k-fold score of the recipe,
-    then a single model, bagging and SAMME boosting of ``n_estimators`` members."""
-    from symnn.experiments.setups import digits_split
+def run_seed(seed: int, quick: bool = False, k: int = 5, members: int | None = None,
+             n_test: int = 1000) -> dict[str, Any]:
+    """Cross-validation and boosting on 300 moons (noise 0.2) with weak 2-2-2 MLPs; bagging
+    on 100 noisier moons (noise 0.35) with 2-32-32-2 MLPs trained long; test sets of
+    ``n_test`` fresh points from the same distribution."""
+    from symnn.data.datasets import moons
+    from symnn.experiments.setups import cross_entropy_on
     from symnn.tensor import manual_seed
     from symnn.train.crossval import cross_validate
     from symnn.train.ensembles import AdaBoost, Bagging
     from symnn.train.loop import predict, train_classifier
     from symnn.train.metrics import accuracy
     from symnn.train.models import mlp
+    from symnn.train.splits import bootstrap_estimate
 
-    start = time.perf_counter()
-    epochs = epochs or (2 if quick else 10)
-    n_estimators = n_estimators or (2 if quick else 8)
-    k = 2 if quick else k
-    s = digits_split(seed=seed, val=0.0, test=0.3)
+    members = members or (2 if quick else 6)
+    scale = 0.1 if quick else 1.0
 
-    def make():
-        return mlp([64, hidden, 10], "relu")
+    def weak():
+        return mlp([2, 2, 2], "tanh")
 
-    recipe = {"epochs": epochs, "lr": lr, "batch_size": 32}
-    cv = cross_validate(make, s.X_train, s.y_train, k=k, stratified=True, seed=seed, **recipe)
+    def strong():
+        return mlp([2, 32, 32, 2], "relu")
 
+    weak_recipe = {"epochs": max(1, int(40 * scale)), "lr": 0.1, "batch_size": 100}
+    strong_recipe = {"epochs": max(1, int(80 * scale)), "lr": 0.03, "batch_size": 50}
+
+    X, y = moons(n_samples=300, noise=0.2, seed=seed)
+    Xt, yt = moons(n_samples=n_test, noise=0.2, seed=seed + 1000)
+    cv = cross_validate(weak, X, y, k=2 if quick else k, seed=seed, **weak_recipe)
     manual_seed(seed)
-    single = make()
-    train_classifier(single, s.X_train, s.y_train, seed=seed, **recipe)
-    single_test = accuracy(predict(single, s.X_test), s.y_test)
-    single_train = accuracy(predict(single, s.X_train), s.y_train)
+    single_weak = weak()
+    train_classifier(single_weak, X, y, seed=seed, **weak_recipe)
+    weak_logits = predict(single_weak, Xt)
+    weak_acc = accuracy(weak_logits, yt)
+    boot = bootstrap_estimate(accuracy, weak_logits, yt, n_resamples=300 if quick else 1000,
+                              seed=seed)
+    boost = AdaBoost(weak, n_estimators=members + 2, seed=seed, **weak_recipe).fit(X, y)
 
-    bag = Bagging(make, n_estimators=n_estimators, seed=seed, **recipe).fit(s.X_train, s.y_train)
-    boost = AdaBoost(make, n_estimators=n_estimators, seed=seed, **recipe).fit(s.X_train, s.y_train)
-    numbers = {
-        "cv": cv.to_dict(),
-        "single": {"train_accuracy": single_train, "test_accuracy": single_test},
-        "bagging": {"test_accuracy": bag.score(s.X_test, s.y_test),
-                    "train_accuracy": bag.score(s.X_train, s.y_train),
-                    "member_test_accuracy": bag.member_scores(s.X_test, s.y_test),
-                    "oob_accuracy": bag.oob_score_, "members": len(bag.models)},
-        "boosting": {"test_accuracy": boost.score(s.X_test, s.y_test),
-                     "train_accuracy": boost.score(s.X_train, s.y_train),
-                     "member_test_accuracy": boost.member_scores(s.X_test, s.y_test),
-                     "alphas": boost.alphas_, "weighted_errors": boost.errors_,
-                     "members": len(boost.models)},
+    Xb, yb = moons(n_samples=100, noise=0.35, seed=seed)
+    Xbt, ybt = moons(n_samples=n_test, noise=0.35, seed=seed + 1000)
+    manual_seed(seed)
+    single = strong()
+    train_classifier(single, Xb, yb, seed=seed, **strong_recipe)
+    bag = Bagging(strong, n_estimators=members, seed=seed, **strong_recipe).fit(Xb, yb)
+    bag_probs = bag.predict_scores(Xbt)
+    bag_loss = float(-np.mean(np.log(np.clip(bag_probs[np.arange(len(ybt)), ybt], 1e-12, None))))
+    return {
+        "k": len(cv.scores), "members": members, "n_test": n_test,
+        "weak_recipe": weak_recipe, "strong_recipe": strong_recipe,
+        "cv": {"scores": cv.scores, "mean": cv.mean, "std": cv.std},
+        "bootstrap": {"accuracy": boot.value, "std_error": boot.std_error,
+                      "binomial_std_error": math.sqrt(weak_acc * (1 - weak_acc) / len(yt)),
+                      "interval": list(boot.interval)},
+        "variants": {
+            "weak 2-2-2 MLP": {"test_accuracy": weak_acc, "cv_accuracy": cv.mean},
+            "boosting": {"test_accuracy": boost.score(Xt, yt),
+                         "members": len(boost.models)},
+            "strong 2-32-32-2 MLP": {"test_accuracy": accuracy(predict(single, Xbt), ybt),
+                                     "test_loss": cross_entropy_on(single, Xbt, ybt),
+                                     "train_accuracy": accuracy(predict(single, Xb), yb)},
+            "bagging": {"test_accuracy": bag.score(Xbt, ybt), "test_loss": bag_loss,
+                        "members": len(bag.models),
+                        "member_test_accuracy": float(np.mean(bag.member_scores(Xbt, ybt)))},
+        },
+        "boosting_errors": boost.errors_, "boosting_alphas": boost.alphas_,
     }
-    b, a = numbers["bagging"], numbers["boosting"]
-    summary = [
-        f"MLP 64-{hidden}-10, Adam lr {lr}, {epochs} epochs; {len(s.X_train)} training and "
-        f"{len(s.X_test)} test digits",
-        f"stratified {k}-fold cross-validation: {cv}",
-        f"single model: test accuracy {single_test:.3f} (train {single_train:.3f}, gap "
-        f"{single_train - single_test:+.3f})",
-        f"bagging, {b['members']} members: test accuracy {b['test_accuracy']:.3f} "
-        f"(members alone {min(b['member_test_accuracy']):.3f}-{max(b['member_test_accuracy']):.3f}, "
-        f"out-of-bag estimate {b['oob_accuracy']:.3f})",
-        f"boosting (SAMME), {a['members']} members: test accuracy {a['test_accuracy']:.3f} "
-        f"(weighted errors {', '.join(f'{e:.3f}' for e in a['weighted_errors'])})",
-        f"ensemble minus single model: bagging {b['test_accuracy'] - single_test:+.3f}, "
-        f"boosting {a['test_accuracy'] - single_test:+.3f}",
-    ]
+
+
+def _cv_estimates(n: dict) -> tuple[bool, dict]:
+    cv, test = n["cv"]["mean"], n["variants"]["weak 2-2-2 MLP"]["test_accuracy"]
+    return abs(cv - test) < 0.04, {"cross-validation": cv, "test": test}
+
+
+def _bootstrap_error(n: dict) -> tuple[bool, dict]:
+    b = n["bootstrap"]
+    ratio = b["std_error"] / b["binomial_std_error"]
+    return 0.8 < ratio < 1.25, {"bootstrap": b["std_error"], "sqrt(p(1-p)/n)":
+                                b["binomial_std_error"], "ratio": ratio}
+
+
+def _boosting(n: dict) -> tuple[bool, dict]:
+    w, b = (n["variants"][k]["test_accuracy"] for k in ("weak 2-2-2 MLP", "boosting"))
+    return b >= w + 0.04, {"one weak learner": w, "boosting": b}
+
+
+def _bagging_members(n: dict) -> tuple[bool, dict]:
+    b = n["variants"]["bagging"]
+    return b["test_accuracy"] >= b["member_test_accuracy"] + 0.01, {
+        "bagging": b["test_accuracy"], "its members on average": b["member_test_accuracy"]}
+
+
+CLAIMS = [
+    Claim("5-fold cross-validation of the weak learner's recipe estimates its test accuracy "
+          "within 0.04.", _cv_estimates),
+    Claim("The bootstrap standard error of a test accuracy is close to sqrt(p (1 - p) / n) "
+          "(within 0.8x-1.25x).", _bootstrap_error),
+    Claim("Boosting weak learners (2 hidden units each) beats one weak learner by at least 4 "
+          "points of test accuracy.", _boosting),
+    Claim("Bagging a high-variance learner (a wide MLP trained long on 100 noisy points) is at "
+          "least 1 point more accurate than the same learner trained on one bootstrap "
+          "resample (its members, on average).", _bagging_members),
+]
+
+
+def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
+    r = runs[0]
+    lines = [f"weak learner: 2-2-2 tanh MLP, {r['weak_recipe']['epochs']} epochs of Adam on 300 "
+             f"moons (noise 0.2); boosting: SAMME with up to {r['members'] + 2} of them",
+             f"high-variance learner: 2-32-32-2 ReLU MLP, {r['strong_recipe']['epochs']} epochs "
+             f"on 100 moons (noise 0.35); bagging: {r['members']} of them on bootstrap "
+             f"resamples; each test set: {r['n_test']} fresh points",
+             "seed 0: " + ", ".join(f"fold {i + 1} {s:.3f}" for i, s in enumerate(r["cv"]["scores"]))
+             + f"; bootstrap 95% interval of the weak learner's test accuracy "
+             f"{r['bootstrap']['interval'][0]:.3f}-{r['bootstrap']['interval'][1]:.3f}"]
+    names = list(r["variants"])
     panels = [
-        Panel("cross-validation folds", "fold", "validation accuracy",
-              {"fold": (list(range(1, k + 1)), cv.scores)}),
-        Panel("test accuracy", "", "accuracy",
-              {"single": ([0], [single_test]), "bagging": ([0], [b["test_accuracy"]]),
-               "boosting": ([0], [a["test_accuracy"]]), f"{k}-fold CV mean": ([0], [cv.mean])},
-              kind="bar"),
+        Panel("test accuracy (mean over seeds)", "", "accuracy",
+              {k: ([0], [float(np.mean([x["variants"][k]["test_accuracy"] for x in runs]))])
+               for k in names}, kind="bar"),
+        Panel("cross-validation folds", "fold", "accuracy",
+              {f"seed {i}": (list(range(1, len(x["cv"]["scores"]) + 1)), x["cv"]["scores"])
+               for i, x in enumerate(runs)}),
+        Panel("boosting: weighted error of each member (seed 0)", "member", "error",
+              {"error": (list(range(1, len(r["boosting_errors"]) + 1)), r["boosting_errors"])}),
     ]
-    return ExperimentResult("generalization", "Cross-validation, bagging and boosting",
-                            {"epochs": epochs, "k": k, "n_estimators": n_estimators, **numbers},
-                            summary, panels, time.perf_counter() - start)
+    return lines, panels
