@@ -8,8 +8,7 @@ stays fast and never pulls in SymPy until a symbolic feature is used.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from symnn._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -53,18 +52,4 @@ _SUBMODULES = {
 __all__ = sorted(set(_EXPORTS) | _SUBMODULES)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        module = importlib.import_module(_EXPORTS[name])
-        value = getattr(module, name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"symnn.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'symnn' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _SUBMODULES)

@@ -15,6 +15,7 @@ from tui.capabilities import missing
 from tui.commands import SymnnCommands
 from tui.registry import BY_NAME, SCREENS, ScreenInfo
 from tui.safety import describe, guarded
+from tui.threads import use_daemon_threads
 
 _SCREEN_KEYS = Binding.Group("Screens", compact=True)
 
@@ -51,6 +52,9 @@ class SymnnApp(App):
         super().__init__()
         self.start = start if start in BY_NAME else "backprop"
         self.errors: list[BaseException] = []  # errors that handlers turned into notifications
+
+    def on_load(self) -> None:
+        use_daemon_threads()  # quitting never waits for a long computation in a worker
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)

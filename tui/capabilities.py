@@ -6,14 +6,17 @@ import importlib
 
 
 def has(dotted: str) -> bool:
-    """True when ``symnn.<dotted>`` resolves (e.g. ``"lab.descend"``, ``"nn.Conv2d"``)."""
+    """True when ``symnn.<dotted>`` resolves (e.g. ``"lab.descend"``, ``"nn.Conv2d"``). A
+    name its package declares in ``__all__`` counts without being imported, so checking
+    ``parse`` does not load SymPy before the screen needs it."""
+    *packages, name = dotted.split(".")
     try:
         obj = importlib.import_module("symnn")
-        for part in dotted.split("."):
+        for part in packages:
             obj = getattr(obj, part)
+        return name in getattr(obj, "__all__", ()) or hasattr(obj, name)
     except Exception:  # an absent or half-built module must not break the app
         return False
-    return True
 
 
 def missing(needs: tuple[str, ...]) -> list[str]:

@@ -1,8 +1,14 @@
-"""`symnn tui [SCREEN]`: open the terminal app (also what `symnn` alone does)."""
+"""`symnn tui [SCREEN]`: open the terminal app (also what `symnn` alone does).
+
+The app needs a terminal on standard input and output: piped or redirected (`symnn | cat`,
+a cron job), it would write escape codes nobody can read, so the command says so in one line
+and exits with status 2 instead.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from symnn.cli import UsageError
 
@@ -30,6 +36,22 @@ def run(args: argparse.Namespace) -> int:
                 f"unknown screen {args.screen!r}; choose one of {', '.join(SCREEN_NAMES)} or {KEYS}"
             )
         start = info.name
+    not_a_terminal = _not_a_terminal()
+    if not_a_terminal:
+        raise UsageError(f"{not_a_terminal} is not a terminal, so the app cannot be shown; "
+                         "run symnn in a terminal (symnn --help lists the commands that print "
+                         "plain text)")
     from tui.app import run as run_app  # Textual only now, so `import symnn` stays light
 
     return run_app(start)
+
+
+def _not_a_terminal() -> str | None:
+    """The first of standard output and input that is not a terminal, or None."""
+    for name, stream in (("standard output", sys.stdout), ("standard input", sys.stdin)):
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except (AttributeError, ValueError):  # closed, or replaced by an object without it
+            return name
+    return None

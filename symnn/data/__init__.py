@@ -3,8 +3,7 @@ datasets (``symnn.data.datasets``), transforms and data checks."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from symnn._lazy import lazy_exports
 
 _EXPORTS = {
     "Dataset": "symnn.data.dataset",
@@ -18,12 +17,4 @@ _SUBMODULES = {"datasets", "transforms", "checks"}
 __all__ = sorted(set(_EXPORTS) | _SUBMODULES)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"symnn.data.{name}")
-    else:
-        raise AttributeError(f"module 'symnn.data' has no attribute {name!r}")
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _SUBMODULES)

@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from symnn._lazy import lazy_exports
+
 if TYPE_CHECKING:  # pragma: no cover
     from symnn.experiments.result import ExperimentResult
 
@@ -138,13 +140,7 @@ def _short(x: Any) -> str:
     return str(x)
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("ExperimentResult", "Panel"):
-        from symnn.experiments import result
-
-        return getattr(result, name)
-    if name in ("Claim", "ClaimResult"):
-        from symnn.experiments import claims
-
-        return getattr(claims, name)
-    raise AttributeError(f"module 'symnn.experiments' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "ExperimentResult": "symnn.experiments.result", "Panel": "symnn.experiments.result",
+    "Claim": "symnn.experiments.claims", "ClaimResult": "symnn.experiments.claims",
+})

@@ -7,9 +7,7 @@ derivatives, SymPy form); ``register_op`` adds an op; ``graph`` turns typed text
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from symnn._lazy import lazy_exports
 from symnn.scalar.node import Scalar, constant, topological_order
 from symnn.scalar.ops import OPS, Op, apply, register_op
 
@@ -34,9 +32,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'symnn.scalar' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -4,8 +4,7 @@ NumPy backend only when used)."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from symnn._lazy import lazy_exports
 
 _EXPORTS = {
     # metrics
@@ -53,13 +52,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'symnn.train' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

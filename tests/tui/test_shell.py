@@ -138,8 +138,21 @@ def test_symnn_and_symnn_tui_open_the_app_on_the_chosen_screen(argv, start, monk
 
     opened = []
     monkeypatch.setattr(tui.app, "run", lambda screen=None: opened.append(screen) or 0)
+    monkeypatch.setattr(tui_command, "_not_a_terminal", lambda: None)
     assert main(argv) == 0
     assert opened == [start]
+
+
+@pytest.mark.parametrize("argv", [[], ["tui"], ["tui", "layers"]])
+def test_without_a_terminal_symnn_says_so_in_one_line_and_exits_2(argv):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "symnn", *argv], capture_output=True,
+                         text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "not a terminal" in out.stderr, out.stderr
+    assert "\x1b" not in out.stderr
 
 
 def test_app_runs_headless_and_quits_on_q():
@@ -184,3 +197,45 @@ async def test_footer_says_how_to_leave_a_text_field_while_one_has_focus(screen_
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.focused is None and "g Go" in screen_text(app).splitlines()[-1]
+
+
+QUIT_DURING_WORK = """
+import threading, time
+from tui.app import SymnnApp
+
+app = SymnnApp(start="layers")
+
+async def pilot(p):
+    await p.pause()
+    app.run_worker(lambda: threading.Event().wait(), thread=True)  # work that never ends
+    await p.pause(0.2)
+    print(time.time(), flush=True)
+    await p.press("q")
+
+app.run(headless=True, size=(80, 24), auto_pilot=pilot)
+"""
+
+
+def test_quitting_ends_the_process_at_once_even_while_a_worker_thread_runs(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "quit_during_work.py"
+    script.write_text(QUIT_DURING_WORK)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120)
+    ended = time.time()
+    assert out.returncode == 0, out.stderr[-2000:]
+    pressed = float(out.stdout.split()[0])
+    # the worker never finishes: before, the process waited for it for ever; interpreter
+    # teardown alone takes well under a second on an idle machine
+    assert ended - pressed < 10, f"the process lived {ended - pressed:.1f} s after q"
+
+
+async def test_a_thread_worker_still_delivers_its_result_to_the_app():
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        worker = app.run_worker(lambda: 6 * 7, thread=True)
+        await pilot.app.workers.wait_for_complete()
+        assert worker.result == 42
