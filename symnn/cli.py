@@ -36,6 +36,22 @@ class UsageError(Exception):
     """Bad input from the command line; reported on stderr with exit status 2."""
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """``--help`` shows each option's default and every accepted choice, unless its help
+    text already says them."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.choices is not None and not all(str(c) in text for c in action.choices):
+            text += " (one of: " + ", ".join(map(str, action.choices)) + ")"
+        default = action.default
+        trivial = (default is None or default is False or default is argparse.SUPPRESS
+                   or (isinstance(default, (str, list)) and not default))
+        if action.option_strings and not trivial and "default" not in text:
+            text += " (default: %(default)s)"
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own errors: same contract
         self.print_usage(sys.stderr)
@@ -72,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         module = _load(name)
         if module is None:
             continue
-        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP,
+                           formatter_class=_HelpFormatter)
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser

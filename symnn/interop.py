@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from symnn._install import install_hint
+
 __all__ = ["to_torch", "from_torch", "LAYERS"]
 
 #: Layer classes converted one to one (same name in ``symnn.nn`` and ``torch.nn``).
@@ -41,7 +43,7 @@ def _torch() -> Any:
         import torch
     except ImportError as exc:
         raise ImportError(
-            "symnn.interop needs PyTorch, which is not installed: pip install 'symnn[torch]'"
+            f"symnn.interop needs PyTorch, which is not installed: {install_hint('torch')}"
         ) from exc
     return torch
 

@@ -12,11 +12,14 @@ import os
 from symnn.cli import UsageError
 from symnn.commands._argtypes import positive_int
 
-HELP = "run a lesson experiment (xor, vanishing-gradient, batchnorm, ...); --list shows them all"
+HELP = "run a lesson experiment and check its claims; --list describes every lesson"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", nargs="?", metavar="NAME", help="the experiment to run")
+    from symnn.experiments import names
+
+    parser.add_argument("name", nargs="?", metavar="NAME",
+                        help="the experiment to run: " + ", ".join(names()))
     parser.add_argument("--list", action="store_true", help="list the experiments and exit")
     parser.add_argument("--quick", action="store_true",
                         help="tiny settings (a few epochs): checks that it runs, not the lesson")

@@ -19,6 +19,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from symnn._install import install_hint
 from symnn.cli import UsageError
 
 HELP = "run an optimizer on a loss surface and print (or plot) its trajectory"
@@ -29,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a function such as 'x^2 + 10*y^2', or a preset: bowl, "
                         "ill_conditioned, rosenbrock, beale, himmelblau, saddle, w_shaped")
     parser.add_argument("--optimizer", default="gd",
-                        help="gd, newton, sgd, adagrad, adadelta, rmsprop, adam, adamw "
-                        "(default: gd)")
+                        help="gd, newton, sgd, momentum, nesterov, adagrad, adadelta, "
+                        "rmsprop, adam, adamw (default: gd)")
     parser.add_argument("--lr", type=float, default=None,
                         help="learning rate (default: the optimizer's own default)")
     parser.add_argument("--start", default=None,
@@ -82,8 +83,7 @@ def _options(items: list[str]) -> dict[str, Any]:
 
 def _check_plot(path: str, dim: int) -> None:
     if importlib.util.find_spec("matplotlib") is None:
-        raise UsageError("--plot needs matplotlib, which is not installed: "
-                         "pip install 'symnn[plot]'")
+        raise UsageError(f"--plot needs matplotlib, which is not installed: {install_hint('plot')}")
     if dim > 2:
         raise UsageError(f"--plot draws functions of 1 or 2 variables; this one has {dim}")
     target = Path(path)

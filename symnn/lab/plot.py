@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from symnn._atomic_write import atomic_path
+from symnn._install import install_hint
 from symnn.lab.descend import Run
 
 __all__ = ["plot_runs", "PlotUnavailable"]
@@ -25,7 +26,7 @@ def _figure():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as exc:
-        raise PlotUnavailable("plotting needs matplotlib: pip install 'symnn[plot]'") from exc
+        raise PlotUnavailable(f"plotting needs matplotlib: {install_hint('plot')}") from exc
     fig = Figure(figsize=(6.4, 4.8), dpi=100)
     FigureCanvasAgg(fig)
     return fig

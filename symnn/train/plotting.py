@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from symnn._atomic_write import atomic_path
+from symnn._install import install_hint
 
 __all__ = ["figure", "require_matplotlib"]
 
@@ -16,7 +17,7 @@ def require_matplotlib():
     try:
         import matplotlib
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError("plotting needs matplotlib: pip install 'symnn[plot]'") from exc
+        raise RuntimeError(f"plotting needs matplotlib: {install_hint('plot')}") from exc
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 

@@ -493,3 +493,50 @@ def test_train_out_of_memory_is_bad_input(monkeypatch):
     monkeypatch.setattr(train_command, "train", exhausted)
     code, out, err = invoke(["train", "--dataset", "xor", "--hidden", "100000,100000"])
     assert_bad_input(code, out, err, "--hidden")
+
+
+# ---------------------------------------------------------------- --help
+def _subparsers():
+    import argparse
+
+    from symnn.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return sub.choices
+
+
+@pytest.mark.parametrize("command", sorted(_subparsers()))
+def test_help_shows_every_default_and_every_accepted_choice(command):
+    import argparse
+
+    parser = _subparsers()[command]
+    text = " ".join(parser.format_help().split())  # argparse wraps lines anywhere
+    for action in parser._actions:
+        default = action.default
+        if action.option_strings and action.help and not (
+                default is None or default is False or default is argparse.SUPPRESS
+                or (isinstance(default, (str, list)) and not default)):
+            assert str(default) in text or "default:" in action.help, (command, action.dest)
+        for choice in action.choices or ():
+            assert str(choice) in text, (command, action.dest, choice)
+
+
+def test_optimize_help_names_every_optimizer_it_accepts():
+    from symnn.lab import optimizer_names
+
+    text = " ".join(_subparsers()["optimize"].format_help().split())
+    assert all(name in text for name in optimizer_names()), optimizer_names()
+
+
+def test_experiment_help_names_every_experiment():
+    from symnn.experiments import names
+
+    text = " ".join(_subparsers()["experiment"].format_help().replace("-\n", "-").split())
+    missing = [n for n in names() if n not in text.replace("- ", "-")]
+    assert not missing and "..." not in text, missing
+
+
+def test_gradcheck_help_shows_its_tolerances():
+    text = " ".join(_subparsers()["gradcheck"].format_help().split())
+    assert "(default: 1e-06)" in text and "(default: 1e-05)" in text and "(default: 0.001)" in text
