@@ -6,8 +6,9 @@ just before the process is spawned until (a) the first frame (the footer with it
 graph and its derivation are built) have been written to the terminal. Median of several
 runs.
 
-Step redraw: in-process (headless, 120x40), for each backprop preset, every step from the
-start to the end: the step action plus the screen update Textual runs for the next frame
+Step redraw: in-process (headless, 120x40), for each backprop preset and for a typed
+expression of about 300 nodes (``typed_expression``: a sum of 43 tanh units against a
+target), every step from the start to the end: the step action plus the screen update Textual runs for the next frame
 (layout if needed, rendering the changed widgets, compositing and writing the frame), timed
 together, once the preset has loaded (loading prints every step's formulas right after the
 first view appears). Median and worst step per preset.
@@ -86,6 +87,15 @@ def startup_once(timeout: float = 20.0) -> tuple[float, float, float]:
     return first, ready, cpu
 
 
+def typed_expression(terms: int = 43) -> tuple[str, str]:
+    """(expression, values) of a typed graph of about 300 nodes: (sum of tanh(w_i*x_i +
+    b_i) - y)^2, each leaf with a value."""
+    text = "(" + " + ".join(f"tanh(w{i}*x{i} + b{i})" for i in range(terms)) + " - y)^2"
+    values = ", ".join(f"w{i}={round(0.1 * i - 2, 3)}, x{i}={round(0.05 * i, 3)}, b{i}=0.01"
+                       for i in range(terms))
+    return text, values + ", y=1"
+
+
 async def step_latencies() -> dict[str, list[tuple[float, float]]]:
     """Per preset: (wall, CPU) seconds per step (action + the frame update), every step.
 
@@ -99,9 +109,22 @@ async def step_latencies() -> dict[str, list[tuple[float, float]]]:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        for index, preset in enumerate(PRESETS):
-            screen.load_preset(index)
-            await pilot.pause(0.5)  # loading ends with printing every step, just after the view
+        loads = [(preset.title, lambda index=index: screen.load_preset(index))
+                 for index, preset in enumerate(PRESETS)]
+        text, values = typed_expression()
+
+        def typed() -> None:
+            screen.query_one("#values").value = values
+            screen.query_one("#expr").value = text
+            screen.rebuild()
+
+        loads.append(("typed expression of 300 nodes", typed))
+        for title, load in loads:
+            load()
+            while screen._preparing is not None:  # every step printed after the first view
+                await pilot.pause(0.05)
+            await pilot.pause(0.2)
+            nodes = len(screen.forward) + len(screen.output.leaves())
             times = []
             for _ in range(screen.last_position):
                 t0, c0 = time.perf_counter(), time.process_time()
@@ -109,7 +132,7 @@ async def step_latencies() -> dict[str, list[tuple[float, float]]]:
                 screen._on_timer_update()  # the frame update Textual schedules next
                 times.append((time.perf_counter() - t0, time.process_time() - c0))
                 await pilot.pause(0)
-            results[preset.title] = times
+            results[f"{title} ({nodes} nodes)"] = times
     return results
 
 

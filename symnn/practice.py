@@ -170,6 +170,13 @@ class PracticeSession:
         return self._advance("revealed", (why + " " if why else "") + "Here is the answer.",
                              question)
 
+    def skip_to(self, step_index: int) -> None:
+        """Start at the first question of step ``step_index`` (earlier steps are not asked
+        and not scored: they were shown already)."""
+        self.position = next((i for i, q in enumerate(self.questions) if q.index >= step_index),
+                             len(self.questions))
+        self.tries = 0
+
     def reveal(self) -> Feedback:
         """Give up on the current question: its answer is shown and it counts as not right."""
         question = self.current

@@ -188,11 +188,7 @@ async def test_tree_lines_cut_at_80_columns_end_in_an_ellipsis_never_a_shortened
         await pilot.pause()
         await pilot.press("z")
         await pilot.pause()
-        grads, stack = set(), [screen.output]
-        while stack:
-            node = stack.pop()
-            grads.add(f"{node.grad:.6g}")
-            stack.extend(node.parents)
+        grads = {f"{g:.6g}" for g in screen.derivation.numeric_gradients.values()}
         lines = [line.split("││")[0] for line in screen_text(app).splitlines()
                  if "∂L" in line.split("││")[0]]
         assert lines and any("…" in line for line in lines)
@@ -303,3 +299,85 @@ async def test_an_overflowing_expression_says_so_instead_of_showing_infinity(scr
         await _submit(pilot, screen, "exp(x)*2", "x=1000")
         assert "infinite at exp(1000)" in screen_text(app)
         assert screen.output is before and "oo" not in screen_text(app)
+
+
+async def _practice_first_question(pilot, screen):
+    """Practice on, at the first backward step (its question asked)."""
+    await pilot.press("t", "b", "n")
+    await pilot.pause()
+    assert screen.query_one("#practice").asking
+    return screen.practice.current
+
+
+async def test_practice_asks_the_step_before_showing_it_and_scores_right_answers(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        question = await _practice_first_question(pilot, screen)
+        step = question.step
+        assert question.kind == "local" and "local derivative" in screen_text(app)
+        assert "upstream · local" not in screen_text(app)  # the step itself is not shown yet
+        assert app.focused is screen.query_one("#answer")
+        await pilot.press(*"2*(yhat - y)", "enter")  # d(u^2)/du = 2u, u = yhat - y
+        await pilot.pause()
+        assert "this edge's contribution" in screen_text(app)
+        await pilot.press(*f"{step.upstream_value}*{step.local_value}", "enter")
+        await pilot.pause()
+        assert not screen.query_one("#practice").asking
+        text = screen_text(app)
+        assert "upstream · local" in text and "score 2 of 2 (2 at the first try)" in text
+
+
+async def test_a_wrong_answer_shows_the_rule_then_the_answer(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _practice_first_question(pilot, screen)
+        await pilot.press(*"yhat - y", "enter")
+        await pilot.pause()
+        assert "hint: power rule" in screen_text(app)
+        await pilot.press(*"yhat", "enter")
+        await pilot.pause()
+        assert "answer: -2·y + 2·yhat = -1.98661" in screen_text(app)
+        assert screen.practice.revealed == 1 and screen.practice.correct == 0
+
+
+async def test_the_step_key_does_not_pass_an_unanswered_question(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _practice_first_question(pilot, screen)
+        position = screen.position
+        await pilot.press("escape", "n", "n", "z")
+        assert screen.position == position and screen.query_one("#practice").asking
+        await pilot.press("p")
+        assert screen.position == position - 1 and not screen.query_one("#practice").asking
+        await pilot.press("n")  # back at the question
+        assert screen.query_one("#practice").asking
+
+
+async def test_practice_survives_any_typed_answers_and_an_empty_one_reveals():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _practice_first_question(pilot, screen)
+        for text in ["(", "__import__('os')", "q*", "1e999", "é", "yhat^yhat^yhat^9"]:
+            screen.query_one("#answer").value = text
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("enter")  # empty: the answer is shown
+        await pilot.pause()
+        assert app.is_running and not app.errors
+        assert screen.practice.position >= 1
+
+
+async def test_practice_question_fits_at_80_by_24(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await _practice_first_question(pilot, screen)
+        text = screen_text(app)
+        assert "local derivative" in text and "Step " in text and "esc Leave field" in text
+        await pilot.press("escape")
+        text = screen_text(app)
+        assert "? Help" in text and "q Quit" in text and "t Practice" in text

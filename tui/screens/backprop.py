@@ -1,7 +1,9 @@
 """Screen 1, the backprop stepper: forward pass node by node, backward pass edge by edge.
 
-The graph comes from ``sn.graph`` (typed text) or a preset; the steps, local derivatives,
-upstream gradients, products and gradients all come from ``L.derivation()``.
+The graph comes from ``sn.graph`` (typed text), a preset, or a weight chosen in the network
+view; the steps, local derivatives, upstream gradients, products and gradients all come from
+``L.derivation()``. In practice mode (t) each backward step is asked before it is shown; a
+``symnn.practice.PracticeSession`` judges the answers.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Tree
+from textual.widgets import Input, Label, Select, Static
 
 from symnn.scalar.forward import forward_order, reading_order
 from tui.safety import guarded
@@ -26,13 +28,15 @@ from tui.screens.backprop_presets import PRESETS
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.graph_tree import GraphView
 from tui.widgets.hardened import SafeSelect
-from tui.widgets.graph_tree import GraphTree
+from tui.widgets.practice_panel import PracticePanel
 
 _STEP = Binding.Group("Step", compact=True)
 _JUMP = Binding.Group("Jump", compact=True)
 CUSTOM = -1  # the Select value meaning "typed expression"
-MAX_TREE_NODES = 400  # a bigger typed graph shows shared sub-graphs once
+_WIDE_ONLY = ("toggle_symbolic", "focus_field('expr')", "focus_field('values')")
+PREPARE_SLICE = 0.012  # seconds of step printing per idle tick after a graph is loaded
 
 
 class BackpropScreen(SymnnScreen):
@@ -43,20 +47,30 @@ class BackpropScreen(SymnnScreen):
     CSS = """
     BackpropScreen .field-row { margin: 0 1 0 0; }
     BackpropScreen .field-row .label { min-width: 7; }
+    #bp-main { height: 1fr; }
+    #bp-left { width: 1fr; }
+    #bp-right { width: 1fr; }
+    #graph { height: 1fr; }
+    #bp-step { height: 1fr; }
+    #bp-grads { height: 40%; min-height: 6; }
+    #grads { margin: 0; }
     """
     HELP = (
         "The forward pass computes each node from its inputs; the backward pass applies the "
         "chain rule edge by edge: dL/dparent += dL/dnode * dnode/dparent. Type an expression "
-        "(e), give leaf values (v, e.g. x=2, w=-3; names without a value stay symbolic), or "
+        "(e), give leaf values (v, e.g. x=2, w=1/2; names without a value stay symbolic), or "
         "cycle the presets (r). Step with n/p or the arrow keys; a, b and z jump to the start, "
-        "the backward pass and the end."
+        "the backward pass and the end. Practice (t): each backward step is asked before it "
+        "is shown - type the local derivative (a formula or a number), then the product; a "
+        "wrong answer gets a hint and a second try, Enter on an empty answer shows it."
     )
     BINDINGS = [
         Binding("n,right", "step(1)", "Next step", group=_STEP),
         Binding("p,left", "step(-1)", "Previous step", group=_STEP),
-        Binding("a", "jump('start')", "Go to start", group=_JUMP),
-        Binding("b", "jump('backward')", "Go to backward pass", group=_JUMP),
-        Binding("z", "jump('end')", "Go to end", group=_JUMP),
+        Binding("a", "jump('start')", "Go to start", show=False),
+        Binding("b", "jump('backward')", "Go to backward pass", show=False),
+        Binding("z", "jump('end')", "Go to end", show=False),
+        Binding("t", "toggle_practice", "Practice"),
         Binding("s", "toggle_symbolic", "Symbolic"),
         Binding("e", "focus_field('expr')", "Expr"),
         Binding("v", "focus_field('values')", "Values"),
@@ -75,6 +89,13 @@ class BackpropScreen(SymnnScreen):
         self.preset_index = 0
         self.source = ""
         self.export_dir = Path.cwd()
+        self.practice = None  # a PracticeSession while practice mode is on
+        self.labels: dict = {}
+        self.label_keys: dict = {}
+        self.views: dict = {}
+        self._to_prepare: list = []
+        self._preparing = None
+        self._last_feedback = None  # the practice session's verdict on the last answer
 
     # ---- layout --------------------------------------------------------------------
 
@@ -91,24 +112,39 @@ class BackpropScreen(SymnnScreen):
                         id="expr", compact=True)
         with Horizontal(classes="field-row"):
             yield Label("at", classes="label")
-            yield Input(placeholder="leaf values, e.g. x=2, w=-3, b=1 (none: symbolic)",
+            yield Input(placeholder="leaf values, e.g. x=2, w=1/2 (none: symbolic)",
                         id="values", compact=True)
         yield ErrorPanel(id="error")
         with Horizontal(id="bp-main"):
             with Vertical(id="bp-left", classes="panel"):
-                tree = GraphTree("graph", id="graph")
-                tree.guide_depth = 2
-                yield tree
-            with VerticalScroll(id="bp-right", classes="panel"):
-                yield Static(id="step")
-                yield Static(id="grads")
+                yield GraphView(id="graph")
+            with Vertical(id="bp-right"):
+                with VerticalScroll(id="bp-step", classes="panel"):
+                    yield Static(id="step")
+                    yield PracticePanel(id="practice")
+                with VerticalScroll(id="bp-grads", classes="panel"):
+                    yield Static(id="grads")
+
+    def on_resize(self, event) -> None:
+        """Below 110 columns the footer leaves out the keys of the labelled fields and the
+        symbolic switch (they still work, and help lists them), so the stepping, practice,
+        preset and export keys and ? Help, q Quit fit in 80 columns."""
+        super().on_resize(event)
+        import dataclasses
+
+        narrow = event.size.width < 110
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, show=not narrow) if b.action in _WIDE_ONLY else b
+                for b in bindings]
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
-        tree = self.query_one("#graph", Tree)
         self.query_one("#bp-left").border_title = "Graph (output at the top)"
-        self.query_one("#bp-right").border_title = "Step"
+        self.query_one("#bp-step").border_title = "Step"
+        self.query_one("#bp-grads").border_title = "Gradients so far"
         self.query_one("#step", Static).update(Text("Building the graph ...", style="dim"))
-        tree.focus()
+        self.query_one("#graph", GraphView).focus()
         # The first frame goes out before SymPy is loaded for the derivation.
         self.set_timer(0.05, self._first_load)
 
@@ -121,47 +157,66 @@ class BackpropScreen(SymnnScreen):
 
     def load_preset(self, index: int) -> None:
         """Build preset ``index`` with its default values and show it."""
-        preset = PRESETS[index]
-        self.preset_index = index
         from symnn.assignments import format_assignments
 
+        preset = PRESETS[index]
+        self.preset_index = index
         self.query_one("#expr", Input).value = preset.text
         self.query_one("#values", Input).value = format_assignments(preset.values)
         self.source = preset.title
         self._show_graph(preset.build(dict(preset.values)))
 
-    def _show_graph(self, output) -> None:
-        derivation = output.derivation()  # SymPy work happens here, once per graph
+    def show_weight(self, output, leaf, source: str) -> None:
+        """Step through the backward pass from ``output`` to one leaf (a weight chosen in
+        the network view): the whole forward pass, then the edges on the paths to ``leaf``."""
+        self._set_select(CUSTOM)
+        self.query_one("#expr", Input).value = ""
+        self.query_one("#values", Input).value = ""
+        self.source = source
+        self._show_graph(output, wrt=leaf)
+
+    def _show_graph(self, output, wrt=None) -> None:
+        derivation = output.derivation(wrt=wrt)  # SymPy work happens here, once per graph
         self.output = output
         self.derivation = derivation
         self.forward = forward_order(output)
         self.position = 0
-        self.labels: dict = {}
-        self.label_keys: dict = {}
-        self.views: dict = {}
+        self.labels, self.label_keys, self.views = {}, {}, {}
         self.query_one("#error", ErrorPanel).clear()
         if output.value is None and not self.symbolic:
             # a leaf without a value has no numbers to show: the symbolic forms say it all
             self.symbolic = True
             self.notify("Some leaves have no value, so the steps are shown symbolically "
                         "(s toggles; v gives values).", title="Symbolic on")
-        self._build_tree()
+        if self.practice is not None:
+            self._start_practice()
+        self.query_one("#graph", GraphView).show(output, lambda node: node.parents)
         self.refresh_view()
-        self.set_timer(0.05, self._prepare)  # after this view is on screen
+        self._prepare_views()
+
+    def _prepare_views(self) -> None:
+        """Print every step of the new graph ahead of the step keys, a slice per idle tick
+        (so keys stay responsive meanwhile), then tidy memory once: the collector would
+        otherwise walk every SymPy object of the graph in the middle of a later step key
+        (pauses of 20-500 ms); freezing what is alive takes it out of later collections."""
+        if self._preparing is not None:
+            self._preparing.stop()
+        self._to_prepare = list(range(self.last_position, -1, -1))
+        gc.unfreeze()
+        self._preparing = self.set_interval(0.02, self._prepare_some)
 
     @guarded
-    def _prepare(self) -> None:
-        """Print every step of the graph ahead of the step keys, then tidy memory now.
+    def _prepare_some(self) -> None:
+        import time
 
-        The collector would otherwise walk every SymPy object of the graph and its printed
-        steps in the middle of a later step key (pauses of 20-500 ms). So: let the previous
-        graph go (unfreeze, collect), then freeze what is alive, which takes it out of all
-        later collections until the next graph is loaded."""
-        if self.derivation is not None:
-            self._precompute_views()
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        deadline = time.perf_counter() + PREPARE_SLICE
+        while self._to_prepare and time.perf_counter() < deadline:
+            self._view(self._to_prepare.pop())
+        if not self._to_prepare and self._preparing is not None:
+            self._preparing.stop()
+            self._preparing = None
+            gc.collect()
+            gc.freeze()
 
     @guarded
     def rebuild(self) -> None:
@@ -178,7 +233,8 @@ class BackpropScreen(SymnnScreen):
         custom = self.query_one("#preset", Select).value == CUSTOM
         if not expr_text.strip():
             # an emptied field is not a request for a new graph: the current one stays
-            expr_field.value = self.source if custom else preset.text
+            expr_field.value = self.source if custom and self.source != preset.title else (
+                "" if custom else preset.text)
             error.show_message("type an expression (r picks a preset); the current one stays")
             return
         try:
@@ -221,11 +277,11 @@ class BackpropScreen(SymnnScreen):
 
     # ---- events --------------------------------------------------------------------
 
-    @on(Input.Submitted)
+    @on(Input.Submitted, "#expr, #values")
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
         self.rebuild()
-        self.set_focus(self.query_one("#graph", Tree))
+        self.set_focus(self.query_one("#graph", GraphView))
 
     @on(Select.Changed, "#preset")
     @guarded
@@ -235,6 +291,18 @@ class BackpropScreen(SymnnScreen):
         elif event.value == CUSTOM:
             self.set_focus(self.query_one("#expr", Input))
 
+    @on(PracticePanel.Answered)
+    @guarded
+    def _answered(self, event: PracticePanel.Answered) -> None:
+        panel = self.query_one("#practice", PracticePanel)
+        if self._question_here():
+            panel.ask(self.practice, event.feedback)  # the product after the local derivative
+            return
+        panel.stop()
+        self._last_feedback = event.feedback
+        self.refresh_view()
+        self.set_focus(self.query_one("#graph", GraphView))
+
     # ---- actions -------------------------------------------------------------------
 
     @property
@@ -242,17 +310,28 @@ class BackpropScreen(SymnnScreen):
         steps = len(self.derivation.steps) if self.derivation is not None else 0
         return len(self.forward) + steps
 
+    def _limit(self) -> int:
+        """The furthest position open: in practice mode, the step of the pending question."""
+        if self.practice is not None and not self.practice.done:
+            return len(self.forward) + self.practice.current.index + 1
+        return self.last_position
+
     @guarded
     def action_step(self, delta: int) -> None:
         """One step forward (1) or back (-1) through the forward and backward passes."""
-        self.position = max(0, min(self.last_position, self.position + delta))
+        target = max(0, min(self.last_position, self.position + delta))
+        if target > self._limit():
+            self.notify("Answer the question first (Enter on an empty answer shows it).",
+                        title="Practice")
+            target = self._limit()
+        self.position = target
         self.refresh_view()
 
     @guarded
     def action_jump(self, where: str) -> None:
         """Go to the start, the first backward step, or the end."""
         targets = {"start": 0, "backward": len(self.forward), "end": self.last_position}
-        self.position = targets.get(where, self.position)
+        self.position = min(targets.get(where, self.position), self._limit())
         self.refresh_view()
 
     @guarded
@@ -260,6 +339,32 @@ class BackpropScreen(SymnnScreen):
         """Show or hide the fully symbolic forms next to the numbers."""
         self.symbolic = not self.symbolic
         self.refresh_view()
+
+    @guarded
+    def action_toggle_practice(self) -> None:
+        """Practice mode: each backward step is asked before it is shown."""
+        if self.derivation is None:
+            return
+        if self.practice is None:
+            self._start_practice()
+            self.notify("Each backward step is asked before it is shown: the local "
+                        "derivative, then the product. t turns practice off.",
+                        title="Practice on")
+        else:
+            self.practice = None
+            self.query_one("#practice", PracticePanel).stop()
+            self.notify(f"Practice off ({self.score_text()}).", title="Practice")
+        self.refresh_view()
+
+    def _start_practice(self) -> None:
+        from symnn.practice import PracticeSession
+
+        self.practice = PracticeSession(self.derivation)
+        self.practice.skip_to(self.position - len(self.forward))  # those shown: not asked
+        self._last_feedback = None
+
+    def score_text(self) -> str:
+        return self.practice.score_text() if self.practice is not None else ""
 
     @guarded
     def action_next_preset(self) -> None:
@@ -300,33 +405,12 @@ class BackpropScreen(SymnnScreen):
                 label = unicode(d.output_symbol)
             elif node.is_constant:
                 label = fmt(node.value)
-            else:
+            elif node in d.forms:
                 label = unicode(d.forms[node])
+            else:  # off the paths to the chosen leaf: its expression
+                label = unicode(node.expr) if len(node.parents) < 3 else node.op.label
             self.labels[node] = label
         return label
-
-    def _build_tree(self) -> None:
-        tree = self.query_one("#graph", Tree)
-        tree.clear()
-        self.tree_nodes: dict = {}
-        tree.root.data = self.output
-        self.tree_nodes.setdefault(self.output, []).append(tree.root)
-        stack = [(tree.root, self.output)]
-        expanded: set = set()
-        count = 0
-        while stack:
-            tree_node, node = stack.pop()
-            count += 1
-            if node in expanded and count > MAX_TREE_NODES:
-                continue
-            expanded.add(node)
-            for parent in node.parents:
-                child = tree_node.add("", data=parent, expand=True,
-                                      allow_expand=bool(parent.parents))
-                self.tree_nodes.setdefault(parent, []).append(child)
-                if parent.parents:
-                    stack.append((child, parent))
-        tree.root.expand_all()
 
     def _state(self, position: int):
         """What ``position`` shows: the start, a forward node or a backward step."""
@@ -341,6 +425,12 @@ class BackpropScreen(SymnnScreen):
         """The backward steps already taken at ``position``."""
         return self.derivation.steps[: max(0, position - len(self.forward))]
 
+    def _question_here(self) -> bool:
+        """Whether practice mode asks the step at the current position before showing it."""
+        practice = self.practice
+        return (practice is not None and not practice.done
+                and self.position == len(self.forward) + practice.current.index + 1)
+
     def _view(self, position: int):
         """The step panel and gradient table for ``position`` (SymPy printing, once each)."""
         key = (position, self.symbolic)
@@ -351,30 +441,28 @@ class BackpropScreen(SymnnScreen):
                                       self._grads_table(self._done_steps(position)))
         return view
 
-    def _precompute_views(self) -> None:
-        """Print every step of the new graph now, so a step key only swaps prepared views."""
-        for position in range(self.last_position + 1):
-            self._view(position)
-
     def refresh_view(self) -> None:
-        """Redraw the tree labels, the step panel and the gradients for ``position``."""
+        """Redraw the changed graph lines, the step panel and the gradients for ``position``."""
         if self.derivation is None:
             return
+        asking = self._question_here()
         phase, item = self._state(self.position)
         computed = set(self.forward[: min(self.position, len(self.forward))])
-        done_steps = self._done_steps(self.position)
+        done_steps = self._done_steps(self.position - asking)
         finished = {s.parent for s in done_steps if s.last}
         if done_steps:
             finished.add(self.output)
         numeric = self.derivation.value is not None
-        for node, tree_nodes in self.tree_nodes.items():
+        graph = self.query_one("#graph", GraphView)
+        gradients = self.derivation.numeric_gradients
+        for node in graph._rows:
             shown_value = numeric and (not node.parents or node in computed)
             shown_grad = node in finished and not node.is_constant
             current = (phase == "forward" and node is item) or (
                 phase == "backward" and node in (item.node, item.parent))
             key = (shown_value, shown_grad, current)
             if self.label_keys.get(node) == key:
-                continue  # unchanged: the tree keeps its rendered line
+                continue  # unchanged: the graph keeps its rendered line
             self.label_keys[node] = key
             label = Text(self._label(node))
             if node.parents and node.name is not None:  # an unnamed node shows its op already
@@ -382,21 +470,56 @@ class BackpropScreen(SymnnScreen):
             if shown_value:
                 label.append(f" = {fmt(node.value)}", style="cyan")
             if shown_grad:
-                grad = self.derivation.numeric_gradients.get(node) if numeric else None
-                label.append(f"  ∂L = {fmt(grad)}" if numeric else "  ∂L ✓", style="green")
+                label.append(f"  ∂L = {fmt(gradients.get(node))}" if numeric else "  ∂L ✓",
+                             style="green")
             if current:
                 label.stylize("reverse")
-            for tree_node in tree_nodes:
-                tree_node.set_label(label)
+            graph.set_label(node, label)
         focus = item if phase == "forward" else item.parent if phase == "backward" else None
-        if focus in self.tree_nodes:  # keep the current node in sight in a tall tree
-            self.query_one("#graph", Tree).scroll_to_node(self.tree_nodes[focus][0],
-                                                         animate=False)
-        view = self._view(self.position)
-        self.query_one("#step", Static).update(view[0], layout=False)
-        self.query_one("#grads", Static).update(view[1], layout=False)
-        # the counter first: a narrow terminal cuts the end of the title, not the step
-        self.sub_title = f"step {self.position} of {self.last_position}  ·  {self.source}"
+        if focus is not None:
+            graph.keep_in_sight(focus)
+        panel = self.query_one("#practice", PracticePanel)
+        if asking:
+            self.query_one("#step", Static).update(self._question_text(item))
+            if not panel.asking or panel.session is not self.practice:
+                panel.ask(self.practice, self._last_feedback)
+            grads = self._view(self.position - 1)[1]
+        else:
+            panel.stop()
+            step, grads = self._view(self.position)
+            feedback = self._last_feedback
+            if feedback is not None and self.practice is not None and phase == "backward":
+                step = Group(step, Text(f"\n{feedback.message}  {self.score_text()}",
+                                        style="green" if feedback.verdict == "correct"
+                                        else "magenta"))
+            _update(self.query_one("#step", Static), step)
+        _update(self.query_one("#grads", Static), grads)
+        # the counter in the panel's title: setting the screen's subtitle would repaint
+        # every widget at each key
+        step_panel = self.query_one("#bp-step")
+        step_panel.border_title = f"Step {self.position} of {self.last_position}"
+        step_panel.border_subtitle = (f"practice: {self.score_text()}"
+                                      if self.practice is not None else "")
+        if self.sub_title != self.source:
+            self.sub_title = self.source
+
+    def _question_text(self, step) -> Text:
+        """The step's heading and its chain-rule line, without the answer (practice mode)."""
+        text = Text()
+        k = self.position - len(self.forward)
+        out = self._out()
+        node_l, parent_l = self._paren(step.node_form), self._paren(step.parent_form)
+        text.append(f"Backward {k} of {len(self.derivation.steps)}: edge {node_l} → "
+                    f"{parent_l}\n", style="bold")
+        op = "=" if step.first and step.last else "+="
+        text.append(f"∂{out}/∂{parent_l} {op} ∂{out}/∂{node_l} · ∂{node_l}/∂{parent_l}",
+                    style="bold cyan")
+        return text
+
+    def _out(self) -> str:
+        from symnn.scalar.render import unicode
+
+        return unicode(self.derivation.output_symbol)
 
     def _step_text(self, phase: str, item, position: int) -> Text | Group:
         from symnn.scalar.render import unicode
@@ -407,7 +530,7 @@ class BackpropScreen(SymnnScreen):
         f, b = len(self.forward), len(d.steps)
         if phase == "start":
             text.append("Start\n", style="bold")
-            text.append(f"{unicode(d.output_symbol)} = ", style="bold")
+            text.append(f"{self._out()} = ", style="bold")
             text.append(f"{unicode(self.output.expr)}\n")
             leaves = reading_order(self.output)
             if leaves:
@@ -415,19 +538,22 @@ class BackpropScreen(SymnnScreen):
                     f"{name} = {fmt(leaf.value)}" for name, leaf in leaves) + "\n")
             text.append(f"\nForward pass: {_count(f, 'node')}, then backward pass: "
                         f"{_count(b, 'edge')}.\n"
-                        "Press n (or →) to step.", style="dim")
+                        "Press n (or →) to step" + (", t to practise." if self.practice is None
+                                                    else "."), style="dim")
             return text
         if phase == "forward":
             node = item
             text.append(f"Forward {position} of {f}\n", style="bold")
             args = [self._label(p) for p in node.parents]
-            definition = node.op.sympy(*(d.forms[p] for p in node.parents),
-                                       *(number(a) for a in node.arg))
-            shown = unicode(definition)
-            if shown == self._label(node):  # an unnamed node: its label is its definition
-                text.append(f"compute {shown}   [{node.op.label}]\n", style="bold cyan")
+            if all(p in d.forms for p in node.parents):
+                definition = unicode(node.op.sympy(*(d.forms[p] for p in node.parents),
+                                                   *(number(a) for a in node.arg)))
             else:
-                text.append(f"{self._label(node)} = {shown}\n", style="bold cyan")
+                definition = f"{node.op.label}({', '.join(args)})"
+            if definition == self._label(node):  # an unnamed node: its label is its definition
+                text.append(f"compute {definition}   [{node.op.label}]\n", style="bold cyan")
+            else:
+                text.append(f"{self._label(node)} = {definition}\n", style="bold cyan")
             if node.value is not None:
                 inputs = ", ".join(f"{a} = {fmt(p.value)}" for a, p in zip(args, node.parents))
                 text.append(f"with {inputs}\n")
@@ -437,7 +563,7 @@ class BackpropScreen(SymnnScreen):
             return text
         step = item
         k = position - f
-        out = unicode(d.output_symbol)
+        out = self._out()
         node_l, parent_l = self._paren(step.node_form), self._paren(step.parent_form)
         text.append(f"Backward {k} of {b}: edge {node_l} → {parent_l}\n", style="bold")
         op = "=" if step.first and step.last else "+="
@@ -468,23 +594,27 @@ class BackpropScreen(SymnnScreen):
         text = unicode(form)
         return text if form.is_Symbol else f"({text})"
 
-    def _grads_table(self, done_steps) -> Table:
+    def _grads_table(self, done_steps, limit: int = 12) -> Table:
+        """The nodes reached so far with their contributions, the last ``limit`` of them
+        (the graph shows every ∂L; a long table would cost every step key its rendering)."""
         from symnn.scalar.render import unicode
 
         d = self.derivation
-        table = Table(title="Gradients so far", title_justify="left", expand=True,
-                      show_edge=False, box=None)
-        table.add_column("node")
-        table.add_column("contributions so far")
-        table.add_column("∂L/∂node")
+        table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
+        table.add_column("node", ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column("paths so far", ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column("∂L/∂node", no_wrap=True)
         if self.symbolic:
-            table.add_column("symbolic")
+            table.add_column("symbolic", ratio=2, overflow="ellipsis", no_wrap=True)
         parts: dict = {}
         for step in done_steps:
-            parts.setdefault(step.parent, []).append(step)
-        for node, steps in parts.items():
-            if node.is_constant:
-                continue
+            if not step.parent.is_constant:
+                parts.setdefault(step.parent, []).append(step)
+        rows = list(parts.items())
+        if len(rows) > limit:
+            table.add_row(Text(f"… {len(rows) - limit} earlier", style="dim"), "", "")
+            rows = rows[-limit:]
+        for node, steps in rows:
             contributions = _sum_text([fmt(s.product_value, 4) for s in steps])
             complete = steps[-1].last
             total = fmt(d.numeric_gradients.get(node)) if complete and d.numeric_gradients else (
@@ -496,6 +626,16 @@ class BackpropScreen(SymnnScreen):
         if not parts:
             table.add_row("—", "the backward pass has not started", "")
         return table
+
+
+def _update(widget: Static, content) -> None:
+    """Show ``content``; lay the screen out again only if its height changed (a layout
+    repaints every widget, which costs a step key tens of milliseconds on a big graph)."""
+    before = widget.size.height
+    widget.update(content, layout=False)
+    width = widget.size.width
+    if width and widget.get_content_height(widget.size, widget.size, width) != before:
+        widget.refresh(layout=True)
 
 
 def _non_finite(output) -> str:
