@@ -1,4 +1,4 @@
-"""``symnn convexity EXPR [--domain "x>0"] [--variables x,y] [--latex] [--json]``.
+"""``symnn convexity EXPR [--domain "x>0"] [--variables x,y] [--time-limit S] [--latex] [--json]``.
 
 Prints the verdict (convex, concave, affine, neither, unknown) and the reason; for ``neither``
 the counterexample's points, chord and function values. ``--json`` prints one object with
@@ -12,6 +12,10 @@ import argparse
 import json
 
 from symnn.cli import UsageError
+from symnn.commands._argtypes import positive_float
+
+# the library's default, repeated so that --help needs no SymPy import (a test keeps them equal)
+TIME_LIMIT = 10.0
 
 HELP = "decide whether a function is convex, concave, affine or neither, with a reason"
 
@@ -24,19 +28,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variables", default=None,
                         help="comma-separated variables (default: every symbol); the others "
                         "are parameters")
+    parser.add_argument("--time-limit", type=positive_float, default=TIME_LIMIT, metavar="S",
+                        help="seconds the symbolic analysis may take before it gives up and "
+                        f"the chord test decides alone (default: {TIME_LIMIT:g})")
     parser.add_argument("--latex", action="store_true", help="print the reason as LaTeX")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _analyse(args: argparse.Namespace):
+    from symnn.symbolic.budget import Budget, BudgetExceeded
     from symnn.symbolic.convexity import convexity
+    from symnn.symbolic.degree import NumberRangeError
     from symnn.symbolic.domain import DomainError
     from symnn.symbolic.parser import ParseError, parse
 
     try:
-        expr = parse(args.expression)
+        with Budget(max(args.time_limit, TIME_LIMIT), "reading EXPR"):
+            expr = parse(args.expression)
     except ParseError as exc:
         raise UsageError(f"cannot read EXPR: {exc}\n{exc.pointer()}") from None
+    except BudgetExceeded as exc:
+        raise UsageError(f"{exc}; try a smaller function") from None
     variables = None
     if args.variables is not None:
         variables = [v.strip() for v in args.variables.split(",")]
@@ -49,9 +61,12 @@ def _analyse(args: argparse.Namespace):
             raise UsageError(f"--variables: {', '.join(unknown)} not in the expression "
                              f"(its symbols: {', '.join(used) or 'none'})")
     try:
-        return convexity(expr, variables=variables, domain=args.domain)
+        return convexity(expr, variables=variables, domain=args.domain,
+                         time_limit=args.time_limit)
     except DomainError as exc:
         raise UsageError(f"bad --domain {args.domain!r}: {exc}") from None
+    except NumberRangeError as exc:
+        raise UsageError(f"cannot use EXPR: {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:

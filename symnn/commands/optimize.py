@@ -113,6 +113,7 @@ def _table(run) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from symnn.lab import descend, optimizer_names, preset_names, surface
+    from symnn.symbolic.budget import BudgetExceeded
     from symnn.symbolic.parser import ParseError
 
     word = args.expression.strip()
@@ -126,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
         surf = surface(args.expression)
     except ParseError as exc:
         raise UsageError(f"cannot read EXPR: {exc}\n{exc.pointer()}") from None
+    except BudgetExceeded as exc:
+        raise UsageError(f"{exc}; try a smaller function") from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     name = args.optimizer.strip().lower()

@@ -2,7 +2,9 @@
 
 A :class:`Surface` holds a SymPy expression and its gradient and Hessian, derived by SymPy and
 turned into NumPy functions, so an optimizer run evaluates exact derivatives quickly.
-Variables are ordered by name (``x`` before ``y``), as in ``sn.convexity``.
+Variables are ordered by name (``x`` before ``y``), as in ``sn.convexity``. Deriving them for a
+typed function runs under a time limit (``max`` of 64 arguments would take minutes) and refuses
+numbers beyond floating point.
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from symnn.symbolic.budget import Budget, stage
+from symnn.symbolic.degree import check_float_range
 from symnn.symbolic.functions import lambdify, symbol
 
-__all__ = ["Surface", "PRESETS", "surface", "preset_names"]
+__all__ = ["Surface", "PRESETS", "surface", "preset_names", "TIME_LIMIT"]
+
+#: seconds SymPy may spend deriving the gradient and Hessian of a typed function
+TIME_LIMIT = 10.0
 
 
 @dataclass
@@ -36,9 +43,11 @@ class Surface:
 
     def __post_init__(self) -> None:
         args = list(self.variables)
-        grad = sp.Matrix([sp.diff(self.expr, v) for v in args])
+        with stage("differentiating f (its gradient)"):
+            grad = sp.Matrix([sp.diff(self.expr, v) for v in args])
         # kinks (abs, relu, max) give DiracDelta terms: the Hessian is taken where it exists
-        hess = sp.hessian(self.expr, args).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+        with stage("differentiating f twice (its Hessian)"):
+            hess = sp.hessian(self.expr, args).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
         self._f = lambdify(args, self.expr)
         self._g = lambdify(args, grad)
         self._h = lambdify(args, hess)
@@ -164,26 +173,31 @@ def preset_names() -> list[str]:
     return list(PRESETS)
 
 
-def surface(spec: object, name: str | None = None) -> Surface:
+def surface(spec: object, name: str | None = None,
+            time_limit: float | None = TIME_LIMIT) -> Surface:
     """A Surface from a preset name, typed text (read by ``symnn.parse``), a SymPy expression
-    or a Surface. A typed function starts at 1 in every variable and is plotted on [-2, 2]."""
+    or a Surface. A typed function starts at 1 in every variable and is plotted on [-2, 2].
+    Raises ``symnn.symbolic.budget.BudgetExceeded`` when deriving takes over ``time_limit``
+    seconds, and ValueError for a number beyond floating point."""
     if isinstance(spec, Surface):
         return spec
     if isinstance(spec, str) and spec.strip().lower() in PRESETS:
         return PRESETS[spec.strip().lower()]()
-    if isinstance(spec, str):
-        from symnn.symbolic.parser import parse
-
-        expr = parse(spec)
-        label = name or spec.strip()
-    elif isinstance(spec, sp.Basic):
-        expr, label = spec, name or sp.sstr(spec)
-    else:
+    if not isinstance(spec, (str, sp.Basic)):
         raise TypeError(f"cannot make a loss surface from {type(spec).__name__}; give a preset "
                         f"name ({', '.join(PRESETS)}), text or a SymPy expression")
-    expr = expr.xreplace({s: symbol(s.name) for s in expr.free_symbols})
-    variables = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
-    if not variables:
-        raise ValueError(f"{label} has no variable to optimize")
-    d = len(variables)
-    return Surface(label, expr, variables, (1.0,) * d, ((-2.0, 2.0),) * d)
+    with Budget(time_limit, "reading f"):
+        if isinstance(spec, str):
+            from symnn.symbolic.parser import parse
+
+            expr = parse(spec)
+            label = name or spec.strip()
+        else:
+            expr, label = spec, name or sp.sstr(spec)
+        check_float_range(expr)
+        expr = expr.xreplace({s: symbol(s.name) for s in expr.free_symbols})
+        variables = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+        if not variables:
+            raise ValueError(f"{label} has no variable to optimize")
+        d = len(variables)
+        return Surface(label, expr, variables, (1.0,) * d, ((-2.0, 2.0),) * d)

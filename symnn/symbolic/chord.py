@@ -17,6 +17,7 @@ import sympy as sp
 
 from symnn.symbolic.degree import high_power
 from symnn.symbolic.domain import Domain
+from symnn.symbolic.functions import lambdify
 
 __all__ = ["Counterexample", "ChordSearch"]
 
@@ -98,7 +99,7 @@ class ChordSearch:
         self.n_pairs = n_pairs
         # exact rationals in a huge power would build a huge integer: use 30-digit floats
         self._exact = high_power(expr) is None
-        self._fn = sp.lambdify(variables + parameters, expr, "numpy")
+        self._fn = lambdify(variables + parameters, expr)
         self._hess_fn = None
         try:
             self._eval(np.full((2, len(self.names)), 0.5))  # fixed probe: keeps the seeded draws
@@ -149,7 +150,7 @@ class ChordSearch:
         if self._hess_fn is None:
             try:
                 hess = sp.hessian(self.expr, self.variables)
-                self._hess_fn = sp.lambdify(self.variables + self.parameters, hess, "numpy")
+                self._hess_fn = lambdify(self.variables + self.parameters, hess)
             except (TypeError, ValueError, NotImplementedError):
                 return None
         pts = base[:300]
@@ -176,13 +177,27 @@ class ChordSearch:
         return np.array(firsts), np.array(seconds)
 
     def undefined_point(self) -> np.ndarray | None:
-        """A sample point of the domain where f is not a real number, if one is found."""
+        """A sample point of the domain where f is not a real number, if one is found. A NaN
+        in floating point (inf - inf after an overflow) is confirmed in exact arithmetic."""
         if not self.usable:
             return None
         pts = self._points(2000)
         pts = pts[self.domain.contains(self.names, pts)]
-        bad = np.isnan(self._eval(pts))  # inf can be overflow; NaN means undefined
-        return pts[bad][0] if bad.any() else None
+        bad = pts[np.isnan(self._eval(pts))]
+        order = np.argsort(np.abs(bad).max(axis=1, initial=0), kind="stable")
+        for point in bad[order[:5]]:
+            if not self._finite_exactly(point):
+                return point
+        return None
+
+    def _finite_exactly(self, point: np.ndarray) -> bool:
+        syms = self.variables + self.parameters
+        at = (lambda v: sp.Rational(float(v))) if self._exact else (lambda v: sp.Float(v, 30))
+        try:
+            value = self.expr.xreplace({s: at(v) for s, v in zip(syms, point)}).evalf(30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+        return bool(value.is_real and value.is_finite)
 
     def search(self, a: np.ndarray, b: np.ndarray, breaks: str) -> Counterexample | None:
         """The worst confirmed violation of convexity (``breaks="convexity"``) or concavity."""

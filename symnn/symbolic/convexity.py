@@ -19,26 +19,35 @@ a guess. ``convex`` is never answered when a counterexample was found.
 
 The default domain is all real values of every symbol. A domain restricts symbols, e.g.
 ``"x > 0"`` for log(x) or ``"p > 0, p < 1"`` for a probability (see ``symnn.symbolic.domain``).
+
+SymPy can take minutes on a short input, so the symbolic tools share a time limit
+(``time_limit``, :data:`TIME_LIMIT` seconds by default; see ``symnn.symbolic.budget``). When it
+runs out, the reason says "gave up after N s: <the stage that was hard>", and the verdict rests
+on the chord test alone: ``neither`` when it refutes both, otherwise ``unknown``.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symnn.symbolic.budget import Budget, BudgetExceeded, stage
 from symnn.symbolic.chord import ChordSearch, Counterexample
 from symnn.symbolic.composition import (AFFINE, CONCAVE, CONSTANT, CONVEX, Step, curvature,
                                         is_concave_kind, is_convex_kind)
-from symnn.symbolic.degree import MAX_EXACT_DEGREE, high_power
+from symnn.symbolic.degree import MAX_EXACT_DEGREE, check_float_range, high_power
 from symnn.symbolic.domain import Domain, DomainError, parse_domain
+from symnn.symbolic.readable import math_text
 from symnn.symbolic.sign import (ANY, NEG, NONNEG, NONPOS, NONZERO, POS, SOLVER_ERRORS, ZERO,
                                  SignOracle, sign_words)
 
-__all__ = ["convexity", "ConvexityResult", "Counterexample", "DomainError", "VERDICTS"]
+__all__ = ["convexity", "ConvexityResult", "Counterexample", "DomainError", "VERDICTS",
+           "TIME_LIMIT"]
 
 VERDICTS = ("convex", "concave", "affine", "neither", "unknown")
 
@@ -47,6 +56,38 @@ _MAX_SYMBOLIC_VARS = 4
 # a constant Hessian (a quadratic) is checked exactly up to this many variables
 _MAX_CONSTANT_HESSIAN_VARS = 12
 _SIMPLIFY_MAX_OPS = 200
+#: seconds the symbolic tools may spend on one function (the chord test has its own limit)
+TIME_LIMIT = 10.0
+# reading f and the numeric chord test may always take this long (usually well under a second)
+_FLOOR = 10.0
+# once the chord test has refuted both convexity and concavity, a proof only explains: it
+# gets at most this many seconds
+_EXPLAIN_LIMIT = 2.0
+
+
+class _Clock:
+    """The analysis' time limit: each symbolic stage runs under a budget for the time left, and
+    the first stage that runs out is kept for the reason. A cancellation is passed on."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.gave_up: BudgetExceeded | None = None
+
+    def run(self, what: str, fn: Callable, *args):
+        """fn(*args) within the time left; None when time ran out."""
+        limit = None if self.deadline is None else self.deadline - time.monotonic()
+        if limit is not None and limit <= 0:
+            self.gave_up = self.gave_up or BudgetExceeded(self.seconds, what)
+            return None
+        try:
+            with Budget(limit, what):
+                return fn(*args)
+        except BudgetExceeded as exc:
+            if exc.cancelled:
+                raise
+            self.gave_up = self.gave_up or BudgetExceeded(self.seconds, exc.what)
+            return None
 
 
 @dataclass
@@ -203,21 +244,26 @@ class _Analysis:
                     reqs.append((node.base, NONZERO, "division needs a non-zero denominator"))
         return reqs
 
-    def undefined(self, search: ChordSearch) -> Step | None:
-        """A step saying where f is undefined on the domain, or None when it is defined."""
+    def undefined(self) -> Step | None:
+        """A step saying where f breaks a rule of its natural domain (log needs a positive
+        argument, ...) inside the given domain, or None."""
         for u, need, why in self.requirements():
             if self.oracle.sign(u) <= need:
                 continue
             point = self._violation(u, need)
             if point is not None:
-                at = ", ".join(f"{s.name} = {sp.sstr(v)}" for s, v in point.items())
-                u_text = sp.sstr(u)
+                at = ", ".join(f"{s.name} = {math_text(v)}" for s, v in point.items())
+                u_text = math_text(u)
                 hint = {POS: f"{u_text} > 0", NONNEG: f"{u_text} >= 0",
                         NONZERO: f"{u_text} > 0 (or {u_text} < 0)"}[need]
                 return _step(
                     f"f is not defined on the whole domain ({self.where}): at {at}, "
                     f"{u_text} breaks the rule that {why}. Give a domain on which f is "
                     f"defined, e.g. {hint}.")
+        return None
+
+    def undefined_numeric(self, search: ChordSearch) -> Step | None:
+        """A step naming a sample point of the domain where f is not a real number."""
         bad = search.undefined_point()
         if bad is not None:
             at = ", ".join(f"{n} = {v:.6g}" for n, v in zip(search.names, bad))
@@ -273,13 +319,15 @@ class _Analysis:
         if self.high_power is not None:
             return None
         (x,) = self.variables
-        f2 = _simplify(sp.diff(self.expr, x, 2))
-        if not self._nonzero_on_domain(f2):
-            return None
-        s = ANY if explain_only else self.oracle.sign(f2)
+        with stage(f"simplifying f''({x.name})"):
+            f2 = _simplify(sp.diff(self.expr, x, 2))
+        with stage(f"deciding the sign of f''({x.name}) = {_short(f2, 'a long expression')}"):
+            if not self._nonzero_on_domain(f2):
+                return None
+            s = ANY if explain_only else self.oracle.sign(f2)
         proof = _Proof(method="second derivative")
         name = x.name
-        head = f"f''({name}) = {sp.sstr(f2)}"
+        head = f"f''({name}) = {math_text(f2)}"
         head_tex = rf"f''({sp.latex(x)}) = {sp.latex(f2)}"
         if s <= NONNEG or s <= NONPOS:
             word = sign_words(s)
@@ -288,8 +336,9 @@ class _Analysis:
             tail = f"is {word} for every {name} in the domain ({self.where}), so f is {kind}."
             proof.steps.append(_step(f"{head}, which {tail}", head_tex, f" which {tail}"))
             return proof
-        neg = self._region(f2 < 0, x)
-        pos = self._region(f2 > 0, x)
+        with stage(f"solving f''({name}) < 0 and f''({name}) > 0"):
+            neg = self._region(f2 < 0, x)
+            pos = self._region(f2 > 0, x)
         lines, lines_tex = [], []
         for region, rel, kind, near in ((neg, "<", "convex", proof.not_convex_near),
                                         (pos, ">", "concave", proof.not_concave_near)):
@@ -326,19 +375,20 @@ class _Analysis:
         if any(h.free_symbols for h in H):
             if n > _MAX_SYMBOLIC_VARS or constant_only:
                 return None
-            H = H.applyfunc(_simplify)
+            with stage("simplifying the Hessian"):
+                H = H.applyfunc(_simplify)
         if not all(self._nonzero_on_domain(h) for h in H):
             return None
         proof = _Proof(method="Hessian")
         names = ", ".join(s.name for s in self.variables)
-        head = f"The Hessian of f is H = {_short(H.tolist(), f'a {n}x{n} matrix')}"
+        head = f"The Hessian of f is H = {_short(H, f'a {n}x{n} matrix')}"
         head_tex = rf"H = \nabla^2 f = {sp.latex(H)}"
         if all(not (h.free_symbols) for h in H):
             psd, nsd = bool(H.is_positive_semidefinite), bool((-H).is_positive_semidefinite)
             proof.convex, proof.concave = psd, nsd
             if n <= _MAX_SYMBOLIC_VARS:
                 eig = H.eigenvals()
-                ev = ", ".join(sp.sstr(sp.nsimplify(v)) for v, mult in eig.items()
+                ev = ", ".join(math_text(sp.nsimplify(v)) for v, mult in eig.items()
                                for _ in range(mult))
             else:
                 import numpy as np
@@ -358,8 +408,10 @@ class _Analysis:
         minors = []
         for k in range(1, n + 1):
             for rows in itertools.combinations(range(n), k):
-                m = _simplify(H.extract(list(rows), list(rows)).det())
-                minors.append((k, rows, m, self.oracle.sign(m)))
+                label = ", ".join(str(r + 1) for r in rows)
+                with stage(f"the sign of the principal minor of the Hessian on rows {label}"):
+                    m = _simplify(H.extract(list(rows), list(rows)).det())
+                    minors.append((k, rows, m, self.oracle.sign(m)))
         psd = all(s <= NONNEG for _, _, _, s in minors)
         nsd = all(s <= (NONPOS if k % 2 else NONNEG) for k, _, _, s in minors)
         if not (psd or nsd):
@@ -389,10 +441,11 @@ class _Analysis:
         if self.parameters or self.domain.constraints or self.high_power is not None:
             return None
         try:
-            pw = sp.piecewise_fold(self.expr.rewrite(sp.Piecewise))
-            if not isinstance(pw, sp.Piecewise):
-                return None
-            pairs = pw.as_expr_set_pairs(self.oracle._interior(x))
+            with stage("splitting f into smooth pieces"):
+                pw = sp.piecewise_fold(self.expr.rewrite(sp.Piecewise))
+                if not isinstance(pw, sp.Piecewise):
+                    return None
+                pairs = pw.as_expr_set_pairs(self.oracle._interior(x))
         except SOLVER_ERRORS:
             return None
         pieces = []
@@ -413,8 +466,8 @@ class _Analysis:
                 return None
             convex &= s <= NONNEG
             concave &= s <= NONPOS
-            lines.append(f"on {_set_text(interval)}: f = {sp.sstr(e)}, f'' = {sp.sstr(f2)} "
-                         f"({sign_words(s)})")
+            lines.append(f"on {_set_text(interval)}: f = {math_text(e)}, f'' = "
+                         f"{math_text(f2)} ({sign_words(s)})")
         proof = _Proof(method="piecewise")
         for (left_i, left), (right_i, right) in zip(pieces, pieces[1:]):
             c = left_i.sup
@@ -422,7 +475,7 @@ class _Analysis:
                 return None
             jump_value = sp.simplify(right.subs(x, c) - left.subs(x, c))
             if jump_value != 0:
-                lines.append(f"at {x.name} = {sp.sstr(c)} f jumps by {sp.sstr(jump_value)}")
+                lines.append(f"at {x.name} = {math_text(c)} f jumps by {math_text(jump_value)}")
                 convex = concave = False
                 proof.not_convex_near.append((float(c),))
                 proof.not_concave_near.append((float(c),))
@@ -432,8 +485,8 @@ class _Analysis:
             jump = sp.simplify(dr - dl)
             if not jump.is_number:
                 return None
-            lines.append(f"at {x.name} = {sp.sstr(c)} the slope goes from {sp.sstr(dl)} to "
-                         f"{sp.sstr(dr)}")
+            lines.append(f"at {x.name} = {math_text(c)} the slope goes from {math_text(dl)} to "
+                         f"{math_text(dr)}")
             if jump < 0:
                 convex = False
                 proof.not_convex_near.append((float(c),))
@@ -459,21 +512,15 @@ class _Analysis:
 
 
 def _short(obj: object, summary: str, limit: int = 100) -> str:
-    """SymPy text of obj, or a summary when it is too long to read in a sentence (the LaTeX
+    """Readable text of obj, or a summary when it is too long to read in a sentence (the LaTeX
     reason keeps the full form)."""
-    text = sp.sstr(obj)
+    text = math_text(obj)
     return text if len(text) <= limit else f"{summary} (in full in the LaTeX reason)"
 
 
 def _set_text(s: sp.Set) -> str:
-    """(-oo, 1) or [2, 3] or (0, 1) ∪ (2, oo): the usual interval notation."""
-    if isinstance(s, sp.Union):
-        return " ∪ ".join(_set_text(a) for a in s.args)
-    if isinstance(s, sp.Interval):
-        left = "(" if s.left_open else "["
-        right = ")" if s.right_open else "]"
-        return f"{left}{sp.sstr(s.inf)}, {sp.sstr(s.sup)}{right}"
-    return sp.sstr(s)
+    """(-∞, 1) or [2, 3] or (0, 1) ∪ (2, ∞): the usual interval notation."""
+    return math_text(s)
 
 
 def _a_point_of(s: sp.Set) -> sp.Expr | None:
@@ -524,26 +571,39 @@ def _local_pairs(centres: list[tuple[float, ...]], d: int, n_params: int):
 
 
 def _variables(expr: sp.Expr, variables: object) -> tuple[list[sp.Symbol], list[sp.Symbol]]:
+    """The variables (sorted by name) and the remaining symbols (parameters). Every named
+    variable must be a symbol of f: a misspelt name would otherwise make f look constant in it,
+    hence "affine"."""
     by_name = {s.name: s for s in expr.free_symbols}
+    used = ", ".join(sorted(by_name)) or "none"
     if variables is None:
         chosen = sorted(by_name)
     else:
-        if isinstance(variables, (str, sp.Symbol)):
+        if isinstance(variables, str):
+            variables = [v.strip() for v in variables.split(",")]
+        elif isinstance(variables, sp.Symbol):
             variables = [variables]
         chosen = []
         for v in variables:
             name = v if isinstance(v, str) else getattr(v, "name", None)
             if not name:
                 raise ValueError(f"variable {v!r} is not a symbol or a name")
+            if name not in by_name:
+                raise ValueError(f"variables: {name!r} is not a symbol of f (its symbols: "
+                                 f"{used}); name them one by one, e.g. ['x', 'y'] or 'x, y'")
             chosen.append(name)
+        if not chosen:
+            raise ValueError(f"variables is empty: name at least one symbol of f (its symbols: "
+                             f"{used}), or leave it out to use them all")
         chosen = sorted(set(chosen))
-    vars_ = [by_name.get(n, sp.Symbol(n, real=True)) for n in chosen]
+    vars_ = [by_name[n] for n in chosen]
     params = sorted((s for n, s in by_name.items() if n not in chosen), key=lambda s: s.name)
     return vars_, params
 
 
 def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = None,
-              domain: object = None, *, seed: int = 0) -> ConvexityResult:
+              domain: object = None, *, seed: int = 0,
+              time_limit: float | None = TIME_LIMIT) -> ConvexityResult:
     """Decide whether ``f`` is convex, concave, affine or neither on ``domain``.
 
     ``f`` is a SymPy expression or text (read by ``symnn.parse``). ``variables`` defaults to all
@@ -551,13 +611,29 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
     for every parameter value in the domain. ``domain`` defaults to all real numbers for every
     symbol; give text such as ``"x > 0"`` or ``"p > 0, p < 1"`` (comma-joined conditions), a
     SymPy relational or a list of them, or ``{name: (low, high)}``. The chord test uses
-    ``seed``, so the same call gives the same counterexample.
+    ``seed``, so the same call gives the same counterexample. The symbolic tools stop after
+    ``time_limit`` seconds (None: no limit) and the chord test after as long again (at least
+    10 s); the reason
+    then says what was hard; reading f itself beyond the limit raises
+    ``symnn.symbolic.budget.BudgetExceeded``. A number beyond floating point (``10^309``)
+    raises ValueError.
     """
-    original = _to_expr(f)
+    if time_limit is not None and not time_limit > 0:
+        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit}")
+    # max(a0, ..., a63) alone takes SymPy minutes
+    with Budget(None if time_limit is None else max(time_limit, _FLOOR), "reading f"):
+        original = _to_expr(f)
+    check_float_range(original)
     original = original.xreplace({s: sp.Symbol(s.name, real=True) for s in original.free_symbols})
     expr = _elementary(original)
     vars_, params = _variables(expr, variables)
-    dom = parse_domain(domain)
+    try:
+        with Budget(time_limit, "solving the domain's conditions"):
+            dom = parse_domain(domain)
+    except BudgetExceeded as exc:
+        if exc.cancelled:
+            raise
+        raise DomainError(f"the domain could not be read: {exc}") from None
     known = {s.name for s in vars_ + params}
     unknown_names = (set(dom.intervals) | {s.name for c in dom.constraints
                                            for s in c.free_symbols}) - known
@@ -575,27 +651,32 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
     var_text = ", ".join(names) if names else "no variable"
     param_text = (f", with parameters {', '.join(s.name for s in params)}" if params else "")
     result.steps.append(_step(
-        f"f({var_text}) = {sp.sstr(original)} on {analysis.where}{param_text}.",
+        f"f({var_text}) = {math_text(original)} on {analysis.where}{param_text}.",
         rf"f({var_text}) = {sp.latex(original)}\ \text{{on }} {dom.describe_latex(names)}"))
     if expr != original:
         result.steps.append(_step(
-            f"Written with exp, log, max and min: f = {sp.sstr(expr)}.",
+            f"Written with exp, log, max and min: f = {math_text(expr)}.",
             rf"f = {sp.latex(expr)}"))
 
     if analysis.high_power is not None:
         result.steps.append(_step(
-            f"f contains {sp.sstr(analysis.high_power)}, a power above {MAX_EXACT_DEGREE}: "
+            f"f contains {math_text(analysis.high_power)}, a power above {MAX_EXACT_DEGREE}: "
             f"exact polynomial algebra (factoring, second derivatives) is skipped at such "
             f"degrees, so only the composition rules and the chord test apply."))
 
     search = ChordSearch(expr, vars_, params, dom, seed=seed)
-    undefined = analysis.undefined(search)
+    clock = _Clock(time_limit)
+    # the chord test's own time, spent even when SymPy's ran out
+    numeric = _Clock(None if time_limit is None else max(time_limit, _FLOOR))
+    undefined = (clock.run("finding where f is defined", analysis.undefined)
+                 or numeric.run("looking for points where f is undefined",
+                                analysis.undefined_numeric, search))
     if undefined is not None:
         result.steps.append(undefined)
         result.method = "domain"
         return result
 
-    if analysis.affine():
+    if clock.run("checking whether f is affine", analysis.affine):
         result.verdict, result.method = "affine", "polynomial degree"
         result.steps.append(_step(
             "f is a polynomial of degree at most 1 in the variables: affine, hence both convex "
@@ -607,25 +688,27 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
     if not search.usable:
         result.steps.append(_step("f cannot be evaluated numerically, so the chord test was "
                                   "skipped; only a proof can settle the question."))
-    a, b = search.pairs()
-    against_convex = search.search(a, b, "convexity")
-    against_concave = search.search(a, b, "concavity")
+    against_convex, against_concave = numeric.run(
+        "the numeric chord test", _chord_test, search) or (None, None)
     smooth = _is_smooth(expr)
+    explainer = _Clock(_EXPLAIN_LIMIT if time_limit is None else min(_EXPLAIN_LIMIT,
+                                                                       time_limit))
     if against_convex is not None and against_concave is not None:
         proof = None
         if smooth and len(vars_) == 1:
-            proof = analysis.second_derivative(explain_only=True)
+            proof = explainer.run("explaining", analysis.second_derivative, True)
         elif smooth:
-            proof = analysis.hessian(constant_only=True)
+            proof = explainer.run("explaining", analysis.hessian, True)
         elif len(vars_) == 1:
-            proof = analysis.piecewise()
+            proof = explainer.run("explaining", analysis.piecewise)
     else:
-        proof = analysis.composition()
-        if proof is None and smooth:
-            proof = analysis.second_derivative() if len(vars_) == 1 else analysis.hessian()
+        proof = clock.run("applying the composition rules", analysis.composition)
+        if proof is None and smooth and clock.gave_up is None:
+            proof = (clock.run("the second derivative", analysis.second_derivative)
+                     if len(vars_) == 1 else clock.run("the Hessian", analysis.hessian))
         if ((proof is None or not (proof.convex or proof.concave)) and not smooth
-                and len(vars_) == 1):
-            proof = analysis.piecewise() or proof
+                and len(vars_) == 1 and clock.gave_up is None):
+            proof = clock.run("splitting f into pieces", analysis.piecewise) or proof
     proof = proof or _Proof()
 
     # the proof may point at places where f bends the wrong way: search there too
@@ -642,6 +725,13 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
         steps.append(_step("The numeric chord test contradicts the symbolic argument above "
                            "(the function may not be differentiable everywhere), so the "
                            "counterexample wins."))
+    for gave_up in (clock.gave_up, numeric.gave_up):
+        if gave_up is not None:
+            steps.append(_step(f"The analysis {gave_up} (a time limit; give more time with "
+                               f"time_limit, or --time-limit on the command line)."))
+    if explainer.gave_up is not None:
+        steps.append(_step(f"The explanation {explainer.gave_up}; the chord test below "
+                           f"settles the verdict."))
     result.steps.extend(steps)
     result.method = proof.method
     if convex and concave:
@@ -666,3 +756,9 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
             "No proof of convexity or concavity was found, and the chord test did not settle "
             "the question, so the answer is unknown."))
     return result
+
+
+def _chord_test(search: ChordSearch) -> tuple[Counterexample | None, Counterexample | None]:
+    """Counterexamples to convexity and to concavity from the seeded chord search."""
+    a, b = search.pairs()
+    return search.search(a, b, "convexity"), search.search(a, b, "concavity")

@@ -17,8 +17,15 @@ import numpy as np
 import sympy as sp
 
 from symnn.symbolic.degree import MAX_EXACT_DEGREE, high_power
+from symnn.symbolic.functions import lambdify
 
-__all__ = ["Domain", "DomainError", "parse_domain"]
+__all__ = ["Domain", "DomainError", "parse_domain", "MAX_CONDITIONS", "MAX_DOMAIN_LENGTH"]
+
+#: the most conditions, and the longest text, a typed domain may have
+MAX_CONDITIONS = 50
+MAX_DOMAIN_LENGTH = 2000
+# functions whose conditions hold on infinitely many separate intervals (sin(x) > 0)
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 
 # longest operators first so that "<=" is not read as "<" followed by "="
 _COMPARISON = re.compile(r"<=|>=|=<|=>|≤|≥|<|>")
@@ -87,7 +94,7 @@ class Domain:
             missing = [s.name for s in syms if s.name not in names]
             if missing:
                 continue
-            fn = sp.lambdify(syms, cond.lhs - cond.rhs, "numpy")
+            fn = lambdify(syms, cond.lhs - cond.rhs)
             diff = np.broadcast_to(
                 np.asarray(fn(*[values[:, names.index(s.name)] for s in syms]), float),
                 mask.shape)
@@ -157,8 +164,15 @@ def _parse_side(text: str, offset: int) -> sp.Expr:
 
 
 def _conditions_from_text(text: str) -> list[sp.Rel]:
+    if len(text) > MAX_DOMAIN_LENGTH:
+        raise DomainError(f"the domain is {len(text)} characters long; at most "
+                          f"{MAX_DOMAIN_LENGTH} are read", MAX_DOMAIN_LENGTH)
+    pieces = _split_top_level(text)
+    if len(pieces) > MAX_CONDITIONS:
+        raise DomainError(f"the domain has {len(pieces)} conditions; at most {MAX_CONDITIONS} "
+                          f"are read", pieces[MAX_CONDITIONS][0])
     conditions: list[sp.Rel] = []
-    for offset, piece in _split_top_level(text):
+    for offset, piece in pieces:
         if not piece.strip():
             raise DomainError(f"empty condition at position {offset} in domain {text!r}", offset)
         if "==" in piece or re.search(r"(?<![<>=!])=(?![<>=])", piece):
@@ -244,6 +258,9 @@ def parse_domain(domain: object = None) -> Domain:
 def _build(conditions: list[sp.Rel], text: str) -> Domain:
     intervals: dict[str, sp.Set] = {}
     constraints: list[sp.Rel] = []
+    if len(conditions) > 2 * MAX_CONDITIONS:  # a chained comparison counts twice
+        raise DomainError(f"the domain has {len(conditions)} conditions; at most "
+                          f"{2 * MAX_CONDITIONS} are read")
     for cond in conditions:
         if not isinstance(cond, sp.Rel) or isinstance(cond, (sp.Eq, sp.Ne)):
             raise DomainError(f"domain condition {cond} is not an inequality")
@@ -253,6 +270,13 @@ def _build(conditions: list[sp.Rel], text: str) -> Domain:
             raise DomainError(f"domain condition {sp.sstr(cond)} mentions no variable")
         if len(syms) == 1:
             sym = syms[0]
+            periodic = [f for f in rel.atoms(*_PERIODIC) if sym in f.free_symbols]
+            if periodic:
+                raise DomainError(
+                    f"domain condition {sp.sstr(cond)} uses {sp.sstr(periodic[0])}, a periodic "
+                    f"function: such a condition usually holds on infinitely many separate "
+                    f"intervals, which is not a convex set; give one interval, such as "
+                    f"0 < {sym.name} < pi")
             big = high_power(rel)
             if big is not None:  # the inequality solver would factor a polynomial that large
                 raise DomainError(

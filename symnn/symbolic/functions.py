@@ -226,5 +226,15 @@ LAMBDIFY_MODULES: dict[str, object] = {
 
 
 def lambdify(args, expr):
-    """``sympy.lambdify`` that knows sigmoid, relu, leaky_relu and softplus (NumPy-vectorized)."""
-    return sympy.lambdify(args, expr, modules=[LAMBDIFY_MODULES, "numpy"])
+    """``sympy.lambdify`` that knows sigmoid, relu, leaky_relu and softplus (NumPy-vectorized).
+
+    Every symbol is renamed (``_a0``, ``_a1``, ...) before code is generated, so a user's
+    variable named ``maximum``, ``sign`` or ``array`` can never shadow a NumPy function the
+    generated code calls."""
+    args = list(args)
+    renamed = {s: sympy.Dummy(f"a{i}", **s.assumptions0) for i, s in enumerate(args)}
+    expr = sympy.sympify(expr, strict=True)
+    others = expr.free_symbols - set(args)
+    renamed.update({s: sympy.Dummy(f"p{i}", **s.assumptions0) for i, s in enumerate(others)})
+    return sympy.lambdify([renamed[s] for s in args], expr.xreplace(renamed),
+                          modules=[LAMBDIFY_MODULES, "numpy"])

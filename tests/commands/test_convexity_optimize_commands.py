@@ -130,3 +130,39 @@ def test_optimize_plot_without_matplotlib_is_a_clear_message(capsys, monkeypatch
     code, out, err = run_cli(capsys, "optimize", "w^2", "--plot", "out.png")
     assert code == EXIT_BAD_INPUT and out == ""
     assert "matplotlib" in err and "symnn[plot]" in err
+
+
+@pytest.mark.parametrize("argv", [("convexity", "10^309*x^2"), ("optimize", "10^309*x^2"),
+                                  ("optimize", "x^(10^999)"), ("convexity", "x^(10^999)")])
+def test_numbers_beyond_floating_point_exit_2_with_a_clear_message(capsys, argv):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == EXIT_BAD_INPUT and out == ""
+    assert "outside the range of floating-point numbers" in err
+    assert "Error:" not in err and "internal error" not in err
+
+
+def test_a_periodic_domain_exits_2_instead_of_using_one_period(capsys):
+    code, out, err = run_cli(capsys, "convexity", "x^2", "--domain", "sin(x)>0")
+    assert code == EXIT_BAD_INPUT and out == ""
+    assert "periodic" in err
+
+
+@pytest.mark.parametrize("name", ["array", "sign", "select", "reduce", "less_equal", "maximum"])
+def test_optimize_accepts_variable_names_that_numpy_uses(capsys, name):
+    code, out, err = run_cli(capsys, "optimize", f"x^2 + {name}^2", "--json", "--steps", "3")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["losses"][0] == 2.0 and data["losses"][1] == pytest.approx(2 * 0.8**2)
+
+
+def test_convexity_time_limit_option_reaches_the_analysis(capsys):
+    code, out, err = run_cli(capsys, "convexity", "x^4 - x^3 + x^2", "--time-limit", "0.001")
+    assert code == 0, err
+    assert out.splitlines()[0] == "unknown" and "gave up after 0.001 s" in out
+
+
+def test_the_command_line_time_limit_default_is_the_library_default():
+    from symnn.commands.convexity import TIME_LIMIT
+    from symnn.symbolic.convexity import TIME_LIMIT as LIBRARY
+
+    assert TIME_LIMIT == LIBRARY

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -122,10 +123,13 @@ def test_neither_counterexample_breaks_the_chord_inequality(f):
     assert (fm - chord).evalf(30) > 0
 
 
-def test_w_shaped_reason_names_the_second_derivative():
+def test_w_shaped_reason_names_the_second_derivative_in_readable_math():
     r = convexity(w**4 - 2 * w**2)
-    assert "f''(w) = 4*(3*w**2 - 1)" in r.reason
-    assert "f''(w) < 0" in r.reason and "not convex" in r.reason
+    assert "f''(w) = 4·(3·w² - 1)" in r.reason
+    assert "f''(w) < 0 for w in (-√3/3, √3/3)" in r.reason and "not convex" in r.reason
+    assert "(-∞, -√3/3) ∪ (√3/3, ∞)" in r.reason
+    for code in (r"\*\*", r"\bsqrt\b", r"\boo\b", r"\bx\b"):  # code syntax; a second name
+        assert not re.search(code, r.reason), code
     assert r"\left(3 w^{2} - 1\right)" in r.reason_latex
     assert r.to_latex() == r.reason_latex
 
@@ -392,9 +396,126 @@ def test_huge_powers_are_decided_quickly_and_in_little_memory():
 def test_the_reason_says_when_polynomial_algebra_is_skipped():
     r = convexity("x^101 - x^3")
     assert r.verdict == "neither"
-    assert "f contains x**101, a power above 100" in r.reason
+    assert "f contains x¹⁰¹, a power above 100" in r.reason
 
 
 def test_a_domain_condition_with_a_huge_power_is_refused_before_solving():
     with pytest.raises(DomainError, match=r"has the power x\*\*10000000000, above 100"):
         parse_domain("x^(10^10) > 1")
+
+
+# --- time limits and hostile input ----------------------------------------------------------
+
+RELU_SAWTOOTH = "+".join(f"relu(x-{k})*(-1)^{k}" for k in range(10))
+HARD_NEITHER = {
+    "relu_sawtooth": RELU_SAWTOOTH,
+    "sigmoid_nested_5": "sigmoid(sigmoid(sigmoid(sigmoid(sigmoid(x)))))",
+    "abs_nested_4": "abs(abs(abs(abs(x-1)-2)-3)-4)",
+}
+
+
+@pytest.mark.parametrize("text", HARD_NEITHER.values(), ids=HARD_NEITHER.keys())
+def test_functions_that_took_sympy_a_minute_are_answered_neither_within_the_limit(text):
+    import time
+
+    start = time.monotonic()
+    r = convexity(text, time_limit=10)
+    elapsed = time.monotonic() - start
+    assert r.verdict == "neither"  # (from 39 s to 77 s before the limit)
+    assert elapsed < 20, f"took {elapsed:.1f} s"
+    assert r.counterexample is not None and r.concavity_counterexample is not None
+
+
+def test_a_proof_that_runs_out_of_time_answers_unknown_with_the_stage_and_keeps_the_chord_test():
+    quartic = sn.parse("x^4 - x^3 + x^2")  # convex: f'' = 2 (6x^2 - 3x + 1) > 0
+    assert convexity(quartic).verdict == "convex"
+    r = convexity(quartic, time_limit=0.002)
+    assert r.verdict == "unknown"
+    assert re.search(r"gave up after 0\.002 s: [a-z]", r.reason)
+    assert "time_limit" in r.reason
+    assert r.concavity_counterexample is not None  # the chord test still ran
+
+
+def test_a_hard_neither_case_is_still_neither_when_sympy_gets_almost_no_time():
+    r = convexity(HARD_NEITHER["sigmoid_nested_5"], time_limit=0.05)
+    assert r.verdict == "neither"
+    assert r.counterexample.value > r.counterexample.chord
+
+
+def test_a_cancelled_analysis_stops_promptly_from_another_thread():
+    import threading
+    import time
+
+    from symnn.symbolic.budget import Budget, BudgetExceeded
+
+    budget = Budget(None, "the convexity lab's analysis")
+    outcome = []
+
+    def work():
+        try:
+            with budget:
+                convexity(RELU_SAWTOOTH, time_limit=None)
+        except BudgetExceeded as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    time.sleep(1.0)
+    start = time.monotonic()
+    budget.cancel()
+    thread.join(10)
+    assert not thread.is_alive() and time.monotonic() - start < 1.0
+    assert outcome and outcome[0].cancelled
+
+
+def test_huge_coefficients_that_overflow_floats_are_neither_not_unknown():
+    r = convexity("1e308*x^2 - 1e308*x^4")
+    assert r.verdict == "neither"
+    assert "not a finite real number" not in r.reason
+
+
+@pytest.mark.parametrize("text", ["10^309*x^2", "x^(10^999)", "x/10^400"])
+def test_numbers_beyond_floating_point_are_refused_with_a_clear_message(text):
+    from symnn.symbolic.degree import NumberRangeError
+
+    with pytest.raises(NumberRangeError, match="outside the range of floating-point numbers"):
+        convexity(text)
+
+
+@pytest.mark.parametrize("name", ["maximum", "array", "sign", "select", "reduce", "less_equal"])
+def test_variable_names_that_clash_with_numpy_give_the_same_verdict_as_a_plain_name(name):
+    clash = convexity(f"sin({name})*max(x,y)")
+    plain = convexity("sin(m)*max(x,y)")
+    assert plain.verdict == "neither"
+    assert clash.verdict == plain.verdict
+    assert clash.counterexample is not None
+
+
+@pytest.mark.parametrize("variables, message", [("xy", "'xy' is not a symbol of f"),
+                                                 ([], "variables is empty"),
+                                                 (["x", "z"], "'z' is not a symbol of f")])
+def test_variables_that_are_not_symbols_of_f_are_an_error_not_affine(variables, message):
+    with pytest.raises(ValueError, match=message):
+        convexity("x^2+y", variables=variables)
+
+
+def test_variables_may_be_given_as_comma_separated_text():
+    assert convexity("x^2+y", variables="x, y").verdict == "convex"
+    assert convexity("a*x^2", variables="x", domain="a > 0").verdict == "convex"
+
+
+@pytest.mark.parametrize("domain", ["sin(x) > 0", "cos(2*x) < 1/2", "0 < sin(x)^2"])
+def test_a_periodic_domain_condition_is_refused_not_read_as_one_period(domain):
+    with pytest.raises(DomainError, match="periodic function.*infinitely many separate intervals"):
+        convexity("x^2", domain=domain)
+
+
+def test_domain_length_and_condition_count_are_limited():
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(DomainError, match="at most 2000"):
+        convexity("x^2", domain=", ".join(["x > 0"] * 25_000))
+    with pytest.raises(DomainError, match="60 conditions; at most 50"):
+        convexity("x^2", domain=", ".join(f"x > {k}" for k in range(60)))
+    assert time.monotonic() - start < 2
