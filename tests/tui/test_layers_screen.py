@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 
 import symnn as sn
 import symnn.nn.functional as F
@@ -80,7 +83,110 @@ async def test_batchnorm_statistics_rows_are_labelled_and_read_at_fixed_precisio
         await pilot.pause()
         lines = screen_text(app).splitlines()
         (mean,) = [line for line in lines if line.strip().startswith("mean ")]
-        (variance,) = [line for line in lines if line.strip().startswith("variance ")]
+        (variance,) = [line for line in lines if line.strip().startswith("var ÷n ")]
         # the batch-statistics output: mean 0 and variance 1 per feature, shown as such
-        assert mean.split()[4:7] == ["0.000"] * 3 and variance.split()[4:7] == ["1.000"] * 3
+        assert mean.split()[4:7] == ["0.000"] * 3 and variance.split()[5:8] == ["1.000"] * 3
         assert "e-0" not in mean
+
+
+async def test_relu_has_derivative_1_for_every_positive_x_and_says_what_autograd_uses_at_0(
+        screen_text):
+    torch = pytest.importorskip("torch")
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "f")  # relu
+        text = " ".join(app.screen.query_one("#act-info").content.plain.split())
+    assert "largest derivative: 1 for every x > 0" in text and "at x = 0.05" not in text
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    torch.relu(x).sum().backward()
+    assert f"relu'(0) = {x.grad.item():g}" in text  # PyTorch's convention: 0
+    assert "jumps from 0 (left) to 1 (right)" in text
+
+
+async def test_leaky_relu_at_0_uses_the_negative_slope_as_pytorch_does(screen_text):
+    torch = pytest.importorskip("torch")
+    from tui.screens.layers import LEAKY_SLOPE
+
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "f", "f")  # leaky_relu
+        text = " ".join(app.screen.query_one("#act-info").content.plain.split())
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    torch.nn.functional.leaky_relu(x, LEAKY_SLOPE).sum().backward()
+    assert f"leaky_relu'(0) = {x.grad.item():g}" in text
+    assert f"smallest derivative: {LEAKY_SLOPE:g}" in text
+
+
+async def test_sigmoid_and_tanh_have_no_kink_to_explain(screen_text):
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "no derivative there" not in screen_text(app)
+        await pilot.press("f")
+        assert "largest derivative: 1 at x = 0" in screen_text(app)
+
+
+async def test_the_convolution_input_shows_edges_of_both_signs_and_flat_zeros(screen_text):
+    from tui.screens.layers import KERNEL, SQUARE
+
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        text = screen_text(app)
+    out = F.conv2d(sn.tensor([[SQUARE]], dtype=np.float64),
+                   sn.tensor([[KERNEL]], dtype=np.float64)).data[0, 0]
+    assert out.min() < 0 < out.max() and len(np.unique(out)) >= 3  # not one value everywhere
+    first_row = " ".join(f"{v:g}" for v in out[0])  # the output's first row, right of the kernel
+    assert any(" ".join(line.split()).endswith(first_row) for line in text.splitlines())
+    assert "negative at the block's left edge" in " ".join(text.split())
+
+
+async def test_the_running_variance_update_checks_by_hand_and_matches_pytorch(screen_text):
+    torch = pytest.importorskip("torch")
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "b")
+        first = app.screen.bn_last[0].data.astype(np.float64)
+        await pilot.press("b")
+        second = app.screen.bn_last[0].data.astype(np.float64)
+        text = " ".join(screen_text(app).split())
+        shown = app.screen.bn.running_var.data.astype(np.float64)
+    assert "var ÷n" in text and "var ÷(n−1)" in text
+    # the line a learner checks by hand: (1−m) × old + m × var÷(n−1) = new, for feature 0
+    found = re.search(r"running var = \(1−m\)·old \+ m·var÷\(n−1\) = ([\d.]+) × ([-\d.]+) "
+                      r"\+ ([\d.]+) × ([-\d.]+) = ([-\d.]+)", text)
+    keep, old, m, unbiased, new = (float(g) for g in found.groups())
+    assert abs(keep * old + m * unbiased - new) < 2e-3  # from the printed numbers alone
+    assert abs(unbiased - second[:, 0].var(ddof=1)) < 1e-3 and abs(new - shown[0]) < 1e-3
+    # PyTorch's BatchNorm1d fed the same two batches keeps the same running variance
+    bn = torch.nn.BatchNorm1d(3, dtype=torch.float64)
+    for batch in (first, second):
+        bn(torch.from_numpy(batch))
+    np.testing.assert_allclose(shown, bn.running_var.numpy(), rtol=1e-5)
+
+
+async def test_the_batch_norm_pane_fits_80x24_without_scrolling(screen_text):
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "b", "b", "e")
+        await pilot.pause()
+        text = screen_text(app)
+        scroll = app.screen.query_one("#bn-info").parent
+    assert scroll.max_scroll_y == 0
+    assert "b feeds a batch." in text and "output (running stats)" in text
+    assert "q Quit" in text.splitlines()[-1]
+
+
+async def test_a_panes_keys_act_only_in_that_pane():
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "d", "b")  # on the activations pane
+        assert (app.screen.stride, app.screen.padding, app.screen.bn_batches) == (1, 0, 0)
+        await pilot.press("c", "s")
+        assert app.screen.stride == 2
