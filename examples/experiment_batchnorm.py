@@ -1,20 +1,20 @@
-"""Lesson: batch normalization — a learning rate that fails without BN trains with it.
+"""Lesson: batch normalization — learning rate, init scale, gamma and beta, non-stationary noise, smoothness.
 
-Run:  python examples/experiment_batchnorm.py [--quick] [--plot batchnorm.png]
+Run:  python examples/experiment_batchnorm.py [--seeds N] [--quick] [--plot batchnorm.png]
 (the same as: symnn experiment batchnorm)
 """
 
 import argparse
 
-from symnn.experiments import batchnorm
+from symnn import experiments
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
 parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
 args = parser.parse_args()
 
-result = batchnorm.run(quick=args.quick, seed=args.seed)
+result = experiments.run("batchnorm", seeds=args.seeds, quick=args.quick)
 print(result)
 print(f"({result.seconds:.1f} s)")
 if args.plot:

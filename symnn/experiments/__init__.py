@@ -98,8 +98,6 @@ def run(name: str, seeds: int | Sequence[int] | None = None, quick: bool = False
     from symnn.experiments.seeds import aggregate, seed_range, variant_table
 
     module = get(name)
-    if not hasattr(module, "run_seed"):  # a lesson not yet stating claims: one seed
-        return module.run(quick=quick, **options)
     if seeds is None:
         seeds = QUICK_SEEDS if quick else default_seeds(name)
     seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
