@@ -108,11 +108,11 @@ def run_seed(seed: int, quick: bool = False, n_train: int = 128, hidden: int = 3
     """SGD with momentum 0.9 at one learning rate on ``n_train`` digits, for each batch size
     plus the full batch: ``epochs`` epochs, then (from the same start) ``updates`` updates."""
     from symnn import nn
-    from symnn.experiments.setups import cross_entropy_on, digits_split, subsample
+    from symnn.experiments.setups import (accuracy_on, cross_entropy_on, digits_split,
+                                          subsample)
     from symnn.tensor import manual_seed
     from symnn.train.callbacks import Callback
-    from symnn.train.loop import array_loader, fit, make_optimizer, predict
-    from symnn.train.metrics import accuracy
+    from symnn.train.loop import array_loader, fit, make_optimizer
     from symnn.train.models import mlp
 
     epochs = epochs or (1 if quick else 4)
@@ -143,19 +143,19 @@ def run_seed(seed: int, quick: bool = False, n_train: int = 128, hidden: int = 3
                    track_grad_norms=False)
         return model, hist.epoch_time
 
-    variants, curves = {}, {}
+    variants = {}
     for b in sizes:
         label = "full" if b == len(X) else str(b)
         per_epoch = -(-len(X) // b)
         model, times = train(b, epochs, None)
         variants[f"batch {label}, {epochs} epochs"] = {
             "updates": epochs * per_epoch, "train_loss": cross_entropy_on(model, X, y),
-            "test_accuracy": accuracy(predict(model, s.X_test), s.y_test),
+            "test_accuracy": accuracy_on(model, s.X_test, s.y_test),
             "seconds_per_epoch": float(np.mean(times))}
         model, _ = train(b, -(-updates // per_epoch), updates)
         variants[f"batch {label}, {updates} updates"] = {
             "epochs": updates / per_epoch, "train_loss": cross_entropy_on(model, X, y),
-            "test_accuracy": accuracy(predict(model, s.X_test), s.y_test),
+            "test_accuracy": accuracy_on(model, s.X_test, s.y_test),
             "sharpness": top_hessian_eigenvalue(model, loss_fn, X, y, seed=seed)}
     manual_seed(seed)
     noise = gradient_noise(mlp([64, hidden, 10], "tanh"), loss_fn, X, y, small[1:],

@@ -153,15 +153,14 @@ def run_seed(seed: int, quick: bool = False, epochs: int | None = None, n_train:
              noise: float = 0.3) -> dict[str, Any]:
     """Train the MLP variants with plain SGD on ``n_train`` digits."""
     from symnn import nn
-    from symnn.experiments.setups import digits_split, subsample
+    from symnn.experiments.setups import accuracy_on, digits_split, subsample
     from symnn.train.callbacks import Callback, DivergenceGuard
-    from symnn.train.loop import array_loader, fit, make_optimizer, predict
-    from symnn.train.metrics import accuracy
+    from symnn.train.loop import array_loader, fit, make_optimizer
 
     epochs = epochs or (2 if quick else 10)
     s = digits_split(seed=seed)
     X, y = subsample(s.X_train, s.y_train, n_train, seed=seed)
-    probe_X, probe_y = X[:256], y[:256]
+    probe_X, probe_y = X[:120], y[:120]
     probe_steps = [lr * f for f in (0.5, 1.0, 2.0, 4.0)]
 
     class Smoothness(Callback):
@@ -181,7 +180,7 @@ def run_seed(seed: int, quick: bool = False, epochs: int | None = None, n_train:
                    callbacks=[guard, smooth] if smoothness else [guard], progress=False,
                    track_grad_norms=False)
         failed = guard.message is not None
-        acc = 0.0 if failed else accuracy(predict(model, s.X_test), s.y_test)
+        acc = 0.0 if failed else accuracy_on(model, s.X_test, s.y_test)
         return model, {"test_accuracy": acc, "diverged": failed,
                        "final_train_loss": None if failed else hist.train_loss[-1],
                        "loss_curve": hist.train_loss, "smoothness": smooth.values}
@@ -241,8 +240,9 @@ def _init_scale(n: dict) -> tuple[bool, dict]:
                                                for s in n["init_scales"]]
         return max(accs) - min(accs), accs
 
-    (p, pa), (b, ba) = spread("plain"), spread("BN")
-    return b < p / 3 and min(ba) >= 0.6, {"plain accuracies": pa, "BN accuracies": ba}
+    (_, pa), (_, ba) = spread("plain"), spread("BN")
+    return min(ba) >= 0.6 and sorted(pa)[1] <= 0.2, {"plain accuracies": pa,
+                                                    "BN accuracies": ba}
 
 
 def _noise(n: dict) -> tuple[bool, dict]:
@@ -268,8 +268,8 @@ def _linear_range(n: dict) -> tuple[bool, dict]:
 CLAIMS = [
     Claim("At learning rate 3 the plain network fails (test accuracy <= 0.3) while the BN "
           "network trains (>= 0.8).", _large_lr),
-    Claim("Across initial weights scaled by 0.2, 1 and 5, BN trains every time (test accuracy "
-          ">= 0.6) and its accuracy varies less than a third as much as the plain network's.",
+    Claim("With the initial weights scaled by 0.2, 1 or 5, BN trains every time (test accuracy "
+          ">= 0.6) while the plain network fails (<= 0.2) at two of the three scales.",
           _init_scale),
     Claim("BN followed by noise whose mean and scale change at every step still trains: test "
           "accuracy >= 0.8 and within 0.1 of BN without the noise.", _noise),
@@ -289,7 +289,8 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
              "and without BN",
              f"init xS: hidden weights multiplied by S; noise: after each BN, a per-feature "
              f"scale and shift with spread {r['noise']} whose mean drifts every step; "
-             "diverged runs count as accuracy 0",
+             "diverged runs count as accuracy 0; BN's output ignores a weight layer's scale, "
+             "but its gradient shrinks as 1 / scale, so BN at init x5 learns more slowly",
              "gradient change: max over t of ||g(w - t g) - g(w)|| / ||t g|| for "
              f"t = {r['lr'] * 0.5:g} to {r['lr'] * 4:g}, mean over epochs",
              "sigmoid network (BN before each sigmoid, lr 1): share of the first sigmoid's inputs "

@@ -33,7 +33,7 @@ def run_seed(seed: int, quick: bool = False, k: int = 5, members: int | None = N
     on 100 noisier moons (noise 0.35) with 2-32-32-2 MLPs trained long; test sets of
     ``n_test`` fresh points from the same distribution."""
     from symnn.data.datasets import moons
-    from symnn.experiments.setups import cross_entropy_on
+    from symnn.experiments.setups import accuracy_on, cross_entropy_on
     from symnn.tensor import manual_seed
     from symnn.train.crossval import cross_validate
     from symnn.train.ensembles import AdaBoost, Bagging
@@ -85,9 +85,9 @@ def run_seed(seed: int, quick: bool = False, k: int = 5, members: int | None = N
             "weak 2-2-2 MLP": {"test_accuracy": weak_acc, "cv_accuracy": cv.mean},
             "boosting": {"test_accuracy": boost.score(Xt, yt),
                          "members": len(boost.models)},
-            "strong 2-32-32-2 MLP": {"test_accuracy": accuracy(predict(single, Xbt), ybt),
+            "strong 2-32-32-2 MLP": {"test_accuracy": accuracy_on(single, Xbt, ybt),
                                      "test_loss": cross_entropy_on(single, Xbt, ybt),
-                                     "train_accuracy": accuracy(predict(single, Xb), yb)},
+                                     "train_accuracy": accuracy_on(single, Xb, yb)},
             "bagging": {"test_accuracy": bag.score(Xbt, ybt), "test_loss": bag_loss,
                         "members": len(bag.models),
                         "member_test_accuracy": float(np.mean(bag.member_scores(Xbt, ybt)))},

@@ -32,10 +32,10 @@ def run_seed(seed: int, quick: bool = False, epochs: int | None = None, n_train:
     """For each optimizer and learning rate, train a 64-hidden-10 ReLU MLP for ``epochs``
     epochs; the best rate is the one with the lowest final training loss."""
     from symnn import nn
-    from symnn.experiments.setups import cross_entropy_on, digits_split, subsample
+    from symnn.experiments.setups import (accuracy_on, cross_entropy_on, digits_split,
+                                          subsample)
     from symnn.tensor import manual_seed
-    from symnn.train.loop import array_loader, fit, make_optimizer, predict
-    from symnn.train.metrics import accuracy
+    from symnn.train.loop import array_loader, fit, make_optimizer
     from symnn.train.models import mlp
 
     epochs = epochs or (1 if quick else 6)
@@ -57,7 +57,7 @@ def run_seed(seed: int, quick: bool = False, epochs: int | None = None, n_train:
             models.append(model)
         best = int(np.argmin(finals))
         variants[name] = {"best_lr": lrs[best], "train_loss": finals[best],
-                          "test_accuracy": accuracy(predict(models[best], s.X_test), s.y_test),
+                          "test_accuracy": accuracy_on(models[best], s.X_test, s.y_test),
                           "best_inside_sweep": 0 < best < len(lrs) - 1}
         sweeps[name] = {"lrs": list(lrs), "train_loss": finals}
         curves[name] = histories[best]

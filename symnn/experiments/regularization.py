@@ -75,12 +75,11 @@ def run_seed(seed: int, quick: bool = False, epochs: int | None = None, n_train:
              batch_size: int = 40, smoothing: float = 0.3) -> dict[str, Any]:
     """Train the same over-sized MLP with Adam once per regularizer."""
     from symnn import nn
-    from symnn.experiments.setups import (HeldOutLoss, cross_entropy_on, digits_split,
-                                          noisy_labels, subsample)
+    from symnn.experiments.setups import (HeldOutLoss, accuracy_on, cross_entropy_on,
+                                          digits_split, noisy_labels, subsample)
     from symnn.tensor import manual_seed
     from symnn.train.loop import array_loader, fit, make_optimizer, predict
     from symnn.train.ensembles import softmax
-    from symnn.train.metrics import accuracy
     from symnn.train.models import mlp
 
     epochs = epochs or (4 if quick else 80)
@@ -101,8 +100,8 @@ def run_seed(seed: int, quick: bool = False, epochs: int | None = None, n_train:
         probs = softmax(predict(model, s.X_test))
         weights = np.concatenate([p.data.ravel() for p in model.parameters() if p.ndim >= 2])
         variants[name] = {
-            "train_accuracy": accuracy(predict(model, X), y),
-            "test_accuracy": accuracy(predict(model, s.X_test), s.y_test),
+            "train_accuracy": accuracy_on(model, X, y),
+            "test_accuracy": accuracy_on(model, s.X_test, s.y_test),
             "test_loss": cross_entropy_on(model, s.X_test, s.y_test),
             "confidence": float(probs.max(axis=1).mean()),
             "val_loss_min": min(held_out.curve),

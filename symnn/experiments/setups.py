@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from symnn.train.loop import TrainState
 
 __all__ = ["Split", "digits_split", "subsample", "noisy_labels", "cross_entropy_on",
-           "HeldOutLoss", "EVAL_ROWS"]
+           "accuracy_on", "HeldOutLoss", "EVAL_ROWS"]
 
 #: rows per forward pass when evaluating: small matrix products stay on one BLAS thread,
 #: which is faster for these tiny models than waking a second one
@@ -72,6 +72,14 @@ def cross_entropy_on(model: Module, X: np.ndarray, y: np.ndarray) -> float:
 
     return float(F.cross_entropy(tensor(predict(model, X, batch_size=EVAL_ROWS)),
                                  tensor(y)).item())
+
+
+def accuracy_on(model: Module, X: np.ndarray, y: np.ndarray) -> float:
+    """Accuracy of ``model`` on (X, y) in eval mode."""
+    from symnn.train.loop import predict
+    from symnn.train.metrics import accuracy
+
+    return accuracy(predict(model, X, batch_size=EVAL_ROWS), y)
 
 
 class HeldOutLoss(Callback):
