@@ -1,4 +1,9 @@
-"""Shared pytest configuration for symnn's test suite."""
+"""Shared pytest configuration for symnn's test suite.
+
+PyTorch parity modules skip when torch is absent; the run then ends with a line naming each
+module that did not run, and with ``SYMNN_REQUIRE_TORCH=1`` (set by ``.ci/run``) such a skip
+fails the run, so the parity tests cannot silently stop running in CI.
+"""
 
 import os
 
@@ -23,3 +28,39 @@ def float64_default():
     sn.set_default_dtype(np.float64)
     yield
     sn.set_default_dtype(previous)
+
+
+PARITY = "tests/parity/"
+_parity_skips: dict[str, str] = {}
+
+
+def _note_parity_skip(report) -> None:
+    path = report.nodeid.split("::")[0]
+    if report.skipped and path.startswith(PARITY):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _parity_skips.setdefault(path, reason.removeprefix("Skipped: "))
+
+
+def pytest_collectreport(report):
+    _note_parity_skip(report)
+
+
+def pytest_runtest_logreport(report):
+    _note_parity_skip(report)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _parity_skips and os.environ.get("SYMNN_REQUIRE_TORCH") and exitstatus in (0, 5):
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _parity_skips:
+        return
+    required = bool(os.environ.get("SYMNN_REQUIRE_TORCH"))
+    terminalreporter.write_sep("!" if required else "-",
+                               f"{len(_parity_skips)} PyTorch parity module(s) skipped"
+                               + (" (a failure: SYMNN_REQUIRE_TORCH is set)" if required else ""),
+                               red=required, yellow=not required)
+    for path, reason in sorted(_parity_skips.items()):
+        terminalreporter.write_line(f"  {path}: {reason}")
