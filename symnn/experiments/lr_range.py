@@ -23,6 +23,7 @@ DESCRIPTION = ("lr-range: SGD and Adam at learning rates 1e-5 to 10 in factors o
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0]
 OPTIMIZERS = ("sgd", "adam")
+LABELS = {"sgd": "SGD", "adam": "Adam"}
 #: learning rates whose whole loss curves are kept for the plot
 SHOWN = (1e-5, 1e-3, 1e-1, 10.0)
 #: a loss above this many times the first counts as diverged
@@ -86,7 +87,7 @@ def run_seed(seed: int, quick: bool = False, steps: int | None = None) -> dict[s
             failed = diverged(losses)
             finals[name].append(None if failed else losses[-1])
             diverged_at[name].append(len(losses) - 1 if failed else None)
-            row[f"{name}_loss"] = None if failed else losses[-1]
+            row[f"{LABELS[name]}_loss"] = None if failed else losses[-1]
             if lr in SHOWN:
                 curves[name][f"lr {lr:g}"] = [v if math.isfinite(v) else None for v in losses]
     return {"steps": steps, "learning_rates": LEARNING_RATES, "start_loss": start,
@@ -109,7 +110,7 @@ def _best(n: dict, optimizer: str) -> tuple[float, float]:
 def _too_small(n: dict) -> tuple[bool, dict]:
     drops = {o: 1 - _loss(n, o, 1e-5) / n["start_loss"] for o in OPTIMIZERS}
     return all(d < 0.1 for d in drops.values()), {
-        f"{o} loss drop at 1e-5": f"{d:.1%}" for o, d in drops.items()}
+        f"{LABELS[o]} relative drop at 1e-5": d for o, d in drops.items()}
 
 
 def _too_large(n: dict) -> tuple[bool, dict]:
@@ -117,12 +118,12 @@ def _too_large(n: dict) -> tuple[bool, dict]:
     at = {(o, lr): n["diverged_at_step"][o][lrs.index(lr)]
           for o, lr in (("sgd", 3.0), ("sgd", 10.0), ("adam", 10.0))}
     return all(v is not None for v in at.values()), {
-        f"{o} at lr {lr:g} diverged at step": v for (o, lr), v in at.items()}
+        f"{LABELS[o]} at lr {lr:g} diverged at step": v for (o, lr), v in at.items()}
 
 
 def _best_inside(n: dict) -> tuple[bool, dict]:
     best = {o: _best(n, o)[0] for o in OPTIMIZERS}
-    return all(1e-3 <= b <= 1.0 for b in best.values()), {f"{o} best lr": b
+    return all(1e-3 <= b <= 1.0 for b in best.values()), {f"{LABELS[o]} best lr": b
                                                            for o, b in best.items()}
 
 
@@ -132,7 +133,7 @@ def _usual_starts(n: dict) -> tuple[bool, dict]:
     s3 = 1 - _loss(n, "sgd", 1e-3) / n["start_loss"]
     holds = a3 < a4 < n["start_loss"] and a3 > 10 * best and s3 < 0.5
     return holds, {"Adam loss at 1e-4": a4, "Adam loss at 1e-3": a3, "Adam best loss": best,
-                   "SGD loss drop at 1e-3": f"{s3:.1%}"}
+                   "SGD relative drop at 1e-3": s3}
 
 
 CLAIMS = [
@@ -170,7 +171,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
              f"best learning rate per seed: SGD {', '.join(f'{b:g}' for b in best['sgd'])}; "
              f"Adam {', '.join(f'{b:g}' for b in best['adam'])}",
              "diverged, on how many of the seeds: " + "; ".join(
-                 f"{o} " + (", ".join(f"lr {lr:g} ({k})" for lr, k in _divergences(runs, o))
+                 f"{LABELS[o]} " + (", ".join(f"lr {lr:g} ({k})" for lr, k in _divergences(runs, o))
                             or "never") for o in OPTIMIZERS),
              "start at 1e-3 (Adam) and try factors of 3 in both directions: a rate too small "
              "barely moves, one too large overshoots and diverges"]
