@@ -112,13 +112,13 @@ def _wrap_loss(kind: str, y, t: float):
 def build(args: argparse.Namespace):
     """(output Scalar, leaf names) from the arguments, or UsageError for bad input."""
     from symnn.scalar import graph
-    from symnn.symbolic.parser import ParseError, parse
+    from symnn.symbolic.parser import ParseError, parse_tree
 
     try:
-        expr = parse(args.expression)
+        tree = parse_tree(args.expression)
     except ParseError as exc:
         raise _pointed(exc.message, args.expression, exc.position) from None
-    names = {s.name for s in expr.free_symbols}
+    names = _names(tree)
     values = parse_at(args.at)
     unknown = sorted(set(values) - names)
     if unknown:
@@ -143,7 +143,10 @@ def build(args: argparse.Namespace):
     if args.practice and (args.latex or args.json):
         raise UsageError("--practice asks questions in the terminal; it cannot be combined "
                          "with --latex or --json")
-    out = graph(expr, **values)
+    try:
+        out = graph(args.expression, **values)
+    except ParseError as exc:
+        raise _pointed(exc.message, args.expression, exc.position) from None
     if args.loss is None:
         if out.parents:
             out.named(_free_name("f", names))
@@ -151,6 +154,16 @@ def build(args: argparse.Namespace):
     if out.parents:
         out.named(_free_name("yhat", names))
     return _wrap_loss(args.loss, out, args.target).named(_free_name("L", names | {"yhat"}))
+
+
+def _names(tree) -> set[str]:
+    found, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        if node.kind == "name":
+            found.add(node.text)
+        stack.extend(node.args)
+    return found
 
 
 def _finite(x: float | None) -> float | None:

@@ -1,10 +1,16 @@
 """Typed text (or a SymPy expression) -> a Scalar graph, so anything typed can be stepped through.
 
-``graph("sigmoid(w*x + b)", x=2, w=-3)`` parses with the safe parser, then walks the SymPy
-tree: names with a value become numeric leaves, names without one symbolic leaves (value
-None), numbers become constants, and every function or operator becomes the op-table op of
-the same name. ``x - y`` (SymPy's ``x + (-1)*y``) becomes a subtraction and ``x / y`` (SymPy's
-``x * y**-1``) a division, so the graph reads like the text.
+``graph("sigmoid(w*x + b)", x=2, w=-3)`` builds the graph from the safe parser's tree, as
+typed: every operator and function typed is one node of the op of the same name, in the order
+typed (``w*x + b`` adds ``w*x`` and then ``b``; ``a - b`` is a subtraction, ``a/b`` a
+division, ``-a`` a negation; a sum of n terms is n - 1 additions, left to right); every name
+is one leaf, so ``x*x`` is a product with two edges into ``x``; every number typed is its own
+constant node with the value typed (0.5 stays 0.5). Nothing is merged, reordered or
+simplified: SymPy only prints the nodes' formulas. ``x^2`` (a number exponent) is the ``powc``
+op, ``e^x`` is ``exp``, ``max(a, b, c)`` is ``max(max(a, b), c)``.
+
+A SymPy expression is walked as SymPy stores it (its canonical order, ``x - y`` as a
+subtraction, ``x / y`` a division).
 """
 
 from __future__ import annotations
@@ -40,24 +46,114 @@ def graph(text: str | sympy.Expr, **values: float) -> Scalar:
     ``values`` give leaves their numbers (``x=2``); leaves without a value are symbolic.
     Leaves are named after their symbols, so ``out.leaves()`` maps names to them. A value for
     a name that does not occur raises ``ValueError`` (a typo would otherwise go unnoticed).
+    Text gives the graph as typed (see the module docstring).
     """
     if isinstance(text, str):
-        from symnn.symbolic.parser import parse
+        from symnn.symbolic.parser import parse_tree
 
-        expr = parse(text)
-    elif isinstance(text, sympy.Basic):
+        return _TreeBuilder(values, text).build(parse_tree(text))
+    if isinstance(text, sympy.Basic):
         expr = text
     else:
         raise TypeError(f"graph() expects text or a SymPy expression, got {type(text).__name__}")
     names = {s.name for s in expr.free_symbols}
+    _check_names(values, names)
+    leaves = {name: Scalar(values.get(name), name=name) for name in sorted(names)}
+    return _Builder(leaves).build(expr)
+
+
+def _check_names(values: dict[str, float], names: set[str]) -> None:
     unknown = sorted(set(values) - names)
     if unknown:
         raise ValueError(
             f"values given for names not in the expression: {', '.join(unknown)} "
             f"(names: {', '.join(sorted(names)) or 'none'})"
         )
-    leaves = {name: Scalar(values.get(name), name=name) for name in sorted(names)}
-    return _Builder(leaves).build(expr)
+
+
+# parser function name -> op name (sqrt, abs, ... are the op of the same name)
+_CALLS = {"ln": "log"}
+
+
+class _TreeBuilder:
+    """The parser's tree -> Scalar nodes, one node per operator or function typed."""
+
+    def __init__(self, values: dict[str, float], text: str) -> None:
+        self.values = values
+        self.text = text
+        self.leaves: dict[str, Scalar] = {}
+
+    def build(self, tree) -> Scalar:
+        _check_names(self.values, _names(tree))
+        return self.node(tree)
+
+    def node(self, t) -> Scalar:
+        out = self.make(t)
+        if out.value is not None and not math.isfinite(out.value) and not out.leaves():
+            from symnn.symbolic.parser import ParseError
+
+            raise ParseError(
+                "this number is beyond the range of floats (about ±1.8e308), which the graph "
+                "computes with; write it smaller",
+                t.pos,
+                self.text,
+            )
+        return out
+
+    def make(self, t) -> Scalar:
+        kind = t.kind
+        if kind == "name":
+            leaf = self.leaves.get(t.text)
+            if leaf is None:
+                leaf = self.leaves[t.text] = Scalar(self.values.get(t.text), name=t.text)
+            return leaf
+        if kind == "number":
+            return constant(float(t.text))
+        if kind == "constant":
+            return constant(math.pi if t.text == "pi" else math.e)
+        if kind == "neg":
+            return -self.node(t.args[0])
+        if kind in ("sum", "product"):
+            out = self.node(t.args[0])
+            for op, arg in zip(t.ops, t.args[1:]):
+                right = self.node(arg)
+                out = _BINARY[op](out, right)
+            return out
+        if kind == "power":
+            base, exponent = t.args
+            if base.kind == "constant" and base.text == "e":
+                return self.node(exponent).exp()
+            if exponent.kind == "number":
+                return self.node(base) ** float(exponent.text)
+            return apply("pow", self.node(base), self.node(exponent))
+        args = [self.node(a) for a in t.args]
+        name = _CALLS.get(t.text, t.text)
+        if name in ("max", "min"):
+            out = args[0]
+            for a in args[1:]:
+                out = apply(name, out, a)
+            return out
+        if name == "leaky_relu" and len(args) == 2:
+            return args[0].leaky_relu(args[1].value)
+        return apply(name, *args)
+
+
+def _names(tree) -> set[str]:
+    found, stack = set(), [tree]
+    while stack:
+        t = stack.pop()
+        if t.kind == "name":
+            found.add(t.text)
+        stack.extend(t.args)
+    return found
+
+
+_BINARY = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+}
 
 
 class _Builder:

@@ -49,8 +49,8 @@ class Scalar:
             if isinstance(value, Scalar):
                 raise TypeError("Scalar(value): value must be a number or None, not a Scalar")
             value = float(value)
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"Scalar name must be a str, got {type(name).__name__}")
+        if name is not None:
+            _check_name(name)
         self.value = value
         self.grad = 0.0
         self.parents: tuple[Scalar, ...] = ()
@@ -86,6 +86,7 @@ class Scalar:
         """Give this node a name (its symbol in derivations) and return it: ``(w*x+b).named("z")``."""
         if not isinstance(name, str) or not name:
             raise TypeError("named(name): name must be a non-empty str")
+        _check_name(name)
         self.name = name
         return self
 
@@ -251,6 +252,18 @@ class Scalar:
         from symnn.scalar.render import to_dot
 
         return to_dot(self)
+
+
+def _check_name(name: str) -> None:
+    """Refuse names that LaTeX would run as commands (``\\write18{...}``) or that break a line."""
+    if not isinstance(name, str):
+        raise TypeError(f"Scalar name must be a str, got {type(name).__name__}")
+    bad = next((c for c in name if c in "\\{}" or not c.isprintable()), None)
+    if bad is not None:
+        raise ValueError(
+            f"Scalar name {name!r} contains {bad!r}: names are printed into LaTeX and text, so "
+            "backslashes, braces and control characters are not allowed"
+        )
 
 
 # ---- building nodes ------------------------------------------------------------------

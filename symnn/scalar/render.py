@@ -1,7 +1,11 @@
 """Printers for derivations: Unicode text, LaTeX (``align*`` or a full document), DOT.
 
 Each renderer is a small class walking the same step list; adding a format is a new class.
-All mathematics inside a LaTeX row is ``sympy.latex`` of the step's expression.
+All mathematics inside a LaTeX row is ``sympy.latex`` of the step's expression, with two
+differences that keep what was typed: a formula built as typed (``Derivation.typed``) keeps its
+terms and factors in the order typed, and a float prints in its shortest form (0.8, not
+0.800000000000000). Names are printed as they are; a Scalar name cannot hold ``\\``, ``{`` or
+``}``, and ``# $ % &`` are escaped, so a name can never inject LaTeX.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["TextRenderer", "LatexRenderer", "UnicodePrinter", "to_dot", "unicode"]
 
+# The header shows the output's formula, as typed, while it is at most this many tree nodes.
+HEADER_LIMIT = 400
+
 # A step shows the closed form of the upstream gradient and of the product only while they
 # are at most this many tree nodes; longer ones are written as d out/d node (the number is
 # always shown), which keeps big graphs readable and fast to print.
@@ -31,8 +38,34 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _CONST = OPS["const"]
 
 
-class UnicodePrinter(StrPrinter):
-    """SymPy's str printer with textbook touches: x², √x, σ(x), ReLU(x), H(x), a·b."""
+class _TypedOrder:
+    """Printer mix-in: an Add or Mul in ``typed`` prints its arguments in their stored order
+    (the order typed) instead of SymPy's sorted order."""
+
+    def __init__(self, settings=None, typed=()) -> None:
+        super().__init__(settings)
+        self._typed = typed
+
+    def _print_Add(self, expr, order=None):
+        if expr in self._typed:
+            order = "none"
+        return super()._print_Add(expr, order=order)
+
+    def _print_Mul(self, expr):
+        if expr not in self._typed:
+            return super()._print_Mul(expr)
+        saved = self._settings.get("order")
+        self._settings["order"] = "none"
+        try:
+            return super()._print_Mul(expr)
+        finally:
+            self._settings["order"] = saved
+
+
+class UnicodePrinter(_TypedOrder, StrPrinter):
+    """SymPy's str printer with textbook touches: x², √x, σ(x), ReLU(x), H(x), a·b, 0.8."""
+
+    _default_settings = {**StrPrinter._default_settings, "full_prec": False}
 
     def _print_Pow(self, expr, rational=False):
         base, exp = expr.args
@@ -70,9 +103,14 @@ class UnicodePrinter(StrPrinter):
         return super().doprint(expr).replace("**", "^").replace("*", "·")
 
 
-def unicode(expr: sympy.Basic) -> str:
-    """One-line Unicode form of a SymPy expression."""
-    return UnicodePrinter().doprint(expr)
+def unicode(expr: sympy.Basic, typed=()) -> str:
+    """One-line Unicode form of a SymPy expression (``typed``: forms kept in typed order)."""
+    return UnicodePrinter(typed=typed).doprint(expr)
+
+
+def latex(expr: sympy.Basic, typed=()) -> str:
+    """``sympy.latex(expr)``, with forms in ``typed`` kept in typed order and floats short."""
+    return _MemoLatexPrinter(typed).doprint(expr)
 
 
 def _group(text: str, expr) -> str:
@@ -86,12 +124,23 @@ class TextRenderer:
     """Readable Unicode text: a header, optional definitions, one line per step, the result."""
 
     def render(self, d: Derivation) -> str:
+        printer = UnicodePrinter(typed=d.typed)
+        memo: dict = {}
+
+        def text(expr) -> str:
+            try:
+                return memo[expr]
+            except KeyError:
+                out = memo[expr] = printer.doprint(expr)
+                return out
+
+        self._u = text
         out = self._header(d)
         lines = [out, ""]
         if d.definitions:
             lines.append("where")
             for sym, expr in d.definitions:
-                lines.append(f"  {unicode(sym)} = {unicode(expr)}")
+                lines.append(f"  {self._u(sym)} = {self._u(expr)}")
             lines.append("")
         lines.append("Backward pass (chain rule, one edge per line):")
         for n, step in enumerate(d.steps, 1):
@@ -100,18 +149,19 @@ class TextRenderer:
         return "\n".join(lines)
 
     def _label(self, form) -> str:
-        text = unicode(form)
+        text = self._u(form)
         return text if form.is_Symbol else f"({text})"
 
     def _partial(self, d: Derivation, form) -> str:
-        return f"∂{unicode(d.output_symbol)}/∂{self._label(form)}"
+        return f"∂{self._u(d.output_symbol)}/∂{self._label(form)}"
 
     def _header(self, d: Derivation) -> str:
-        from symnn.scalar.derivation import expression
-
-        head = unicode(d.output_symbol)
-        if d.output.parents:
-            head += " = " + (unicode(expression(d.output)) if len(d.forms) <= 400 else "(large expression)")
+        head = self._u(d.output_symbol)
+        full = d.typed_output(HEADER_LIMIT)
+        if full is not None:
+            head += " = " + unicode(full, typed=d.typed_header)
+        elif d.output.parents:
+            head += " = (large expression)"
         if d.value is not None:
             head += f" = {format_number(d.value)}"
         return head
@@ -119,16 +169,21 @@ class TextRenderer:
     def step(self, d: Derivation, step: Step) -> str:
         target = self._partial(d, step.parent_form)
         op = "=" if step.first and step.last else "+="
+        local = self._u(step.local)
+        if step.node is d.output:  # the first edge: d out/d out = 1 needs no writing
+            text = f"{target} {op} {local}"
+            if step.local_value is not None and not step.local.is_Number:
+                text += f"   [{format_number(step.local_value)}]"
+            return text
         chain = f"{self._partial(d, step.node_form)} · ∂{self._label(step.node_form)}/∂{self._label(step.parent_form)}"
         up = (
-            _group(unicode(step.upstream), step.upstream)
+            _group(self._u(step.upstream), step.upstream)
             if step.upstream_size <= CLOSED_FORM_LIMIT
             else self._partial(d, step.node_form)
         )
-        local = _group(unicode(step.local), step.local)
-        text = f"{target} {op} {chain} = {up} · {local}"
+        text = f"{target} {op} {chain} = {up} · {_group(local, step.local)}"
         if step.product_size <= CLOSED_FORM_LIMIT and step.upstream_size <= CLOSED_FORM_LIMIT:
-            text += f" = {unicode(step.product)}"
+            text += f" = {self._u(step.product)}"
         if step.product_value is not None:
             text += (
                 f"   [{format_number(step.upstream_value)} × "
@@ -142,7 +197,7 @@ class TextRenderer:
         for leaf in targets:
             line = self._partial(d, d.forms.get(leaf, leaf.symbol))
             if d.gradient_sizes.get(leaf, 1) <= CLOSED_FORM_LIMIT:
-                line += f" = {unicode(d.gradient(leaf))}"
+                line += f" = {self._u(d.gradient(leaf))}"
             if d.numeric_gradients:
                 line += f" = {format_number(d.numeric_gradients.get(leaf, 0.0))}"
             lines.append("  " + line)
@@ -159,19 +214,19 @@ def _variable_leaves(d: Derivation) -> list[Scalar]:
 _TEX_SPECIALS = re.compile(r"(?<!\\)[#$%&]")
 
 
-class _MemoLatexPrinter(LatexPrinter):
+class _MemoLatexPrinter(_TypedOrder, LatexPrinter):
     """SymPy's LaTeX printer with default settings, remembering what it printed.
 
-    Output is identical to ``sympy.latex``, except that # $ % & in a name are escaped;
-    repeated sub-expressions (names, upstream gradients) are printed once per derivation
-    instead of once per row.
+    Output is that of ``sympy.latex``, except that # $ % & in a name are escaped and typed
+    forms keep their order; repeated sub-expressions (names, upstream gradients) are
+    printed once per derivation instead of once per row.
     """
 
     def _print_Symbol(self, expr, style="plain") -> str:
         return _TEX_SPECIALS.sub(lambda m: "\\" + m.group(), super()._print_Symbol(expr, style))
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, typed=()) -> None:
+        super().__init__(None, typed)
         self._memo: dict = {}
 
     def _print(self, expr, **kwargs) -> str:
@@ -189,14 +244,12 @@ class _MemoLatexPrinter(LatexPrinter):
 class LatexRenderer:
     """An ``align*`` block, one row per step; optionally wrapped in a complete document."""
 
-    def __init__(self) -> None:
-        self._printer = _MemoLatexPrinter()
-
     def _tex(self, expr) -> str:
         """``sympy.latex(expr)`` (same output), memoized: forms recur in many rows."""
         return self._printer.doprint(expr)
 
     def render(self, d: Derivation, standalone: bool = False) -> str:
+        self._printer = _MemoLatexPrinter(d.typed)
         rows = []
         for sym, expr in d.definitions:
             rows.append(f"{self._tex(sym)} &= {self._tex(expr)}")
@@ -205,9 +258,9 @@ class LatexRenderer:
         for line in self._result(d):
             rows.append(line)
         if not rows:  # nothing to differentiate: the output is a constant or a lone leaf
-            from symnn.scalar.derivation import expression
-
-            rows.append(f"{self._tex(d.output_symbol)} &= {self._tex(expression(d.output))}")
+            full = d.typed_output(HEADER_LIMIT)
+            shown = "\\dots" if full is None else latex(full, d.typed_header)
+            rows.append(f"{self._tex(d.output_symbol)} &= {shown}")
         body = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
         if not standalone:
             return body
@@ -232,6 +285,11 @@ class LatexRenderer:
 
     def step(self, d: Derivation, step: Step) -> str:
         op = "&=" if step.first and step.last else "&\\mathrel{+}="
+        if step.node is d.output:  # the first edge: d out/d out = 1 needs no writing
+            row = f"{self._partial(d, step.parent_form)} {op} {self._tex(step.local)}"
+            if step.local_value is not None and not step.local.is_Number:
+                row += f" = {_latex_number(step.local_value)}"
+            return row
         chain = (
             f"{self._partial(d, step.node_form)} \\cdot "
             f"\\frac{{\\partial {self._paren(step.node_form)}}}{{\\partial {self._paren(step.parent_form)}}}"

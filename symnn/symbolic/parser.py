@@ -13,6 +13,9 @@ cos max min``. Grammar (``^`` binds tighter than unary minus and is right-associ
     power := atom (("^" | "**") unary)?
     atom  := NUMBER | NAME | NAME "(" expr ("," expr)* ")" | "(" expr ")"
 
+:func:`parse_tree` returns the text as typed (a tree of :class:`ParseNode`: a sum keeps its
+terms in order, ``x*x`` names x twice, 0.5 stays the text ``0.5``), which is what
+``sn.graph`` builds a Scalar graph from; :func:`parse` turns that tree into SymPy.
 Anything else raises :class:`ParseError` with the 0-based position of the offending
 character and what was expected there. Text longer than ``MAX_LENGTH`` characters or nested
 deeper than ``MAX_DEPTH`` levels is refused before any SymPy work is done.
@@ -27,7 +30,7 @@ import sympy
 
 from symnn.symbolic.functions import leaky_relu, relu, sigmoid, softplus, symbol
 
-__all__ = ["parse", "ParseError", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH"]
+__all__ = ["parse", "parse_tree", "ParseNode", "ParseError", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH"]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
@@ -54,6 +57,24 @@ class ParseError(ValueError):
         return f"{shown}\n{caret}"
 
 
+@dataclass(frozen=True)
+class ParseNode:
+    """One node of the typed expression, in the order typed.
+
+    ``kind`` is ``number`` (``text`` as typed, ``-0.5`` for a negated number), ``name``,
+    ``constant`` (``pi``, ``e``), ``neg`` (``-a``), ``sum`` and ``product`` (``args`` in order,
+    ``ops[i]`` the ``+``/``-`` or ``*``/``/`` typed before ``args[i + 1]``), ``power``
+    (``args``: base, exponent) or ``call`` (``text`` the function name as typed, ``args``).
+    ``pos`` is the 0-based position of its first character (of the operator for
+    sums, products and powers).
+    """
+
+    kind: str
+    pos: int
+    text: str = ""
+    args: tuple[ParseNode, ...] = ()
+    ops: tuple[str, ...] = ()
+    op_pos: tuple[int, ...] = ()
 
 
 def _fn1(f):
@@ -187,71 +208,69 @@ class _Parser:
     def is_op(self, *ops: str) -> bool:
         return self.tok.kind == "op" and self.tok.text in ops
 
-    # -- grammar --
-    def parse(self) -> sympy.Expr:
+    # -- grammar (builds the tree as typed) --
+    def parse(self) -> ParseNode:
         if self.tok.kind == "end":
             raise self.error("expected an expression, found nothing")
-        expr = self.expr()
+        tree = self.expr()
         if self.tok.kind != "end":
             if self.is_op(")"):
                 raise self.error("unbalanced ')': no matching '('")
             raise self.error(f"expected an operator or the end of the input, found {self.found()}")
-        return expr
+        return tree
 
-    def expr(self) -> sympy.Expr:
+    def chain(self, kind: str, ops: tuple[str, str], operand) -> ParseNode:
+        start = self.tok.pos
+        args, typed, where = [operand()], [], []
+        while self.is_op(*ops):
+            typed.append(self.tok.text)
+            where.append(self.tok.pos)
+            self.i += 1
+            args.append(operand())
+        if not typed:
+            return args[0]
+        return ParseNode(kind, start, args=tuple(args), ops=tuple(typed), op_pos=tuple(where))
+
+    def expr(self) -> ParseNode:
         self.enter(self.tok.pos)
-        left = self.term()
-        while self.is_op("+", "-"):
-            op = self.tok.text
-            self.i += 1
-            right = self.term()
-            left = left + right if op == "+" else left - right
+        tree = self.chain("sum", ("+", "-"), self.term)
         self.depth -= 1
-        return left
+        return tree
 
-    def term(self) -> sympy.Expr:
-        left = self.unary()
-        while self.is_op("*", "/"):
-            op_tok = self.tok
-            self.i += 1
-            right = self.unary()
-            if op_tok.text == "*":
-                left = left * right
-            else:
-                if right.is_zero:
-                    raise self.error("division by zero", op_tok.pos)
-                left = left / right
-            self.check(left, op_tok.pos)
-        return left
+    def term(self) -> ParseNode:
+        return self.chain("product", ("*", "/"), self.unary)
 
-    def unary(self) -> sympy.Expr:
-        sign = 1
+    def unary(self) -> ParseNode:
+        sign, start = 1, self.tok.pos
         while self.is_op("+", "-"):
             if self.tok.text == "-":
                 sign = -sign
             self.i += 1
         value = self.power()
-        return -value if sign < 0 else value
+        if sign > 0:
+            return value
+        if value.kind == "number":  # -0.5 is a number, as typed
+            return ParseNode("number", start, "-" + value.text)
+        return ParseNode("neg", start, args=(value,))
 
-    def power(self) -> sympy.Expr:
+    def power(self) -> ParseNode:
         base = self.atom()
         if self.is_op("^"):
-            op_tok = self.tok
+            op_pos = self.tok.pos
             self.i += 1
-            self.enter(op_tok.pos)
+            self.enter(op_pos)
             exponent = self.unary()
             self.depth -= 1
-            self.guard_power(base, exponent, op_tok.pos)
-            result = base**exponent
-            self.check(result, op_tok.pos)
-            return result
+            return ParseNode("power", op_pos, args=(base, exponent))
         return base
 
-    def atom(self) -> sympy.Expr:
+    def atom(self) -> ParseNode:
         t = self.tok
         if t.kind == "num":
             self.i += 1
-            return self.number(t)
+            if not all(c.isdigit() for c in t.text) and math.isinf(float(t.text)):
+                raise ParseError(f"number {t.text!r} is too large", t.pos, self.text)
+            return ParseNode("number", t.pos, t.text)
         if t.kind == "name":
             self.i += 1
             if t.text in FUNCTIONS:
@@ -261,9 +280,7 @@ class _Parser:
                     f"unknown function {t.text!r}; expected one of {', '.join(FUNCTIONS)}",
                     t.pos,
                 )
-            if t.text in _CONSTANTS:
-                return _CONSTANTS[t.text]
-            return symbol(t.text)
+            return ParseNode("constant" if t.text in _CONSTANTS else "name", t.pos, t.text)
         if self.is_op("("):
             self.i += 1
             inner = self.expr()
@@ -277,17 +294,7 @@ class _Parser:
             raise self.error("expected a number, name or '(' before ')'")
         raise self.error(f"expected a number, name or '(', found {self.found()}")
 
-    def number(self, t: _Token) -> sympy.Expr:
-        if all(c.isdigit() for c in t.text):
-            return sympy.Integer(int(t.text))
-        value = float(t.text)
-        if math.isinf(value):
-            raise ParseError(f"number {t.text!r} is too large", t.pos, self.text)
-        from symnn.symbolic.functions import number
-
-        return number(value)
-
-    def call(self, name: _Token) -> sympy.Expr:
+    def call(self, name: _Token) -> ParseNode:
         spec = FUNCTIONS[name.text]
         if not self.is_op("("):
             raise self.error(f"expected '(' after the function name {name.text!r}, found {self.found()}")
@@ -295,10 +302,8 @@ class _Parser:
         self.i += 1
         self.enter(open_pos)
         args = [self.expr()]
-        arg_pos = [open_pos + 1]
         while self.is_op(","):
             self.i += 1
-            arg_pos.append(self.tok.pos)
             args.append(self.expr())
         if not self.is_op(")"):
             raise self.error(
@@ -313,13 +318,72 @@ class _Parser:
             raise ParseError(
                 f"{name.text}() takes {want} argument(s), got {len(args)}", name.pos, self.text
             )
-        if name.text == "leaky_relu" and len(args) == 2 and not args[1].is_number:
-            raise ParseError("the slope of leaky_relu must be a number", arg_pos[1], self.text)
+        return ParseNode("call", name.pos, name.text, args=tuple(args))
+
+
+class _SympyBuilder:
+    """A parse tree -> SymPy, refusing what has no real value (with the typed position)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def error(self, message: str, pos: int) -> ParseError:
+        return ParseError(message, pos, self.text)
+
+    def build(self, node: ParseNode) -> sympy.Expr:
+        kind = node.kind
+        if kind == "number":
+            return self.number(node.text)
+        if kind == "name":
+            return symbol(node.text)
+        if kind == "constant":
+            return _CONSTANTS[node.text]
+        if kind == "neg":
+            return -self.build(node.args[0])
+        if kind == "sum":
+            left = self.build(node.args[0])
+            for op, arg in zip(node.ops, node.args[1:]):
+                right = self.build(arg)
+                left = left + right if op == "+" else left - right
+            return left
+        if kind == "product":
+            left = self.build(node.args[0])
+            for op, pos, arg in zip(node.ops, node.op_pos, node.args[1:]):
+                right = self.build(arg)
+                if op == "*":
+                    left = left * right
+                else:
+                    if right.is_zero:
+                        raise self.error("division by zero", pos)
+                    left = left / right
+                self.check(left, pos)
+            return left
+        if kind == "power":
+            base, exponent = (self.build(a) for a in node.args)
+            self.guard_power(base, exponent, node.pos)
+            result = base**exponent
+            self.check(result, node.pos)
+            return result
+        return self.call(node)
+
+    def number(self, text: str) -> sympy.Expr:
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("-")
+        if all(c.isdigit() for c in digits):
+            return sign * sympy.Integer(int(digits))
+        from symnn.symbolic.functions import number
+
+        return sign * number(float(digits))
+
+    def call(self, node: ParseNode) -> sympy.Expr:
+        args = [self.build(a) for a in node.args]
+        if node.text == "leaky_relu" and len(args) == 2 and not args[1].is_number:
+            raise self.error("the slope of leaky_relu must be a number", node.args[1].pos)
         try:
-            result = spec["build"](*args)
+            result = FUNCTIONS[node.text]["build"](*args)
         except (ValueError, TypeError) as exc:  # e.g. max() of a non-real number
-            raise ParseError(f"{name.text}() cannot take these arguments: {exc}", name.pos, self.text) from None
-        self.check(result, name.pos)
+            raise self.error(f"{node.text}() cannot take these arguments: {exc}", node.pos) from None
+        self.check(result, node.pos)
         return result
 
     def guard_power(self, base, exponent, pos: int) -> None:
@@ -332,26 +396,22 @@ class _Parser:
         log_exp = _log10_abs(exponent)
         # digits of the result ~ |exponent| * |log10 base|; compare in logs to avoid overflow
         if log_exp is not None and log_exp + math.log10(abs(log_base)) > math.log10(MAX_POWER_DIGITS):
-            raise ParseError("power too large to compute exactly", pos, self.text)
+            raise self.error("power too large to compute exactly", pos)
 
     def check(self, result, pos: int) -> None:
         """Refuse undefined results (1/0, log(0)), non-real numbers (sqrt(-1), log(-1)) and
         numbers too large for SymPy to evaluate (exp(exp(exp(1000))), whose every later sign
         or LaTeX query would raise OverflowError)."""
         if result in _UNDEFINED:
-            raise ParseError(
-                "the expression is undefined here (division by zero or log(0))", pos, self.text
-            )
+            raise self.error("the expression is undefined here (division by zero or log(0))", pos)
         if result.is_number and not result.is_Rational:
             try:
                 result.evalf(2)
             except (OverflowError, ValueError):
-                raise ParseError("number too large to evaluate", pos, self.text) from None
+                raise self.error("number too large to evaluate", pos) from None
         if result.is_number and result.is_extended_real is False:
-            raise ParseError(
-                f"the expression is not a real number here ({result}); symnn works with reals",
-                pos,
-                self.text,
+            raise self.error(
+                f"the expression is not a real number here ({result}); symnn works with reals", pos
             )
 
 
@@ -364,6 +424,44 @@ def _log10_abs(n) -> float | None:
     return math.log10(abs(float(n)))
 
 
+def parse_tree(text: str) -> ParseNode:
+    """Typed math -> its parse tree, as typed (nothing evaluated, nothing reordered); raises
+    :class:`ParseError`. ``sn.graph`` builds its Scalar graph from this tree.
+
+    The parts without names (``10^309``, ``log(0)``, a divisor ``0``) are checked as
+    :func:`parse` checks them; nothing with a name is handed to SymPy, so the time is linear
+    in the text (``max`` of 64 names included).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_tree() expects a str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH, text)
+    tree = _Parser(text).parse()
+    builder = _SympyBuilder(text)
+    if not _check_constants(tree, builder):
+        builder.build(tree)
+    return tree
+
+
+def _check_constants(node: ParseNode, builder: _SympyBuilder) -> bool:
+    """Check every largest name-free part of ``node`` with SymPy; True if ``node`` has a name."""
+    if node.kind == "name":
+        return True
+    named = [_check_constants(a, builder) for a in node.args]
+    if not any(named):
+        return False
+    for arg, has_name in zip(node.args, named):
+        if not has_name:
+            builder.build(arg)
+    if node.kind == "product":
+        for op, pos, arg, has_name in zip(node.ops, node.op_pos, node.args[1:], named[1:]):
+            if op == "/" and not has_name and builder.build(arg).is_zero:
+                raise builder.error("division by zero", pos)
+    if node.kind == "call" and node.text == "leaky_relu" and len(node.args) == 2 and named[1]:
+        raise builder.error("the slope of leaky_relu must be a number", node.args[1].pos)
+    return True
+
+
 def parse(text: str) -> sympy.Expr:
     """Typed math -> SymPy expression, through the whitelist; raises :class:`ParseError`.
 
@@ -372,6 +470,4 @@ def parse(text: str) -> sympy.Expr:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() expects a str, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH, text)
-    return _Parser(text).parse()
+    return _SympyBuilder(text).build(parse_tree(text))

@@ -24,7 +24,7 @@ def test_text_output_shows_steps_and_the_gradient_value(capsys):
     code, out, err = run(capsys, "sigmoid(w*x + b)", "--wrt", "w", "--at", "x=2,w=-3,b=1")
     assert code == 0 and err == ""
     s = sigmoid(-5.0)
-    assert "f = σ(b + w·x)" in out
+    assert "f = σ(w·x + b)" in out
     assert "∂f/∂w = ∂f/∂(w·x) · ∂(w·x)/∂w" in out
     assert f"∂f/∂w = f·x·(1 - f) = {2 * s * (1 - s):.6g}" in out
     assert "In the variables: ∂f/∂w = x·(1 - σ(b + w·x))·σ(b + w·x)" in out

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 import symnn as sn
-from symnn.scalar import Scalar
+from symnn.scalar import Scalar, topological_order
 
 X, W, B = (sympy.Symbol(n, real=True) for n in "xwb")
 
@@ -96,11 +96,84 @@ def test_graph_of_bad_text_raises_parse_error():
     assert info.value.position == 3
 
 
-def test_shared_subexpressions_become_one_node():
-    out = sn.graph("exp(w*x) + sin(w*x)", x=1, w=2)
-    (a,) = out.parents[0].parents
-    (b,) = out.parents[1].parents
-    assert a is b and isinstance(a, Scalar)
+def shape(node: Scalar) -> str:
+    """The graph under ``node`` written out: op(parent, ...), leaves by name, constants by value."""
+    if node.is_constant:
+        return repr(node.value)
+    if not node.parents:
+        return node.name
+    params = f"[{', '.join(repr(a) for a in node.arg)}]" if node.arg else ""
+    return f"{node.op.name}{params}({', '.join(shape(p) for p in node.parents)})"
+
+
+def edges_into(root: Scalar, name: str) -> int:
+    leaf = root.leaves()[name]
+    return sum(p is leaf for n in topological_order(root) for p in n.parents)
+
+
+AS_TYPED = [
+    ("x*x", "mul(x, x)", {"x"}, 2),
+    ("x*x + x", "add(mul(x, x), x)", {"x"}, 4),
+    ("w*x + b", "add(mul(w, x), b)", {"w", "x", "b"}, 4),
+    ("b + w*x", "add(b, mul(w, x))", {"b", "w", "x"}, 4),
+    ("w*x + b - (y - yhat)", "sub(add(mul(w, x), b), sub(y, yhat))",
+     {"w", "x", "b", "y", "yhat"}, 8),
+    ("a - b", "sub(a, b)", {"a", "b"}, 2),
+    ("a/b", "div(a, b)", {"a", "b"}, 2),
+    ("-a", "neg(a)", {"a"}, 1),
+    ("--a", "a", {"a"}, 0),
+    ("-(x*y)", "neg(mul(x, y))", {"x", "y"}, 3),
+    ("-0.5*x", "mul(-0.5, x)", {"x"}, 2),
+    ("0.5*x", "mul(0.5, x)", {"x"}, 2),
+    ("x + 1 + 2", "add(add(x, 1.0), 2.0)", {"x"}, 4),
+    ("2*x*3", "mul(mul(2.0, x), 3.0)", {"x"}, 4),
+    ("x - x", "sub(x, x)", {"x"}, 2),
+    ("x^2", "powc[2.0](x)", {"x"}, 1),
+    ("x^0.5", "powc[0.5](x)", {"x"}, 1),
+    ("sqrt(x)", "sqrt(x)", {"x"}, 1),
+    ("2^x", "pow(2.0, x)", {"x"}, 2),
+    ("e^x", "exp(x)", {"x"}, 1),
+    ("exp(w*x) + sin(w*x)", "add(exp(mul(w, x)), sin(mul(w, x)))", {"w", "x"}, 8),
+    ("max(a, b, c)", "max(max(a, b), c)", {"a", "b", "c"}, 4),
+    ("leaky_relu(x, 0.2) * ln(x)", "mul(leaky_relu[0.2](x), log(x))", {"x"}, 4),
+]
+
+
+@pytest.mark.parametrize("text,expected,nodes,edges", AS_TYPED, ids=[t for t, *_ in AS_TYPED])
+def test_the_graph_is_the_text_as_typed(text, expected, nodes, edges):
+    """Every operator typed is one node, in the order typed; a name reused is one leaf with
+    one edge per use; numbers keep the value typed. ``edges``: all edges of the graph."""
+    out = sn.graph(text)
+    assert shape(out) == expected
+    assert sum(len(n.parents) for n in topological_order(out)) == edges
+    assert set(out.leaves()) == set(nodes)
+
+
+def test_reuse_adds_one_edge_per_use_and_the_gradient_adds_up_over_them():
+    out = sn.graph("x*x + x", x=3)
+    assert edges_into(out, "x") == 3
+    out.backward()
+    assert out.leaves()["x"].grad == 2 * 3 + 1
+    steps = [s for s in out.derivation("x").steps if s.parent.name == "x"]
+    assert len(steps) == 3 and [s.first for s in steps] == [True, False, False]
+
+
+def test_a_60_term_sum_is_59_additions_left_to_right_with_no_extra_node():
+    text = " + ".join(f"a{i}*x{i}" for i in range(60))
+    out = sn.graph(text)
+    order = topological_order(out)
+    assert sum(n.op is not None and n.op.name == "add" for n in order) == 59
+    assert len(order) == 120 + 60 + 59
+    node = out
+    for i in reversed(range(1, 60)):
+        assert shape(node.parents[1]) == f"mul(a{i}, x{i})"
+        node = node.parents[0]
+    assert shape(node) == "mul(a0, x0)"
+
+
+def test_a_sympy_expression_is_walked_in_sympys_order():
+    out = sn.graph(W * X + B)
+    assert shape(out) == "add(b, mul(w, x))"
 
 
 @pytest.mark.parametrize("name", ["scalar_neuron.py", "scalar_from_text.py", "scalar_custom_op.py"])

@@ -48,7 +48,7 @@ async def test_network_view_inputs_read_as_typed_not_float32_noise(screen_text):
         text = screen_text(app)
         assert "x = [[0.8]]" in text and "0.8000000" not in text
         path = str(app.screen.explanation.derivation("0.weight", (0, 0)))
-        assert "4·W^(1)_0,0/5" in path and "0.80000001" not in path  # 0.8 exactly, as 4/5
+        assert "0.8·W^(1)_0,0" in path and "0.80000001" not in path  # 0.8 as given
 
 
 async def _wait_until(pilot, condition, timeout: float = 20.0) -> None:
