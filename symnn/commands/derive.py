@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 import textwrap
 
 from symnn.cli import UsageError
@@ -181,6 +182,13 @@ def run(args: argparse.Namespace) -> int:
     if out.value is not None:
         out.backward()
         gradient = out.leaves()[args.wrt].grad
+        numbers = [out.value, gradient] + [s.product_value for s in d.steps]
+        if not all(math.isfinite(v) for v in numbers):
+            print(
+                "symnn derive: warning: some numbers overflowed the range of floats (beyond "
+                "±1.8e308) or are undefined, and show as inf or nan; the formulas are exact",
+                file=sys.stderr,
+            )
     if args.json:
         print(json.dumps(_as_json(args, out, d, gradient), ensure_ascii=False))
     elif args.latex:

@@ -133,16 +133,20 @@ def _raw(func, args: list) -> sympy.Basic:
         return func(*args)
 
 
-def _rebuild(template: sympy.Basic, mapping: dict) -> sympy.Basic:
+def _rebuild(template: sympy.Basic, mapping: dict, numbers: bool = False) -> sympy.Basic:
     """``template`` with placeholders replaced, each node built bare (:func:`_raw`).
 
     Not ``with sympy.evaluate(False)``: switching that global clears all of SymPy's caches,
-    once per node. Templates are one op's form, a few nodes deep."""
+    once per node. Templates are one op's form, a few nodes deep. ``numbers=True`` works out
+    parts made of numbers only (a local derivative 1/1 reads 1)."""
     if template in mapping:
         return mapping[template]
     if not template.args:
         return template
-    return _raw(template.func, [_rebuild(a, mapping) for a in template.args])
+    args = [_rebuild(a, mapping, numbers) for a in template.args]
+    if numbers and all(a.is_Number for a in args):
+        return template.func(*args)
+    return _raw(template.func, args)
 
 
 def _apply(node: Scalar, args: list, evaluate: bool, num=number) -> sympy.Expr:
@@ -491,7 +495,7 @@ class Derivation:
         mapping[placeholder] = own
         if all(v.is_Atom for v in mapping.values()):  # names and numbers: cheap to simplify
             return template.xreplace(mapping)
-        return _rebuild(template, mapping)
+        return _rebuild(template, mapping, numbers=True)
 
     def _display_forms(self, order, reach) -> dict[Scalar, sympy.Expr]:
         """Each node's formula as typed (unevaluated, in the graph's order, numbers as

@@ -93,7 +93,7 @@ class _TreeBuilder:
             from symnn.symbolic.parser import ParseError
 
             raise ParseError(
-                "this number is beyond the range of floats (about ±1.8e308), which the graph "
+                "this number is too large for a float (beyond ±1.8e308), which the graph "
                 "computes with; write it smaller",
                 t.pos,
                 self.text,

@@ -157,3 +157,31 @@ def test_readme_derive_example_is_the_real_output(capsys):
     code = main(argv)
     assert code == 0
     assert capsys.readouterr().out == block.group(2)
+
+
+@pytest.mark.parametrize(
+    ("expression", "position"),
+    [("sin(10^309)*x", 6), ("x*10^309", 4), ("x^(10^999)", 5), ("x*exp(1000)", 2)],
+)
+def test_a_number_beyond_the_float_range_is_bad_input_pointing_at_it(capsys, expression, position):
+    code, out, err = run(capsys, expression, "--wrt", "x")
+    assert code == EXIT_BAD_INPUT and out == ""
+    assert "too large for a float" in err and f"(at position {position})" in err
+    assert "internal error" not in err
+
+
+def test_an_overflow_from_the_values_given_is_shown_as_inf_with_a_warning(capsys):
+    code, out, err = run(capsys, "x*10^300*10^10", "--wrt", "x", "--at", "x=1")
+    assert code == 0 and "inf" in out and "oo" not in out
+    assert "overflow" in err
+
+
+def test_max_of_64_names_is_differentiated_in_the_graph_not_by_sympy(capsys):
+    names = [f"a{i}" for i in range(64)]
+    at = ",".join(f"{n}={i / 10}" for i, n in enumerate(names))
+    code, out, err = run(capsys, f"max({', '.join(names)})", "--wrt", "a63", "--at", at, "--json")
+    assert code == 0 and err == ""
+    result = json.loads(out)
+    assert result["value"] == 6.3 and result["gradient"] == 1.0
+    code, out, _ = run(capsys, f"max({', '.join(names)})", "--wrt", "a1", "--at", at, "--json")
+    assert json.loads(out)["gradient"] == 0.0
