@@ -141,3 +141,26 @@ async def test_a_lesson_that_cannot_run_is_reported_in_words(screen_text):
         status = app.screen.query_one("#ls-status").content.plain
     assert "no-such-lesson could not run: unknown experiment" in status
     assert "Error" not in status and "Traceback" not in status
+
+
+def _rendered(renderable, width: int) -> str:
+    from rich.console import Console
+
+    console = Console(width=width, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_a_table_too_wide_for_the_panel_becomes_one_block_per_variant_with_no_cut_number():
+    from tui.screens.lessons import _variant_table
+
+    headers = [f"measure {i}" for i in range(8)]
+    rows = {"none": [f"0.{i}00 ± 0.010" for i in range(8)],
+            "L2 1e-2": [f"1.{i}00 ± 0.020" for i in range(8)]}
+    narrow = _rendered(_variant_table(headers, rows, "seeds 0-4", 54), 54)
+    for cells in rows.values():
+        assert all(cell in narrow for cell in cells)  # every number whole, none cut with …
+    assert "…" not in narrow and "measure 7 1.700 ± 0.020" in " ".join(narrow.split())
+    wide = _rendered(_variant_table(headers[:2], {k: v[:2] for k, v in rows.items()},
+                                    "seeds 0-4", 54), 54)
+    assert " ".join(wide.splitlines()[1].split()) == "variant measure 0 measure 1"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -283,14 +284,8 @@ class LessonsScreen(SymnnScreen):
             setup.append(line + "\n")
         parts.append(setup)
         if result["rows"]:
-            table = Table(title=f"mean ± std over {span}", title_justify="left",
-                          box=None, padding=(0, 1), header_style="bold")
-            table.add_column("variant", no_wrap=True)
-            for header in result["headers"]:
-                table.add_column(header, justify="right")
-            for variant, cells in result["rows"].items():
-                table.add_row(variant, *cells)
-            parts.append(table)
+            parts.append(_variant_table(result["headers"], result["rows"], span,
+                                        self._text_width()))
         if result["claims"]:
             claims = Text(f"\nClaims, checked on each of {span}:\n", style="bold")
             for claim in result["claims"]:
@@ -306,6 +301,19 @@ class LessonsScreen(SymnnScreen):
             parts.append(claims)
         return parts
 
+    def _text_width(self) -> int:
+        """The columns the lesson's text has (before the first layout: a guess for 80)."""
+        try:
+            width = self.query_one("#ls-info", Static).content_region.width
+        except NoMatches:
+            width = 0
+        return width if width > 0 else 54
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        if self.results.get(self.lesson) is not None:
+            self.call_after_refresh(self.draw)  # the table's layout depends on the width
+
     def draw_plot(self) -> None:
         """The current panel of the highlighted lesson's result (g cycles the panels)."""
         plot = self.query_one("#ls-plot", Plot)
@@ -320,6 +328,36 @@ class LessonsScreen(SymnnScreen):
         plot.border_title = f"{panel['title']}{more}"
         _draw_panel(plot, panel)
         plot.refresh()
+
+
+def _variant_table(headers: list[str], rows: dict[str, list[str]], span: str,
+                   width: int) -> Any:
+    """The mean ± std table: one row per variant when it fits in ``width`` columns, else one
+    block per variant with its numbers as "name value" pairs, as many to a line as fit."""
+    title = Text(f"mean ± std over {span}", style="bold")
+    cell = max(len(c) for cells in rows.values() for c in cells)
+    first = max(len("variant"), *(len(n) for n in rows))
+    natural = first + sum(max(len(h), cell) + 2 for h in headers)
+    if natural <= width:
+        table = Table(box=None, padding=(0, 1), header_style="bold")
+        table.add_column("variant", no_wrap=True)
+        for header in headers:
+            table.add_column(header, justify="right", no_wrap=True)
+        for variant, cells in rows.items():
+            table.add_row(variant, *cells)
+        return Group(title, table)
+    item = max(len(h) for h in headers) + 1 + cell
+    per_line = max(1, (width - 2) // (item + 3))
+    blocks: list[Any] = [title]
+    for variant, cells in rows.items():
+        grid = Table.grid(padding=(0, 3))
+        for _ in range(per_line):
+            grid.add_column(no_wrap=True)
+        pairs = [Text.assemble((f"{h} ", "dim"), c) for h, c in zip(headers, cells)]
+        for i in range(0, len(pairs), per_line):
+            grid.add_row(*pairs[i:i + per_line])
+        blocks += [Text(variant, style="bold cyan"), Padding(grid, (0, 0, 0, 2))]
+    return Group(*blocks)
 
 
 def _draw_panel(plot: Plot, panel: dict[str, Any]) -> None:
