@@ -8,10 +8,17 @@ classes acting on a parameter tensor (the gradient is SymPy's, evaluated by NumP
     gradient descent   w' = w - lr * grad f(w)
     Newton's method    w' = w - lr * H(w)^-1 grad f(w)      (lr = 1: the pure Newton step)
 
+Where the Hessian H is singular or not positive definite, the Newton step is undefined or heads
+for a saddle point or a maximum; Newton's method then takes the *shifted* step
+(H + mu I)^-1 grad f with mu = 1 - lambda_min(H), so that H + mu I has smallest eigenvalue 1
+(the Levenberg-Marquardt idea; with H = 0 it is a gradient-descent step), and the step's
+explanation says so.
+
 A run that overflows, produces NaN, moves the position past a bound, raises the loss far above
 its start, or lets it fall without bound while the steps keep growing stops with status
-``diverged``; one whose final gradient is tiny is ``converged``; otherwise ``max_steps``. No
-run raises because of divergence.
+``diverged``. ``converged_at`` is the first step k with |grad f(w_k)| <= GRADIENT_TOL (a run
+with ``stop_at_convergence=True`` stops there); such a run is ``converged``, otherwise
+``max_steps``. No run raises because of divergence.
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ import numpy as np
 
 from symnn.lab.surfaces import Surface, surface
 
-__all__ = ["descend", "compare", "Run", "StepExplanation", "optimizer_names"]
+__all__ = ["descend", "compare", "Run", "StepExplanation", "optimizer_names", "default_lr",
+           "DEFAULT_LRS", "newton_direction"]
 
 GRADIENT_TOL = 1e-6
 # a run has diverged once the loss rises this many times (1 + |loss0|) above loss0, or falls
@@ -45,6 +53,14 @@ def _runaway(points: list[np.ndarray], n: int = 3) -> bool:
 
 _OWN = {"gd": "gradient descent", "newton": "Newton's method"}
 
+# each optimizer's default learning rate on a typed function (a preset surface may suggest its
+# own, see Surface.lrs): sized for gradients of order 1, with momentum's 1/(1 - 0.9) = 10x gain
+# and Adam's steps of about lr per coordinate in mind
+DEFAULT_LRS = {"gd": 0.1, "newton": 1.0, "sgd": 0.1, "momentum": 0.01, "nesterov": 0.01,
+               "adam": 0.1, "adamw": 0.1, "rmsprop": 0.01, "adagrad": 0.5, "adadelta": 1.0}
+# a singular Hessian: smallest |eigenvalue| at most this fraction of the largest (or of 1)
+SINGULAR_TOL = 1e-10
+
 # The syllabus' named variants of SGD: name -> (sn.optim class name, default options)
 _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "momentum": ("sgd", {"momentum": 0.9}),
@@ -59,6 +75,20 @@ def _optim_classes() -> dict[str, type]:
             if isinstance(getattr(optim, name), type)
             and issubclass(getattr(optim, name), optim.Optimizer)
             and getattr(optim, name) is not optim.Optimizer}
+
+
+def default_lr(optimizer: str, f: object = None) -> float:
+    """The learning rate ``descend`` uses when none is given: the surface's suggestion for
+    that optimizer (presets), else :data:`DEFAULT_LRS` (Newton 1)."""
+    name = str(optimizer).strip().lower()
+    if f is not None:
+        suggested = surface(f).lrs.get(name)
+        if suggested is not None:
+            return suggested
+    if name not in DEFAULT_LRS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of "
+                         f"{', '.join(optimizer_names())}")
+    return DEFAULT_LRS[name]
 
 
 def optimizer_names() -> list[str]:
@@ -99,6 +129,9 @@ class Run:
     reason: str
     options: dict[str, Any] = field(default_factory=dict)
     reports: list[Any] = field(default_factory=list, repr=False)
+    converged_at: int | None = None
+    # per step (k - 1): what Newton's method did about its Hessian, or "" for a plain step
+    notes: list[str] = field(default_factory=list, repr=False)
 
     @property
     def steps(self) -> int:
@@ -135,8 +168,9 @@ class Run:
         if self.optimizer == "gd":
             return _explain_gd(k, names, before, after, g, self.lrs[k - 1])
         if self.optimizer == "newton":
+            note = self.notes[k - 1] if k - 1 < len(self.notes) else ""
             return _explain_newton(k, names, before, after, g, self.surface.hessian(before),
-                                   self.lrs[k - 1])
+                                   self.lrs[k - 1], note)
         report = self.reports[k - 1]
         texts, latexes = [], []
         for i, name in enumerate(names):
@@ -152,7 +186,8 @@ class Run:
     def to_dict(self) -> dict[str, Any]:
         return {"optimizer": self.optimizer, "lr": self.lr, "options": self.options,
                 "variables": list(self.surface.names), "points": self.points.tolist(),
-                "losses": self.losses.tolist(), "status": self.status, "reason": self.reason}
+                "losses": self.losses.tolist(), "status": self.status, "reason": self.reason,
+                "converged_at": self.converged_at}
 
 
 def _fmt(v: float) -> str:
@@ -191,21 +226,57 @@ def _explain_gd(k, names, before, after, g, lr) -> StepExplanation:
                            "\\begin{aligned}\n" + " \\\\\n".join(tex) + "\n\\end{aligned}")
 
 
-def _explain_newton(k, names, before, after, g, H, lr) -> StepExplanation:
+def newton_direction(H: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, str]:
+    """The Newton direction H^-1 g, or the shifted (H + mu I)^-1 g with mu = 1 - lambda_min
+    when H is singular or not positive definite; with a sentence saying which and why."""
+    d = len(g)
+    eig = np.linalg.eigvalsh((H + H.T) / 2)
+    lo, scale = float(eig[0]), max(1.0, float(np.abs(eig).max()))
+    if lo > SINGULAR_TOL * scale:
+        return np.linalg.solve(H, g), ""
+    mu = 1.0 - lo
+    what = "f''" if d == 1 else "H"
+    values = ", ".join(_fmt(v) for v in eig)
+    if abs(lo) <= SINGULAR_TOL * scale:
+        why = (f"{what} is singular ({'f′′ = 0' if d == 1 else 'eigenvalues ' + values}): "
+               f"the Newton step is undefined")
+    else:
+        why = (f"{what} is not positive definite ({'f′′ = ' + _fmt(lo) if d == 1 else 'eigenvalues ' + values}): "
+               f"the Newton step would head for a saddle point or a maximum")
+    note = (f"{why}; taking the shifted step ({what} + mu I)^-1 grad f with mu = 1 - "
+            f"lambda_min = {_fmt(mu)} instead")
+    return np.linalg.solve(H + mu * np.eye(d), g), note.replace("f′′", "f''")
+
+
+def _explain_newton(k, names, before, after, g, H, lr, note: str = "") -> StepExplanation:
     d = len(names)
     if d == 1:
+        name = names[0]
+        if note:
+            mu = 1.0 - float(H[0, 0])
+            text = (f"step {k}: Newton's method; {note}\n"
+                    f"  {name}' = {name} - lr * f'({name}) / (f''({name}) + mu) = "
+                    f"{_fmt(before[0])} - {_fmt(lr)} * {_fmt(g[0])} / ({_fmt(H[0, 0])} + "
+                    f"{_fmt(mu)}) = {_fmt(after[0])}")
+            tex = (f"{name}' = {name} - \\eta \\frac{{f'({name})}}{{f''({name}) + \\mu}} = "
+                   f"{_fmt(before[0])} - {_fmt(lr)} \\cdot \\frac{{{_fmt(g[0])}}}"
+                   f"{{{_fmt(H[0, 0])} + {_fmt(mu)}}} = {_fmt(after[0])}")
+            return StepExplanation(k, text, tex)
         text = (f"step {k}: Newton's method, w' = w - lr * f'(w) / f''(w)\n"
-                f"  {names[0]}' = {_fmt(before[0])} - {_fmt(lr)} * {_fmt(g[0])} / "
+                f"  {name}' = {_fmt(before[0])} - {_fmt(lr)} * {_fmt(g[0])} / "
                 f"{_fmt(H[0, 0])} = {_fmt(after[0])}")
-        tex = (f"{names[0]}' = {names[0]} - \\eta \\frac{{f'({names[0]})}}{{f''({names[0]})}} = "
+        tex = (f"{name}' = {name} - \\eta \\frac{{f'({name})}}{{f''({name})}} = "
                f"{_fmt(before[0])} - {_fmt(lr)} \\cdot \\frac{{{_fmt(g[0])}}}{{{_fmt(H[0, 0])}}}"
                f" = {_fmt(after[0])}")
         return StepExplanation(k, text, tex)
     step = (before - after) / lr if lr else np.zeros(d)
     rows = "; ".join(", ".join(_fmt(v) for v in row) for row in H)
-    text = (f"step {k}: Newton's method, w' = w - lr * H^-1 grad f(w)\n"
+    inverse = "(H + mu I)^-1 grad f" if note else "H^-1 grad f"
+    head = (f"step {k}: Newton's method; {note}" if note
+            else f"step {k}: Newton's method, w' = w - lr * H^-1 grad f(w)")
+    text = (f"{head}\n"
             f"  grad f = ({', '.join(_fmt(v) for v in g)}), H = [{rows}]\n"
-            f"  H^-1 grad f = ({', '.join(_fmt(v) for v in step)})\n"
+            f"  {inverse} = ({', '.join(_fmt(v) for v in step)})\n"
             f"  w' = ({', '.join(_fmt(v) for v in before)}) - {_fmt(lr)} * "
             f"({', '.join(_fmt(v) for v in step)}) = ({', '.join(_fmt(v) for v in after)})")
 
@@ -214,8 +285,11 @@ def _explain_newton(k, names, before, after, g, H, lr) -> StepExplanation:
 
     mat = "\\begin{pmatrix}" + " \\\\ ".join(" & ".join(_fmt(x) for x in r) for r in H) + \
         "\\end{pmatrix}"
-    tex = (f"w' = w - \\eta H^{{-1}} \\nabla f = {vec(before)} - {_fmt(lr)} \\cdot {mat}^{{-1}}"
-           f" {vec(g)} = {vec(after)}")
+    shifted = f"({mat} + {_fmt(1.0 - float(np.linalg.eigvalsh((H + H.T) / 2)[0]))} I)" if note \
+        else mat
+    h_tex = "(H + \\mu I)" if note else "H"
+    tex = (f"w' = w - \\eta {h_tex}^{{-1}} \\nabla f = {vec(before)} - "
+           f"{_fmt(lr)} \\cdot {shifted}^{{-1}} {vec(g)} = {vec(after)}")
     return StepExplanation(k, text, tex)
 
 
@@ -226,11 +300,12 @@ class _Stepper:
                  options: Mapping[str, Any]) -> None:
         self.name, self.surface, self.options = name, surf, dict(options)
         self.report = None
+        self.note = ""
         if name in _OWN:
             if options:
                 raise ValueError(f"{_OWN[name]} takes no options besides lr; got "
                                  f"{', '.join(options)}")
-            self.lr = float(1.0 if lr is None and name == "newton" else 0.1 if lr is None else lr)
+            self.lr = float(default_lr(name, surf) if lr is None else lr)
             if not self.lr > 0:
                 raise ValueError(f"learning rate must be positive, got {self.lr}")
             self.x = start.copy()
@@ -246,8 +321,7 @@ class _Stepper:
 
         self.param = tensor(start.copy(), requires_grad=True, dtype=np.float64)
         kwargs = dict(options)
-        if lr is not None:
-            kwargs["lr"] = lr
+        kwargs.setdefault("lr", default_lr(self.name, surf) if lr is None else lr)
         try:
             self.opt = classes[name]([self.param], record=True, **kwargs)
         except TypeError as exc:
@@ -266,10 +340,9 @@ class _Stepper:
             self.x = self.x - self.lr * g
         elif self.name == "newton":
             H = self.surface.hessian(self.x)
-            try:
-                direction = np.linalg.solve(H, g)
-            except np.linalg.LinAlgError:
-                direction = np.linalg.lstsq(H, g, rcond=None)[0]
+            if not np.all(np.isfinite(H)):
+                raise FloatingPointError("the Hessian is not finite")
+            direction, self.note = newton_direction(H, g)
             self.x = self.x - self.lr * direction
         else:
             from symnn.tensor import tensor
@@ -280,11 +353,13 @@ class _Stepper:
 
 
 def descend(f: object, optimizer: str = "gd", lr: float | None = None,
-            start: Sequence[float] | None = None, steps: int = 50, **options: Any) -> Run:
+            start: Sequence[float] | None = None, steps: int = 50, *,
+            stop_at_convergence: bool = False, **options: Any) -> Run:
     """Run ``optimizer`` on ``f`` (preset name, text, SymPy expression or Surface) for ``steps``
-    steps from ``start`` (default: the surface's suggested start). ``lr=None`` uses the
-    optimizer's default (1 for Newton, 0.1 for gradient descent). Further keywords go to the
-    ``sn.optim`` optimizer (``momentum=0.9``, ``betas=(0.9, 0.99)``, ...)."""
+    steps from ``start`` (default: the surface's suggested start). ``lr=None`` uses
+    ``default_lr(optimizer, f)`` (Newton 1). ``run.converged_at`` is the first step whose
+    gradient is tiny; with ``stop_at_convergence`` the run ends there. Further keywords go to
+    the ``sn.optim`` optimizer (``momentum=0.9``, ``betas=(0.9, 0.99)``, ...)."""
     surf = surface(f)
     name = str(optimizer).strip().lower()
     if not isinstance(steps, (int, np.integer)) or steps < 0:
@@ -297,15 +372,24 @@ def descend(f: object, optimizer: str = "gd", lr: float | None = None,
         raise ValueError(f"start must be finite, got {x0.tolist()}")
     stepper = _Stepper(name, surf, x0, lr, options)
     with np.errstate(all="ignore"):
-        return _run(surf, name, stepper, x0, int(steps))
+        return _run(surf, name, stepper, x0, int(steps), stop_at_convergence)
 
 
-def _run(surf: Surface, name: str, stepper: _Stepper, x0: np.ndarray, steps: int) -> Run:
+def _small(g: np.ndarray) -> bool:
+    return bool(np.linalg.norm(g) <= GRADIENT_TOL)
+
+
+def _run(surf: Surface, name: str, stepper: _Stepper, x0: np.ndarray, steps: int,
+         stop_at_convergence: bool) -> Run:
     points, losses, grads, lrs, reports = [x0.copy()], [surf.value(x0)], [surf.gradient(x0)], [], []
+    notes: list[str] = []
     status, reason = "max_steps", f"stopped after {steps} steps"
     loss0 = losses[0]
+    converged_at = 0 if _small(grads[0]) else None
     if not (np.isfinite(loss0) and np.all(np.isfinite(grads[0]))):
         status, reason = "diverged", "f or its gradient is not finite at the start"
+        steps = 0
+    if converged_at is not None and stop_at_convergence:
         steps = 0
     for k in range(1, steps + 1):
         lrs.append(stepper.current_lr())
@@ -326,6 +410,7 @@ def _run(surf: Surface, name: str, stepper: _Stepper, x0: np.ndarray, steps: int
         losses.append(loss)
         grads.append(g)
         reports.append(stepper.report)
+        notes.append(stepper.note)
         if np.max(np.abs(x)) > POSITION_BOUND:
             status, reason = "diverged", f"step {k} moved past |w| = {POSITION_BOUND:g}"
             break
@@ -340,12 +425,19 @@ def _run(surf: Surface, name: str, stepper: _Stepper, x0: np.ndarray, steps: int
             reason = (f"at step {k} the loss {loss:.4g} was falling without bound (steps "
                       f"growing; f has no minimum in that direction)")
             break
-    if status == "max_steps" and np.linalg.norm(grads[-1]) <= GRADIENT_TOL:
+        if converged_at is None and _small(g):
+            converged_at = k
+            if stop_at_convergence:
+                break
+    if status != "diverged" and converged_at is not None:
         status = "converged"
-        reason = (f"|grad f| = {np.linalg.norm(grads[-1]):.3g} <= {GRADIENT_TOL:g} after "
-                  f"{len(points) - 1} steps")
+        g_at = np.linalg.norm(grads[converged_at])
+        reason = f"|grad f| = {g_at:.3g} <= {GRADIENT_TOL:g} first at step {converged_at}"
+        if len(points) - 1 > converged_at:
+            reason += f" (the run went on to step {len(points) - 1})"
     return Run(name, stepper.lr, surf, np.array(points), np.array(losses), np.array(grads),
-               np.array(lrs, dtype=float), status, reason, stepper.options, reports)
+               np.array(lrs, dtype=float), status, reason, stepper.options, reports,
+               converged_at, notes)
 
 
 def compare(f: object, optimizers: Iterable[str] | Mapping[str, Mapping[str, Any]]

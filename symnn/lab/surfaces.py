@@ -37,6 +37,8 @@ class Surface:
     window: tuple[tuple[float, float], ...]
     minima: tuple[tuple[float, ...], ...] = ()
     description: str = ""
+    # optimizer name -> a learning rate that makes progress here (presets; see default_lr)
+    lrs: dict[str, float] = field(default_factory=dict)
     _f: object = field(init=False, repr=False)
     _g: object = field(init=False, repr=False)
     _h: object = field(init=False, repr=False)
@@ -99,6 +101,13 @@ class Surface:
         raise ValueError(f"a grid needs 1 or 2 variables; {self.name} has {self.dim}")
 
 
+def _plain_lrs(lr: float, momentum: float) -> dict[str, float]:
+    """Learning rates for the optimizers without adaptive step sizes on a steep preset (each
+    makes progress in 60 steps from the preset's start without diverging); the adaptive ones
+    (Adam, RMSprop, Adagrad, Adadelta) keep their defaults."""
+    return {"gd": lr, "sgd": lr, "momentum": momentum, "nesterov": momentum}
+
+
 def _xy() -> tuple[sp.Symbol, sp.Symbol]:
     return symbol("x"), symbol("y")
 
@@ -113,14 +122,16 @@ def _ill_conditioned() -> Surface:
     x, y = _xy()
     return Surface("ill_conditioned", x**2 + 25 * y**2, (x, y), (2.0, 1.0), ((-2.5, 2.5),
                    (-1.5, 1.5)), ((0.0, 0.0),),
-                   "x^2 + 25 y^2: a narrow valley (condition number 25); plain descent zig-zags")
+                   "x^2 + 25 y^2: a narrow valley (condition number 25); plain descent zig-zags",
+                   _plain_lrs(0.03, momentum=0.003))
 
 
 def _rosenbrock() -> Surface:
     x, y = _xy()
     return Surface("rosenbrock", (1 - x) ** 2 + 100 * (y - x**2) ** 2, (x, y), (-1.5, 2.0),
                    ((-2, 2), (-1, 3)), ((1.0, 1.0),),
-                   "(1-x)^2 + 100 (y-x^2)^2: a curved valley, minimum at (1, 1)")
+                   "(1-x)^2 + 100 (y-x^2)^2: a curved valley, minimum at (1, 1)",
+                   _plain_lrs(0.001, momentum=0.001))
 
 
 def _beale() -> Surface:
@@ -129,7 +140,8 @@ def _beale() -> Surface:
     expr = ((R(3, 2) - x + x * y) ** 2 + (R(9, 4) - x + x * y**2) ** 2
             + (R(21, 8) - x + x * y**3) ** 2)
     return Surface("beale", expr, (x, y), (1.0, 1.5), ((-4.5, 4.5), (-4.5, 4.5)), ((3.0, 0.5),),
-                   "Beale's function: flat plateaus and steep ridges, minimum at (3, 0.5)")
+                   "Beale's function: flat plateaus and steep ridges, minimum at (3, 0.5)",
+                   _plain_lrs(0.03, momentum=0.003))
 
 
 def _himmelblau() -> Surface:
@@ -138,7 +150,8 @@ def _himmelblau() -> Surface:
                    (0.0, 0.0), ((-5, 5), (-5, 5)),
                    ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186),
                     (3.584428, -1.848126)),
-                   "Himmelblau's function: four minima of equal height; the start picks one")
+                   "Himmelblau's function: four minima of equal height; the start picks one",
+                   _plain_lrs(0.01, momentum=0.001))
 
 
 def _saddle() -> Surface:

@@ -166,3 +166,19 @@ def test_the_command_line_time_limit_default_is_the_library_default():
     from symnn.symbolic.convexity import TIME_LIMIT as LIBRARY
 
     assert TIME_LIMIT == LIBRARY
+
+
+def test_optimize_json_gives_the_first_converged_step(capsys):
+    code, out, err = run_cli(capsys, "optimize", "w^2", "--lr", "0.4", "--start", "1",
+                             "--steps", "20", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["converged_at"] == 10 and len(data["points"]) == 21
+    code, out, _ = run_cli(capsys, "optimize", "w^2", "--lr", "0.1", "--steps", "3", "--json")
+    assert json.loads(out)["converged_at"] is None
+
+
+def test_optimize_explain_says_when_newtons_hessian_is_singular(capsys):
+    code, out, err = run_cli(capsys, "optimize", "abs(x)+abs(y)", "--optimizer", "newton",
+                             "--start", "1,2", "--steps", "2", "--explain", "1")
+    assert code == 0, err
+    assert "H is singular" in out and "shifted step" in out

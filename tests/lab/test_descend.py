@@ -8,7 +8,8 @@ import pytest
 
 import symnn as sn
 from symnn import optim
-from symnn.lab import PlotUnavailable, compare, descend, plot_runs, surface
+from symnn.lab import PlotUnavailable, compare, descend, optimizer_names, plot_runs, surface
+from symnn.lab.descend import GRADIENT_TOL
 
 
 @pytest.mark.parametrize("lr", [0.4, 0.6, 1.2])
@@ -166,9 +167,65 @@ def test_plots_are_written_for_one_and_two_variables(tmp_path):
 
 
 def test_kinks_do_not_break_newton_or_the_hessian():
+    # H = 0 everywhere: the shifted step (H + I)^-1 grad f is a gradient step, which lands on
+    # the kink x = 1, y = 0, a minimum where the conventional gradient (|u|'(0) = 0) is 0
     run = descend("abs(x - 1) + relu(y)", optimizer="newton", start=[0.0, 1.0], steps=3)
-    assert run.status == "max_steps" and np.all(np.isfinite(run.points))
+    assert np.all(np.isfinite(run.points))
+    np.testing.assert_array_equal(run.points[1], [1.0, 0.0])
+    assert run.status == "converged" and run.converged_at == 1
     np.testing.assert_array_equal(surface("abs(x)").hessian([0.5]), [[0.0]])
+
+
+def test_converged_at_is_the_first_step_meeting_the_criterion_not_the_step_count():
+    run = descend("w**2", optimizer="gd", lr=0.4, start=[1.0], steps=20)
+    # w_k = 0.2^k, |f'(w_k)| = 2 * 0.2^k <= 1e-6 first at k = 10 (2 * 0.2^9 = 1.0e-6 > 1e-6)
+    assert run.converged_at == 10 and run.steps == 20
+    assert "first at step 10" in run.reason and run.status == "converged"
+    grads = np.abs(run.grads[:, 0])
+    assert grads[10] <= GRADIENT_TOL < grads[9]
+    stopped = descend("w**2", optimizer="gd", lr=0.4, start=[1.0], steps=20,
+                      stop_at_convergence=True)
+    assert stopped.steps == 10 and stopped.converged_at == 10
+    np.testing.assert_array_equal(stopped.points, run.points[:11])
+    assert stopped.to_dict()["converged_at"] == 10
+
+
+def test_newton_on_a_quadratic_converges_at_step_one():
+    run = descend("rosenbrock", optimizer="newton", steps=50)
+    quadratic = descend("x**2 + 3*x*y + 5*y**2", optimizer="newton", start=[4.0, -2.0],
+                        steps=30)
+    assert quadratic.converged_at == 1  # one exact Newton step solves a positive quadratic
+    assert run.converged_at is not None and run.converged_at < 10
+    assert descend("x**2", optimizer="gd", lr=0.1, steps=3).converged_at is None
+
+
+def test_newton_names_a_singular_or_indefinite_hessian_and_its_shifted_step():
+    flat = descend("abs(x) + abs(y)", optimizer="newton", start=[1.0, 2.0], steps=1)
+    text = flat.explain(1).text
+    assert "H is singular (eigenvalues 0, 0)" in text and "shifted step" in text
+    assert "mu = 1 - lambda_min = 1" in text and "H^-1 grad f =" not in text
+    saddle = descend("x**2 - y**2", optimizer="newton", start=[1.0, 0.5], steps=1)
+    text = saddle.explain(1).text
+    assert "not positive definite (eigenvalues -2, 2)" in text and "mu = 1 - lambda_min = 3" in text
+    # (H + 3I) = diag(5, 1): the step is (2/5, -1/1), so y moves away from the saddle
+    np.testing.assert_allclose(saddle.points[1], [1.0 - 2.0 / 5.0, 0.5 + 1.0])
+    one_d = descend("w**4 - 2*w**2", optimizer="newton", start=[0.5], steps=1).explain(1).text
+    assert "f'' is not positive definite (f'' = -1)" in one_d
+    plain = descend("x**2 + y**2", optimizer="newton", steps=1).explain(1).text
+    assert "shifted" not in plain and "H^-1 grad f" in plain
+
+
+def test_each_optimizer_has_its_own_default_learning_rate():
+    from symnn.lab import DEFAULT_LRS, default_lr
+
+    assert default_lr("newton") == 1.0 and set(DEFAULT_LRS) == set(optimizer_names())
+    for name in optimizer_names():
+        assert descend("x**2", optimizer=name, steps=1).lr == DEFAULT_LRS[name]
+    # a steep preset suggests smaller steps for plain descent; Adam keeps its own
+    assert default_lr("gd", "rosenbrock") == 0.001 and default_lr("adam", "rosenbrock") == 0.1
+    for name in optimizer_names():  # no default diverges on the default playground surface
+        if name != "newton":
+            assert descend("rosenbrock", optimizer=name, steps=60).status != "diverged", name
 
 
 def test_start_where_f_is_undefined_is_a_diverged_run():
