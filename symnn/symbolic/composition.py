@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symnn.symbolic.degree import high_power
+from symnn.symbolic.readable import math_text
 from symnn.symbolic.sign import NEG, NONNEG, NONPOS, POS, SignOracle
 
 __all__ = ["Step", "curvature", "CONSTANT", "AFFINE", "CONVEX", "CONCAVE", "UNKNOWN"]
@@ -59,7 +60,7 @@ class _Rules:
 
     def note(self, expr: sp.Expr, kind: str, why: str) -> None:
         self.steps.append(Step(
-            f"{sp.sstr(expr)} is {kind}: {why}",
+            f"{math_text(expr)} is {kind}: {why}",
             rf"{sp.latex(expr)}\ {_tex_text(f' is {kind}: {why}')}"))
 
     def kind(self, e: sp.Expr) -> str:
@@ -83,7 +84,7 @@ class _Rules:
             if split is not None:
                 kind = self.kind(split)
                 if kind != UNKNOWN:
-                    self.note(e, kind, f"it equals {sp.sstr(split)} (the log of a product or "
+                    self.note(e, kind, f"it equals {math_text(split)} (the log of a product or "
                                        f"quotient of positive factors)")
                 return kind
             return self._compose(e, CONCAVE, _INC, [e.args[0]], "log")
@@ -148,25 +149,25 @@ class _Rules:
         integer = p.is_integer
         if integer and p > 0 and int(p) % 2 == 0:
             mono = _INC if s <= NONNEG else _DEC if s <= NONPOS else _NONE
-            return self._compose(e, CONVEX, mono, [base], f"the even power u**{p}")
+            return self._compose(e, CONVEX, mono, [base], f"the even power u^{p}")
         if p > 1 and s <= NONNEG:
             return self._compose(e, CONVEX, _INC, [base],
-                                 f"u**{p} for u >= 0")
+                                 f"u^{p} for u ≥ 0")
         if integer and p > 1 and s <= NONPOS:
             return self._compose(e, CONCAVE, _INC, [base],
-                                 f"the odd power u**{p} for u <= 0")
+                                 f"the odd power u^{p} for u ≤ 0")
         if 0 < p < 1 and s <= NONNEG:
             return self._compose(e, CONCAVE, _INC, [base],
-                                 f"u**{p} for u >= 0")
+                                 f"u^{p} for u ≥ 0")
         if p < 0 and s == POS:
             return self._compose(e, CONVEX, _DEC, [base],
-                                 f"u**({p}) for u > 0")
+                                 f"u^({p}) for u > 0")
         if p < 0 and integer and s <= NONPOS and 0 not in s:
             if int(p) % 2 == 0:
                 return self._compose(e, CONVEX, _INC, [base],
-                                     f"u**({p}) for u < 0")
+                                     f"u^({p}) for u < 0")
             return self._compose(e, CONCAVE, _DEC, [base],
-                                 f"u**({p}) for u < 0")
+                                 f"u^({p}) for u < 0")
         return UNKNOWN
 
     def _is_sum_of_squares(self, e: sp.Expr) -> bool:
