@@ -272,17 +272,17 @@ async def test_a_finished_run_clears_the_running_state_and_u_plays_it_again(scre
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        await _type_and_go(pilot, steps="5")
+        await _type_and_go(pilot, steps="30")  # plays for 3 s: a slow machine sees it run
         await pilot.press("u")
-        for _ in range(50):
+        for _ in range(100):
             if app.screen.timer is None:
                 break
             await pilot.pause(0.1)
         await pilot.pause()
-        assert app.screen.k == app.screen.max_k == 5
+        assert app.screen.k == app.screen.max_k == 30
         assert "running" not in app.screen.sub_title and "running" not in screen_text(app)
         await pilot.press("u")
-        assert app.screen.timer is not None and app.screen.k < 5  # from step 0 again
+        assert app.screen.timer is not None and app.screen.k < 30  # from step 0 again
         await pilot.press("u")
         assert app.screen.timer is None
 
