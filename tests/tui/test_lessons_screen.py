@@ -164,3 +164,28 @@ def test_a_table_too_wide_for_the_panel_becomes_one_block_per_variant_with_no_cu
     wide = _rendered(_variant_table(headers[:2], {k: v[:2] for k, v in rows.items()},
                                     "seeds 0-4", 54), 54)
     assert " ".join(wide.splitlines()[1].split()) == "variant measure 0 measure 1"
+
+
+async def test_every_lessons_result_draws_its_table_claims_and_every_plot_at_80x24(screen_text):
+    from tui.lesson_runner import lesson_data
+
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for index, name in enumerate(experiments.names()):
+            screen.results[name] = lesson_data(experiments.run(name, seeds=1, quick=True))
+            screen.query_one("#ls-list").highlighted = index
+            await pilot.pause()
+            screen.draw()  # as when its run finishes
+            await pilot.pause()
+            assert screen.lesson == name
+            for _ in screen.results[name]["panels"]:
+                text = screen_text(app)
+                assert "plot unavailable" not in text, name
+                await pilot.press("g")
+            shown = " ".join(_rendered(screen.query_one("#ls-info").content, 54).split())
+            for claim in screen.results[name]["claims"]:
+                assert f"{claim['verdict']}: {' '.join(claim['text'].split())[:40]}" in shown
+            assert "…" not in shown, name  # no cut number in the table
+        assert not app.errors
