@@ -1,4 +1,4 @@
-"""Network view and training dashboard: both engines agree on screen; training runs live."""
+"""Training dashboard: training runs live, in a worker."""
 
 from __future__ import annotations
 
@@ -7,48 +7,6 @@ import numpy as np
 from tui.app import SymnnApp
 
 SIZE = (120, 40)
-
-
-async def test_network_view_lists_every_weight_with_matching_gradients(screen_text):
-    app = SymnnApp(start="network")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        n_weights = sum(a.size for a in screen.explanation.leaves.values())
-        assert len(screen.rows) == n_weights == screen.query_one("#weights").row_count
-        text = screen_text(app)
-        assert "✗" not in text and "✓" in text
-
-
-async def test_choosing_a_weight_shows_its_chain_rule_path(screen_text):
-    app = SymnnApp(start="network")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("down", "down")
-        name, idx = app.screen.rows[2]
-        leaf = app.screen.explanation.leaf(name, idx)
-        assert f"∂L/∂{leaf.name}" in screen_text(app)
-
-
-async def test_m_cycles_the_network_models():
-    app = SymnnApp(start="network")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("m")
-        assert app.screen.preset == 1
-        assert "2.weight" in app.screen.explanation.leaves
-
-
-async def test_network_view_inputs_read_as_typed_not_float32_noise(screen_text):
-    app = SymnnApp(start="network")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("m", "m")  # the 1-2-1 ReLU regressor on x = 0.8
-        await pilot.pause()
-        text = screen_text(app)
-        assert "x = [[0.8]]" in text and "0.8000000" not in text
-        path = str(app.screen.explanation.derivation("0.weight", (0, 0)))
-        assert "0.8·W^(1)_0,0" in path and "0.80000001" not in path  # 0.8 as given
 
 
 async def _wait_until(pilot, condition, timeout: float = 20.0) -> None:

@@ -24,16 +24,6 @@ async def _ready(pilot) -> None:
 
 
 
-def test_backprop_stepper_mid_backward_pass(snap_compare):
-    assert snap_compare(SymnnApp(start="backprop"), run_before=_ready,
-                        press=["b", "n", "n", "n"], terminal_size=SIZE)
-
-
-def test_backprop_parse_error_with_caret(snap_compare):
-    assert snap_compare(SymnnApp(start="backprop"), run_before=_ready,
-                        press=["e", *"sigmoid(w*x + )", "enter"], terminal_size=SIZE)
-
-
 def test_convexity_lab_w_shaped_counterexample(snap_compare):
     assert snap_compare(SymnnApp(start="convexity"), run_before=_ready, terminal_size=SIZE)
 
@@ -58,11 +48,6 @@ def test_optimizer_playground_rosenbrock_heat_map(snap_compare):
 
 def test_help_screen(snap_compare):
     assert snap_compare(SymnnApp(start="backprop"), run_before=_ready, press=["question_mark"],
-                        terminal_size=SIZE)
-
-
-def test_network_view_weight_path(snap_compare):
-    assert snap_compare(SymnnApp(start="network"), run_before=_ready, press=["down", "down"],
                         terminal_size=SIZE)
 
 

@@ -24,8 +24,6 @@ MAX_LINES = 400
 class GraphView(ScrollView, can_focus=True):
     """An indented tree of a graph (``show``), whose node labels are set one by one."""
 
-    DEFAULT_CSS = "GraphView { overflow-x: hidden; }"
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._lines: list[tuple[str, Hashable, bool]] = []  # guide prefix, node, repeat

@@ -14,12 +14,6 @@ from textual.widgets import Input, Static
 class PracticePanel(Vertical):
     """Hidden until ``ask``; posts :class:`PracticePanel.Answered` after each answer."""
 
-    DEFAULT_CSS = """
-    PracticePanel { height: auto; display: none; }
-    PracticePanel.-asking { display: block; }
-    PracticePanel Input { width: 1fr; }
-    """
-
     class Answered(Message):
         """An answer was judged (``feedback`` from the session)."""
 
