@@ -168,3 +168,17 @@ async def test_at_80x24_the_plots_get_most_of_the_height_and_g_shows_the_other_t
         await pilot.press("g")
         await pilot.pause()
         assert shown("loss-plot")
+
+
+async def test_a_batch_norm_run_that_leaves_out_a_one_sample_batch_says_so():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill(pilot, epochs="1", batch="3")  # moons: 130 training samples = 43*3 + 1
+        app.screen.query_one("#batchnorm").value = True
+        await pilot.pause()
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: app.screen.history is not None)
+        status = " ".join(app.screen.query_one("#tr-status").content.plain.split())
+    assert "Finished after 1 epoch" in status
+    assert "Note: the last training batch would hold 1 of the 130 samples" in status

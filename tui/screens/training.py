@@ -259,8 +259,8 @@ class TrainingScreen(SymnnScreen):
         """Build the run through symnn.train.pipeline, then train with a live callback."""
         history, failed = None, True
         try:
-            history = self._run(spec)
-            message, failed = _summary(history), False
+            history, notes = self._run(spec)
+            message, failed = " ".join([_summary(history), *(f"Note: {n}." for n in notes)]), False
         except MemoryError:
             message = "Training failed: not enough memory; choose fewer or narrower layers."
         except Exception as exc:  # any failure is reported in the app, in words
@@ -271,6 +271,7 @@ class TrainingScreen(SymnnScreen):
             pass  # the app closed while training
 
     def _run(self, spec):
+        """Train ``spec`` with the live view; return its History and the pipeline's notes."""
         import numpy as np
 
         from symnn import train
@@ -308,7 +309,7 @@ class TrainingScreen(SymnnScreen):
                 except RuntimeError:  # the app closed: stop training
                     state.request_stop("the app closed")
 
-        return pipeline.run(setup, callbacks=[Live()], measure=False).history
+        return pipeline.run(setup, callbacks=[Live()], measure=False).history, setup.notes
 
     # ---- drawing (main thread) -------------------------------------------------------
 
