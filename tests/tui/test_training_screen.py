@@ -182,3 +182,31 @@ async def test_a_batch_norm_run_that_leaves_out_a_one_sample_batch_says_so():
         status = " ".join(app.screen.query_one("#tr-status").content.plain.split())
     assert "Finished after 1 epoch" in status
     assert "Note: the last training batch would hold 1 of the 130 samples" in status
+
+
+async def test_quitting_during_a_run_ends_the_training_thread_at_once(monkeypatch):
+    import threading
+
+    import symnn.train.pipeline as pipeline
+
+    real_fit, returned = pipeline.fit, threading.Event()
+
+    def watched_fit(*args, **kwargs):
+        try:
+            return real_fit(*args, **kwargs)
+        finally:
+            returned.set()
+
+    monkeypatch.setattr(pipeline, "fit", watched_fit)
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, epochs="2000")
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: screen.data is not None)
+        start = time.monotonic()
+        await pilot.press("q")
+    # the loop sees the stop request after its current batch, long before 2000 epochs
+    assert returned.wait(3.0) and time.monotonic() - start < 3.0
+    assert len(screen.data["history"]["epoch"]) < 2000
