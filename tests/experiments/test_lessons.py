@@ -59,7 +59,7 @@ def test_batchnorm_variants_share_initial_weights_and_scale_them(quick):
     # He init: weight variance 2 / fan_in
     assert np.var(build(256, 2, seed=0)[0].weight.data) == pytest.approx(2 / 64, rel=0.1)
     run = quick("batchnorm", n_train=100).numbers["runs"][0]
-    assert {"plain, lr 3", "BN, lr 3", "BN + noise, lr 0.1", "BN, lr 0.1, init x5"} <= set(
+    assert {"plain, lr 1", "BN, lr 1", "BN + noise, lr 0.1", "BN, lr 0.1, init x5"} <= set(
         run["variants"])
 
 
