@@ -31,7 +31,6 @@ from tui.widgets.hardened import SafeSelect
 from tui.widgets.plot import Plot
 
 DATASETS = ("moons", "circles", "xor", "spirals", "blobs")  # two inputs: a boundary to draw
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
 CLASS_COLORS = ("cyan", "magenta", "yellow", "green", "red")
 GRID = 36  # decision-boundary resolution per axis
 
@@ -103,6 +102,7 @@ class TrainingScreen(SymnnScreen):
                 yield Label(label, classes="label")
                 yield Input(value=value, id=wid, compact=True)
 
+        from symnn.train.models import ACTIVATIONS
         from symnn.train.pipeline import OPTIMIZERS, REGULARIZERS, SCHEDULERS
 
         with Grid(id="tr-fields"):
