@@ -64,3 +64,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                                red=required, yellow=not required)
     for path, reason in sorted(_parity_skips.items()):
         terminalreporter.write_line(f"  {path}: {reason}")
+
+
+@pytest.fixture
+def assert_no_degenerate_step():
+    """A check for derivations: no step from a node to itself, none whose node and parent print
+    alike (which reads ∂L/∂F = ∂L/∂F · ∂F/∂F)."""
+    from symnn.scalar.render import unicode
+
+    def check(d) -> None:
+        text = str(d)
+        for step in d.steps:
+            assert step.node is not step.parent
+            node, parent = unicode(step.node_form, d.typed), unicode(step.parent_form, d.typed)
+            assert node != parent, (node, parent)
+            for f in {node, f"({node})", parent, f"({parent})"}:
+                assert f"∂{f}/∂{f}" not in text and f"∂L/∂{f} = ∂L/∂{f} ·" not in text
+
+    return check

@@ -40,11 +40,24 @@ _CONST = OPS["const"]
 
 class _TypedOrder:
     """Printer mix-in: an Add or Mul in ``typed`` prints its arguments in their stored order
-    (the order typed) instead of SymPy's sorted order."""
+    (the order typed) instead of SymPy's sorted order; every sub-expression is printed once
+    (forms recur in many rows of a derivation)."""
 
     def __init__(self, settings=None, typed=()) -> None:
         super().__init__(settings)
         self._typed = typed
+        self._memo: dict = {}
+
+    def _print(self, expr, **kwargs) -> str:
+        if kwargs:
+            return super()._print(expr, **kwargs)
+        try:
+            return self._memo[expr]
+        except KeyError:
+            text = self._memo[expr] = super()._print(expr)
+            return text
+        except TypeError:  # unhashable argument
+            return super()._print(expr)
 
     def _print_Add(self, expr, order=None):
         if expr in self._typed:
@@ -212,6 +225,7 @@ def _variable_leaves(d: Derivation) -> list[Scalar]:
 # characters of a Scalar's name that LaTeX would read as markup: "lr%" would comment out
 # the rest of its row, "a&b" add a column
 _TEX_SPECIALS = re.compile(r"(?<!\\)[#$%&]")
+_SIMPLE_NAME = re.compile(r"([A-Za-z])(?:_(\d+))?\Z")
 
 
 class _MemoLatexPrinter(_TypedOrder, LatexPrinter):
@@ -223,22 +237,17 @@ class _MemoLatexPrinter(_TypedOrder, LatexPrinter):
     """
 
     def _print_Symbol(self, expr, style="plain") -> str:
+        simple = _SIMPLE_NAME.match(expr.name)
+        if simple and style == "plain":  # x, u_12: what SymPy prints, without its lookups
+            letter, index = simple.groups()
+            return letter if index is None else f"{letter}_{{{index}}}"
         return _TEX_SPECIALS.sub(lambda m: "\\" + m.group(), super()._print_Symbol(expr, style))
 
     def __init__(self, typed=()) -> None:
         super().__init__(None, typed)
-        self._memo: dict = {}
 
-    def _print(self, expr, **kwargs) -> str:
-        if kwargs:
-            return super()._print(expr, **kwargs)
-        try:
-            return self._memo[expr]
-        except KeyError:
-            text = self._memo[expr] = super()._print(expr)
-            return text
-        except TypeError:  # unhashable argument
-            return super()._print(expr)
+    def doprint(self, expr) -> str:
+        return self._print(expr)  # mode "plain": LatexPrinter.doprint adds nothing
 
 
 class LatexRenderer:

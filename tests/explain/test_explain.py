@@ -314,3 +314,32 @@ def test_a_loss_that_is_not_one_number_is_refused():
 def test_a_model_without_parameters_is_refused():
     with pytest.raises(ValueError, match="Tanh has no parameters"):
         sn.explain(nn.Tanh(), X, X, nn.MSELoss())
+
+
+def _sweep_models():
+    sn.manual_seed(2)
+    return [
+        (nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid()),
+         np.array([[0.8, -0.3]]), np.array([[0.3]]), nn.MSELoss()),
+        (nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Dropout(0.0), nn.Linear(3, 1)),
+         np.array([[0.8, 0.5]]), np.array([[1.0]]), nn.BCEWithLogitsLoss()),
+        (nn.Sequential(nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 3)),
+         np.array([[0.2, -0.7, 1.1]]), np.array([2]), nn.CrossEntropyLoss()),
+        (nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2), nn.ReLU(), nn.Linear(2, 1)).eval(),
+         np.array([[0.8, -0.3]]), np.array([[0.3]]), nn.L1Loss()),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_no_derivation_of_a_model_has_a_degenerate_step_and_inputs_read_as_given(
+    case, assert_no_degenerate_step
+):
+    model, x, target, loss_fn = _sweep_models()[case]
+    e = sn.explain(model, x, target, loss_fn)
+    for name, arr in e.leaves.items():
+        d = e.derivation(name, (0,) * arr.ndim)
+        assert_no_degenerate_step(d)
+        text = str(d)
+        assert "4/5" not in text and "3/10" not in text  # 0.8 and 0.3 as given
+    if case in (0, 3):
+        assert "0.8·W^(1)_0,0" in str(e.derivation("0.weight", (0, 0)))

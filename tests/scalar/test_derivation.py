@@ -403,3 +403,19 @@ def test_standalone_latex_with_markup_characters_in_names_compiles(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+SWEEP = [
+    "x*1", "x/1", "x + 0", "x - 0", "x^1", "1*x*1", "-(-x)", "(x + 0)*1 - 0",
+    "max(x, x)", "min(x, 1) + max(1, x)", "x*x + x", "x - x", "x/x", "(x*1)^2/1",
+    "sigmoid(w*x + b)", "relu(w*x + b)*1 + 0", "abs(x)/1", "sqrt(x^2)", "exp(log(x))",
+    " + ".join(f"a{i}*x" for i in range(30)),
+]
+
+
+@pytest.mark.parametrize("text", SWEEP)
+def test_no_step_is_a_node_that_is_its_own_parent(text, assert_no_degenerate_step):
+    names = sn.graph(text).leaves()
+    out = sn.graph(text, **{name: 0.7 for name in names})
+    assert out.parents
+    assert_no_degenerate_step(out.derivation())
