@@ -285,6 +285,7 @@ class BackpropScreen(SymnnScreen):
     @guarded
     def _answered(self, event: PracticePanel.Answered) -> None:
         panel = self.query_one("#practice", PracticePanel)
+        self.query_one("#bp-step").border_subtitle = f"practice: {self.score_text()}"
         if self._question_here():
             panel.ask(self.practice, event.feedback)  # the product after the local derivative
             return
@@ -479,9 +480,9 @@ class BackpropScreen(SymnnScreen):
             step, grads = self._view(self.position)
             feedback = self._last_feedback
             if feedback is not None and self.practice is not None and phase == "backward":
-                step = Group(step, Text(f"\n{feedback.message}  {self.score_text()}",
-                                        style="green" if feedback.verdict == "correct"
-                                        else "magenta"))
+                step = Group(Text(f"{feedback.message} {self.score_text()}",
+                                  style="green" if feedback.verdict == "correct"
+                                  else "magenta"), step)
             _update(self.query_one("#step", Static), step)
         _update(self.query_one("#grads", Static), grads)
         # the counter in the panel's title: setting the screen's subtitle would repaint
@@ -585,8 +586,9 @@ class BackpropScreen(SymnnScreen):
         return text if form.is_Symbol else f"({text})"
 
     def _grads_table(self, done_steps, limit: int = 12) -> Table:
-        """The nodes reached so far with their contributions, the last ``limit`` of them
-        (the graph shows every ∂L; a long table would cost every step key its rendering)."""
+        """The nodes reached so far with their contributions, the latest ``limit`` of them
+        first (the graph shows every ∂L; a long table would cost every step key its
+        rendering)."""
         from symnn.scalar.render import unicode
 
         d = self.derivation
@@ -600,11 +602,8 @@ class BackpropScreen(SymnnScreen):
         for step in done_steps:
             if not step.parent.is_constant:
                 parts.setdefault(step.parent, []).append(step)
-        rows = list(parts.items())
-        if len(rows) > limit:
-            table.add_row(Text(f"… {len(rows) - limit} earlier", style="dim"), "", "")
-            rows = rows[-limit:]
-        for node, steps in rows:
+        rows = list(parts.items())[::-1]  # the latest first: in sight in a short panel
+        for node, steps in rows[:limit]:
             contributions = _sum_text([fmt(s.product_value, 4) for s in steps])
             complete = steps[-1].last
             total = fmt(d.numeric_gradients.get(node)) if complete and d.numeric_gradients else (
@@ -613,6 +612,8 @@ class BackpropScreen(SymnnScreen):
             if self.symbolic:
                 row.append(unicode(d.gradient(node)) if complete else "")
             table.add_row(*row)
+        if len(rows) > limit:
+            table.add_row(Text(f"… {len(rows) - limit} earlier", style="dim"), "", "")
         if not parts:
             table.add_row("—", "the backward pass has not started", "")
         return table

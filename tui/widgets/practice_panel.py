@@ -27,7 +27,7 @@ class PracticePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="question")
-        yield Input(placeholder="a formula or a number (Enter on empty: show it)",
+        yield Input(placeholder="formula or number (empty: show it)",
                     id="answer", compact=True, max_length=300)
         yield Static(id="feedback")
 
