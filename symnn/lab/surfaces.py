@@ -44,13 +44,16 @@ class Surface:
     _h: object = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        args = list(self.variables)
+        # derivatives of the real-valued copy (|x|'' is 2 DiracDelta(x) only for real x)
+        real = {v: sp.Symbol(v.name, real=True) for v in self.variables}
+        expr = self.expr.xreplace(real)
+        args = [real[v] for v in self.variables]
         with stage("differentiating f (its gradient)"):
-            grad = sp.Matrix([sp.diff(self.expr, v) for v in args])
+            grad = sp.Matrix([sp.diff(expr, v) for v in args])
         # kinks (abs, relu, max) give DiracDelta terms: the Hessian is taken where it exists
         with stage("differentiating f twice (its Hessian)"):
-            hess = sp.hessian(self.expr, args).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
-        self._f = lambdify(args, self.expr)
+            hess = sp.hessian(expr, args).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+        self._f = lambdify(args, expr)
         self._g = lambdify(args, grad)
         self._h = lambdify(args, hess)
         try:

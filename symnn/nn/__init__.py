@@ -6,7 +6,9 @@ only, so the same ``forward`` also runs on object arrays of ``symnn.Scalar`` (``
 """
 
 from symnn.nn import functional, init
-from symnn.nn.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from symnn.nn.activation import (
+    ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+)
 from symnn.nn.containers import ModuleList, Sequential
 from symnn.nn.conv import Conv1d, Conv2d, Conv3d
 from symnn.nn.dropout import Dropout
@@ -39,5 +41,6 @@ __all__ = [
     "AvgPool1d", "AvgPool2d", "AvgPool3d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
     "Dropout", "Flatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
+    "Softplus", "ELU", "GELU", "SiLU",
     "MSELoss", "RMSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
 ]

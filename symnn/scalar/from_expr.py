@@ -21,23 +21,16 @@ import sympy
 
 from symnn.scalar.node import Scalar, constant
 from symnn.scalar.ops import OPS, apply
-from symnn.symbolic import functions as F
+from symnn.symbolic.functions import sympy_function
+from symnn.unary import UNARY
 
 __all__ = ["graph"]
 
 
 def _unary_map() -> dict[type, str]:
-    return {
-        sympy.exp: "exp",
-        sympy.log: "log",
-        sympy.Abs: "abs",
-        sympy.tanh: "tanh",
-        sympy.sin: "sin",
-        sympy.cos: "cos",
-        F.sigmoid: "sigmoid",
-        F.relu: "relu",
-        F.softplus: "softplus",
-    }
+    """SymPy function -> op name, for every declared elementwise op (symnn.unary); a SymPy
+    expression built by hand may hold SymPy's own Abs."""
+    return {**{sympy_function(name): name for name in UNARY}, sympy.Abs: "abs"}
 
 
 def graph(text: str | sympy.Expr, **values: float) -> Scalar:
@@ -133,8 +126,9 @@ class _TreeBuilder:
             for a in args[1:]:
                 out = apply(name, out, a)
             return out
-        if name == "leaky_relu" and len(args) == 2:
-            return args[0].leaky_relu(args[1].value)
+        if name in UNARY and len(args) > 1:  # number parameters: leaky_relu's slope, elu's alpha
+            params = {p: a.value for (p, _), a in zip(UNARY[name].params, args[1:])}
+            return apply(name, args[0], **params)
         return apply(name, *args)
 
 
@@ -199,12 +193,12 @@ class _Builder:
                 return m[base] ** float(exp)
             return m[base] ** m[exp]
         if e.func in self.unary:
-            return apply(self.unary[e.func], m[e.args[0]])
-        if e.func is F.leaky_relu:
-            x, slope = e.args
-            if not slope.is_number:
-                raise ValueError("leaky_relu's slope must be a number to build a graph")
-            return m[x].leaky_relu(float(slope))
+            op = OPS[self.unary[e.func]]
+            x, *params = e.args
+            for (pname, _), p in zip(op.params, params):
+                if not p.is_number:
+                    raise ValueError(f"{op.name}'s {pname} must be a number to build a graph")
+            return apply(op, m[x], **{pname: float(p) for (pname, _), p in zip(op.params, params)})
         if e.func in (sympy.Max, sympy.Min):
             name = "max" if e.func is sympy.Max else "min"
             args = [m[a] for a in e.args]

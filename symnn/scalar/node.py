@@ -355,7 +355,19 @@ def _unary_method(op: Op):
     names = [n for n, _ in op.params]
     defaults = tuple(d for _, d in op.params)
 
-    if not names:
+    if op.variants:
+        choices = {"none": op, **{k: OPS[v] for k, v in op.variants}}
+
+        def method(self, approximate="none"):
+            chosen = choices.get(approximate)
+            if chosen is None:
+                raise ValueError(
+                    f"{op.name}: approximate must be one of {', '.join(map(repr, choices))}, "
+                    f"got {approximate!r}"
+                )
+            return _unary(chosen, self, ())
+
+    elif not names:
 
         def method(self):
             return _unary(op, self, ())
@@ -367,6 +379,8 @@ def _unary_method(op: Op):
 
     method.__name__ = op.method or op.name
     sig = "".join(f", {n}={d!r}" for n, d in op.params)
+    if op.variants:
+        sig = ", approximate='none'"
     method.__doc__ = f"{op.name}(self{sig}): {op.doc}" if op.doc else op.name
     return method
 

@@ -24,9 +24,11 @@ Adding an op is one :func:`register_op` call: the op becomes a ``Scalar`` method
     ))
     Scalar(0.5, name="x").sinh()       # a node whose derivation shows cosh(x)
 
-Numeric conventions follow PyTorch: relu'(0) = 0, |x|'(0) = 0, leaky_relu'(0) = slope,
-max/min split the gradient equally on ties, softplus is linear above 20, and out-of-domain
-inputs give nan or inf instead of raising (log(0) = -inf, sqrt(-1) = nan, 1/0 = inf).
+Arithmetic, powers and max/min are declared here; the elementwise functions (exp, log,
+sigmoid, ReLU, ELU, GELU, SiLU, ...) are made from their one declaration in
+:mod:`symnn.unary`, which the tensor backend, the parser and the printers read too.
+Numeric conventions follow PyTorch: max/min split the gradient equally on ties, and
+out-of-domain inputs give nan or inf instead of raising (1/0 = inf, (-8)**0.5 = nan).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from symnn.unary import UNARY, UnaryOp
+from symnn.unary import ieee_div as _ieee_div
 
 if TYPE_CHECKING:  # pragma: no cover
     from symnn.scalar.node import Scalar
@@ -53,6 +58,8 @@ class Op:
     ``powc``, the slope of ``leaky_relu``) with their defaults. ``method`` is the Scalar
     method name to install (``None``: none); binary ops may also give ``rmethod``, the
     reflected method (``__radd__``). ``label`` is the short name drawn in graphs.
+    ``variants`` lists ``(approximate, op name)`` pairs: the method then takes PyTorch's
+    ``approximate=`` keyword and applies the named op (``x.gelu(approximate="tanh")``).
     """
 
     name: str
@@ -64,6 +71,7 @@ class Op:
     rmethod: str | None = None
     label: str = ""
     doc: str = ""
+    variants: tuple[tuple[str, str], ...] = ()
     _local_forms: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -92,23 +100,12 @@ class Op:
 
 # ---- numeric helpers (plain floats; the slow paths only run on special values) ----------
 
-_ONE = (1.0,)
-_ZERO = (0.0,)
 _MINUS_ONE = (-1.0,)
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
 _ONE_ZERO = (1.0, 0.0)
 _ZERO_ONE = (0.0, 1.0)
 _HALF_HALF = (0.5, 0.5)
-
-
-def _ieee_div(a: float, b: float) -> float:
-    """a / b with IEEE semantics for b == 0 (inf with the right sign, nan for 0/0)."""
-    if b != 0.0:
-        return a / b
-    if a == 0.0 or a != a:
-        return _NAN
-    return math.copysign(_INF, a) * math.copysign(1.0, b)
 
 
 def _ieee_pow(a: float, p: float) -> float:
@@ -170,82 +167,6 @@ def _pow(a, b):
     return v, (da, db)
 
 
-def _exp(a):
-    try:
-        v = math.exp(a)
-    except OverflowError:
-        v = _INF
-    return v, (v,)
-
-
-def _log(a):
-    if a > 0.0:
-        return math.log(a), (1.0 / a,)
-    if a == 0.0:
-        return -_INF, (_ieee_div(1.0, a),)
-    return _NAN, (_NAN,)
-
-
-def _sqrt(a):
-    if a > 0.0:
-        s = math.sqrt(a)
-        return s, (0.5 / s,)
-    if a == 0.0:
-        return 0.0, (_INF,)
-    return _NAN, (_NAN,)
-
-
-def _abs(a):
-    if a > 0.0:
-        return a, _ONE
-    if a < 0.0:
-        return -a, _MINUS_ONE
-    if a == 0.0:
-        return 0.0, _ZERO
-    return a, (_NAN,)  # NaN stays NaN, as in the NumPy backend
-
-
-def _sigmoid(a):
-    if a >= 0.0:
-        s = 1.0 / (1.0 + math.exp(-a))
-    else:
-        e = math.exp(a)
-        s = e / (1.0 + e)
-    return s, (s * (1.0 - s),)
-
-
-def _tanh(a):
-    t = math.tanh(a)
-    return t, (1.0 - t * t,)
-
-
-def _relu(a):
-    if a > 0.0:
-        return a, _ONE
-    return (0.0 if a == a else a), _ZERO  # NaN stays NaN, as in the NumPy backend
-
-
-def _leaky_relu(a, slope):
-    if a > 0.0:
-        return a, _ONE
-    return a * slope, (slope,)
-
-
-def _softplus(a):
-    if a > 20.0:  # PyTorch's threshold: linear above it
-        return a, _ONE
-    e = math.exp(a)
-    return math.log1p(e), (e / (1.0 + e),)
-
-
-def _sin(a):
-    return math.sin(a), (math.cos(a),)
-
-
-def _cos(a):
-    return math.cos(a), (-math.sin(a),)
-
-
 def _max(a, b):
     if a > b:
         return a, _ONE_ZERO
@@ -269,12 +190,6 @@ def _sp():
     import sympy
 
     return sympy
-
-
-def _fn(name):
-    from symnn.symbolic import functions
-
-    return getattr(functions, name)
 
 
 def _const_form(value):
@@ -327,29 +242,32 @@ _BUILTIN = (
     Op("powc", 1, _powc, lambda a, p: a**p, params=(("exponent", 2.0),), label="^",
        doc="a ** p for a number p"),
     Op("pow", 2, _pow, lambda a, b: a**b, label="^", doc="a ** b for two Scalars"),
-    Op("exp", 1, _exp, lambda a: _sp().exp(a), method="exp", doc="e ** a"),
-    Op("log", 1, _log, lambda a: _sp().log(a), method="log", doc="natural logarithm"),
-    Op("sqrt", 1, _sqrt, lambda a: _sp().sqrt(a), method="sqrt", label="√", doc="square root"),
-    Op("abs", 1, _abs, lambda a: _sp().Abs(a), method="abs", label="|·|",
-       doc="absolute value; derivative sign(a), 0 at 0"),
-    Op("sigmoid", 1, _sigmoid, lambda a: _fn("sigmoid")(a), method="sigmoid", label="σ",
-       doc="1 / (1 + exp(-a))"),
-    Op("tanh", 1, _tanh, lambda a: _sp().tanh(a), method="tanh", doc="hyperbolic tangent"),
-    Op("relu", 1, _relu, lambda a: _fn("relu")(a), method="relu", label="ReLU",
-       doc="max(0, a); derivative 0 at a = 0"),
-    Op("leaky_relu", 1, _leaky_relu, lambda a, s: _fn("leaky_relu")(a, s),
-       params=(("slope", 0.01),), method="leaky_relu", label="LeakyReLU",
-       doc="a for a > 0, slope * a otherwise"),
-    Op("softplus", 1, _softplus, lambda a: _fn("softplus")(a), method="softplus",
-       doc="log(1 + exp(a))"),
-    Op("sin", 1, _sin, lambda a: _sp().sin(a), method="sin", doc="sine"),
-    Op("cos", 1, _cos, lambda a: _sp().cos(a), method="cos", doc="cosine"),
     Op("max", 2, _max, lambda a, b: _sp().Max(a, b), method="max", label="max",
        doc="larger of a and b; ties split the gradient equally"),
     Op("min", 2, _min, lambda a, b: _sp().Min(a, b), method="min", label="min",
        doc="smaller of a and b; ties split the gradient equally"),
 )
 
-for _op in _BUILTIN:
+
+
+def _from_unary(u: UnaryOp) -> Op:
+    """The scalar-engine op of a declared elementwise function (symnn.unary)."""
+    variants = tuple((v.variant_of[1], v.name) for v in UNARY.values()
+                     if v.variant_of is not None and v.variant_of[0] == u.name)
+    return Op(u.name, 1, u.scalar, _sympy_form(u.name), params=u.params, method=u.method,
+              label=u.label, doc=u.doc, variants=variants)
+
+
+def _sympy_form(name: str):
+    def form(*args):
+        from symnn.symbolic.functions import sympy_function
+
+        return sympy_function(name)(*args)
+
+    form.__name__ = name
+    return form
+
+
+for _op in _BUILTIN + tuple(_from_unary(u) for u in UNARY.values()):
     OPS[_op.name] = _op
 del _op

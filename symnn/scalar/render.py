@@ -76,7 +76,10 @@ class _TypedOrder:
 
 
 class UnicodePrinter(_TypedOrder, StrPrinter):
-    """SymPy's str printer with textbook touches: x², √x, σ(x), ReLU(x), H(x), a·b, 0.8."""
+    """SymPy's str printer with textbook touches: x², √x, σ(x), ReLU(x), H(x), a·b, 0.8 (symnn's
+    functions print themselves through ``_unicode``, from their declaration)."""
+
+    printmethod = "_unicode"
 
     _default_settings = {**StrPrinter._default_settings, "full_prec": False}
 
@@ -89,16 +92,6 @@ class UnicodePrinter(_TypedOrder, StrPrinter):
             b = self.parenthesize(base, sympy.printing.precedence.PRECEDENCE["Pow"], strict=True)
             return b + str(exp).translate(_SUPERSCRIPT)
         return super()._print_Pow(expr, rational=rational)
-
-    def _print_sigmoid(self, expr):
-        return f"σ({self._print(expr.args[0])})"
-
-    def _print_relu(self, expr):
-        return f"ReLU({self._print(expr.args[0])})"
-
-    def _print_leaky_relu(self, expr):
-        x, slope = expr.args
-        return f"LeakyReLU({self._print(x)}, {self._print(slope)})"
 
     def _print_Heaviside(self, expr):
         return f"H({self._print(expr.args[0])})"

@@ -42,6 +42,7 @@ from symnn.symbolic.composition import (AFFINE, CONCAVE, CONSTANT, CONVEX, Step,
                                         is_concave_kind, is_convex_kind)
 from symnn.symbolic.degree import MAX_EXACT_DEGREE, check_float_range, high_power
 from symnn.symbolic.domain import Domain, DomainError, parse_domain
+from symnn.symbolic.functions import DeclaredFunction
 from symnn.symbolic.readable import math_text
 from symnn.symbolic.sign import (ANY, NEG, NONNEG, NONPOS, NONZERO, POS, SOLVER_ERRORS, ZERO,
                                  SignOracle, sign_words)
@@ -137,24 +138,6 @@ class ConvexityResult:
 
 # --- preparing the expression ---------------------------------------------------------------
 
-def _leaky(u: sp.Expr, slope: sp.Expr = sp.Rational(1, 100)) -> sp.Expr:
-    # leaky_relu(u) = u for u >= 0, slope*u otherwise: max(u, slope*u) when slope <= 1
-    if slope.is_number and slope > 1:
-        return sp.Min(u, slope * u)
-    if slope.is_number:
-        return sp.Max(u, slope * u)
-    return sp.Piecewise((u, u >= 0), (slope * u, True))
-
-
-_REWRITES = {
-    "relu": lambda u: sp.Max(0, u),
-    "leaky_relu": _leaky,
-    "leakyrelu": _leaky,
-    "sigmoid": lambda u: 1 / (1 + sp.exp(-u)),
-    "softplus": lambda u: sp.log(1 + sp.exp(u)),
-}
-
-
 def _to_expr(f: object) -> sp.Expr:
     if isinstance(f, str):
         from symnn.symbolic.parser import parse
@@ -172,10 +155,10 @@ def _elementary(e: sp.Expr) -> sp.Expr:
     e = e.xreplace({s: sp.Symbol(s.name, real=True) for s in e.free_symbols})
 
     def is_activation(node: sp.Basic) -> bool:
-        return isinstance(node, sp.Function) and type(node).__name__.lower() in _REWRITES
+        return isinstance(node, DeclaredFunction)
 
     def rewrite(node: sp.Basic) -> sp.Expr:
-        return _REWRITES[type(node).__name__.lower()](*node.args)
+        return node.declaration.elementary(*node.args)  # its first rewrite in symnn.unary
 
     return e.replace(is_activation, rewrite)
 

@@ -1,8 +1,15 @@
-"""SymPy forms of the neural-network functions SymPy lacks: sigmoid, ReLU, Leaky ReLU, softplus.
+"""SymPy forms of the neural-network functions SymPy lacks, made from their declarations.
 
-Each is a ``sympy.Function`` that differentiates (``fdiff``), evaluates numbers, prints as a
-textbook would (``\\sigma(x)``, ``\\operatorname{ReLU}(x)``) and turns into NumPy code through
-:func:`lambdify`. Symbols are real (``symbol``), so ``diff(abs(x))`` is ``sign(x)``.
+For every function in :data:`symnn.unary.UNARY` that SymPy has no built-in for (sigmoid, ReLU,
+Leaky ReLU, softplus, ELU, GELU, SiLU, ...) this module makes a ``sympy.Function`` subclass
+of the same name from the declaration: its derivative (``fdiff``), exact values, ``rewrite``
+to SymPy's own functions (``relu(x).rewrite(sympy.Max)`` is ``Max(0, x)``), ``evalf``,
+textbook LaTeX (``\\sigma(x)``, ``\\operatorname{ReLU}(x)``) and code for
+``sympy.lambdify`` with the "math", "numpy" and "mpmath" modules.
+
+``abs`` is one of them: SymPy's ``Abs`` differentiates for a complex argument (with re and
+im), symnn's ``abs`` is the real function with derivative sign(x), so ``sympy.diff`` of an
+expression with plain symbols stays usable; ``.rewrite(sympy.Abs)`` gives SymPy's.
 
 The derivative of ReLU is ``Heaviside(x, 0)``: 0 for x <= 0 and 1 for x > 0, the same choice
 PyTorch and symnn's numeric engines make at x = 0 (SymPy's bare ``Heaviside(x)`` would be 1/2
@@ -12,16 +19,27 @@ there). Leaky ReLU's derivative is 1 for x > 0 and the slope for x <= 0, also as
 from __future__ import annotations
 
 import math
+from functools import partial
+from typing import Any, ClassVar
 
-import numpy as np
 import sympy
-from sympy import Function, Heaviside, Piecewise, S
+from mpmath.libmp import prec_to_dps
+from sympy import Function, S
+from sympy.core.logic import fuzzy_and
+
+from symnn.unary import UNARY, UnaryOp, array_value
 
 __all__ = [
+    "DeclaredFunction",
+    "sympy_function",
     "sigmoid",
     "relu",
     "leaky_relu",
     "softplus",
+    "elu",
+    "gelu",
+    "gelu_tanh",
+    "silu",
     "symbol",
     "number",
     "lambdify",
@@ -30,8 +48,8 @@ __all__ = [
 
 
 def symbol(name: str) -> sympy.Symbol:
-    """The SymPy symbol symnn uses for a variable: real-valued, so |x|' = sign(x)."""
-    return sympy.Symbol(name, real=True)
+    """The SymPy symbol symnn uses for a variable: ``sympy.Symbol(name)``, the one a user writes."""
+    return sympy.Symbol(name)
 
 
 def number(value: float) -> sympy.Number:
@@ -49,184 +67,129 @@ def number(value: float) -> sympy.Number:
     return sympy.Float(value)
 
 
-def _with_power(head: str, exp: str | None) -> str:
-    """``\\sigma^{2}`` for sigmoid(x)**2, as SymPy writes ``\\sin^{2}``."""
-    return head if exp is None else f"{head}^{{{exp}}}"
+class DeclaredFunction(Function):
+    """A SymPy function whose mathematics comes from one :class:`symnn.unary.UnaryOp`."""
 
-
-class sigmoid(Function):
-    """Logistic sigmoid: sigma(x) = 1 / (1 + exp(-x)); sigma'(x) = sigma(x) (1 - sigma(x))."""
-
-    nargs = 1
+    declaration: ClassVar[UnaryOp]
 
     @classmethod
-    def eval(cls, x):
-        if x is S.Zero:
-            return S.Half
-        if x is S.Infinity:
-            return S.One
-        if x is S.NegativeInfinity:
-            return S.Zero
-        if x.is_Float:
-            return sympy.Float(1 / (1 + math.exp(-float(x)))) if x > -700 else S.Zero
+    def eval(cls, x, *params):
+        d = cls.declaration
+        if len(params) < len(d.params):
+            return cls(x, *params, *(number(v) for v in d.defaults[len(params):]))
+        if d.exact is not None:
+            value = d.exact(x, *params)
+            if value is not None:
+                return value
+        if x.is_Float and all(p.is_number for p in params):
+            return d.elementary(x, *params).evalf(prec_to_dps(x._prec))
         return None
 
     def fdiff(self, argindex=1):
-        return self * (1 - self)
-
-    def _eval_rewrite_as_exp(self, x, **kwargs):
-        return 1 / (1 + sympy.exp(-x))
+        d = self.declaration
+        if argindex == 1 and d.derivative is not None:
+            return d.derivative(*self.args[:1], self, *self.args[1:])
+        u = sympy.Dummy("u")
+        args = list(self.args)
+        args[argindex - 1] = u
+        return sympy.diff(d.elementary(*args), u).subs(u, self.args[argindex - 1])
 
     def _eval_evalf(self, prec):
-        return self.rewrite(sympy.exp)._eval_evalf(prec)
+        if all(a.is_number for a in self.args):
+            return self.declaration.elementary(*self.args)._eval_evalf(prec)
+        return self.func(*(a.evalf(prec_to_dps(prec)) for a in self.args))
 
     def _eval_is_real(self):
-        return self.args[0].is_real
+        return fuzzy_and(a.is_real for a in self.args)
 
     def _eval_is_positive(self):
-        return self.args[0].is_real
-
-    def _latex(self, printer, exp=None):
-        return _with_power(r"\sigma", exp) + r"\left(%s\right)" % printer._print(self.args[0])
-
-
-class relu(Function):
-    """Rectified linear unit: relu(x) = max(0, x); relu'(x) = Heaviside(x, 0) (0 at x = 0)."""
-
-    nargs = 1
-
-    @classmethod
-    def eval(cls, x):
-        if x.is_number and x.is_extended_real:
-            return x if x > 0 else S.Zero
-        if x.is_extended_nonnegative:
-            return x
-        if x.is_extended_nonpositive:
-            return S.Zero
+        if self.declaration.sign == "positive":
+            return self.args[0].is_finite and self._eval_is_real() or None
         return None
-
-    def fdiff(self, argindex=1):
-        return Heaviside(self.args[0], 0)
-
-    def _eval_rewrite_as_Max(self, x, **kwargs):
-        return sympy.Max(0, x)
-
-    def _eval_rewrite_as_Piecewise(self, x, **kwargs):
-        return Piecewise((x, x > 0), (0, True))
-
-    def _eval_evalf(self, prec):
-        return self.rewrite(sympy.Max)._eval_evalf(prec)
-
-    def _eval_is_real(self):
-        return self.args[0].is_real
 
     def _eval_is_nonnegative(self):
-        return self.args[0].is_real
-
-    def _latex(self, printer, exp=None):
-        head = _with_power(r"\operatorname{ReLU}", exp)
-        return head + r"\left(%s\right)" % printer._print(self.args[0])
-
-
-class leaky_relu(Function):
-    """Leaky ReLU: x for x > 0, slope * x otherwise; derivative 1 for x > 0, slope otherwise."""
-
-    nargs = (1, 2)
-
-    @classmethod
-    def eval(cls, x, slope=None):
-        if slope is None:
-            return cls(x, sympy.Rational(1, 100))
-        if x.is_number and x.is_extended_real and slope.is_number:
-            return x if x > 0 else slope * x
-        if x.is_extended_positive:
-            return x
+        if self.declaration.sign in ("positive", "nonnegative"):
+            return self._eval_is_real() or None
         return None
 
-    def fdiff(self, argindex=1):
-        x, slope = self.args
-        if argindex == 1:
-            return Piecewise((1, x > 0), (slope, True))
-        return Piecewise((0, x > 0), (x, True))
-
-    def _eval_rewrite_as_Piecewise(self, x, slope, **kwargs):
-        return Piecewise((x, x > 0), (slope * x, True))
-
-    def _eval_evalf(self, prec):
-        return self.rewrite(Piecewise)._eval_evalf(prec)
-
-    def _eval_is_real(self):
-        return self.args[0].is_real
-
     def _latex(self, printer, exp=None):
-        x, slope = self.args
-        head = _with_power(r"\operatorname{LeakyReLU}_{%s}" % printer._print(slope), exp)
-        return head + r"\left(%s\right)" % printer._print(x)
-
-
-class softplus(Function):
-    """Softplus: log(1 + exp(x)), a smooth ReLU; softplus'(x) = sigma(x)."""
-
-    nargs = 1
-
-    @classmethod
-    def eval(cls, x):
-        if x is S.Zero:
-            return sympy.log(2)
-        if x.is_Float:
-            v = float(x)
-            return sympy.Float(v + math.log1p(math.exp(-v)) if v > 0 else math.log1p(math.exp(v)))
-        return None
-
-    def fdiff(self, argindex=1):
-        return sigmoid(self.args[0])
-
-    def _eval_rewrite_as_log(self, x, **kwargs):
-        return sympy.log(1 + sympy.exp(x))
-
-    def _eval_evalf(self, prec):
-        return self.rewrite(sympy.log)._eval_evalf(prec)
-
-    def _eval_is_real(self):
-        return self.args[0].is_real
-
-    def _eval_is_positive(self):
-        return self.args[0].is_real
-
-    def _latex(self, printer, exp=None):
-        head = _with_power(r"\operatorname{softplus}", exp)
+        if self.declaration.bars:
+            inner = r"\left|{%s}\right|" % printer._print(self.args[0])
+            return inner if exp is None else "%s^{%s}" % (inner, exp)
+        head = self.declaration.latex
+        if len(self.args) > 1:
+            head += "_{%s}" % ", ".join(printer._print(p) for p in self.args[1:])
+        if exp is not None:
+            head += "^{%s}" % exp
         return head + r"\left(%s\right)" % printer._print(self.args[0])
 
+    def _unicode(self, printer):
+        """Textbook form for symnn's Unicode printer: σ(x), ReLU(x), LeakyReLU(x, 1/100), |x|."""
+        if self.declaration.bars:
+            return f"|{printer._print(self.args[0])}|"
+        return f"{self.declaration.unicode}({', '.join(printer._print(a) for a in self.args)})"
 
-def _np_sigmoid(x):
-    x = np.asarray(x, dtype=float)
-    return np.exp(-np.logaddexp(0.0, -x))
+    def _pythoncode(self, printer):
+        """Code for lambdify: mpmath gets the elementary form (its precision); NumPy and math
+        call the declaration's own array and float rules, so no name is left undefined."""
+        from sympy.printing.numpy import NumPyPrinter
+        from sympy.printing.pycode import MpmathPrinter
+
+        if isinstance(printer, MpmathPrinter):
+            return printer._print(self.declaration.elementary(*self.args))
+        entry = "array_value" if isinstance(printer, NumPyPrinter) else "scalar_value"
+        call = printer._module_format(f"symnn.unary.{entry}")
+        args = ", ".join(printer._print(a) for a in self.args)
+        return f"{call}({self.declaration.name!r}, {args})"
+
+    _numpycode = _mpmathcode = _pythoncode
 
 
-def _np_relu(x):
-    return np.maximum(np.asarray(x, dtype=float), 0.0)
+def _rewrite_method(form):
+    def rewrite(self, *args, **hints):
+        return form(*args)
+
+    return rewrite
 
 
-def _np_leaky_relu(x, slope=0.01):
-    x = np.asarray(x, dtype=float)
-    return np.where(x > 0, x, slope * x)
+def _make_function(d: UnaryOp) -> type[DeclaredFunction]:
+    namespace: dict[str, Any] = {
+        "declaration": d,
+        "nargs": (1, 1 + len(d.params)) if d.params else 1,
+        "__module__": __name__,
+        "__doc__": f"{d.label}: {d.doc}.",
+    }
+    for target, form in d.rewrites:
+        namespace[f"_eval_rewrite_as_{target}"] = _rewrite_method(form)
+    return type(d.name, (DeclaredFunction,), namespace)
 
 
-def _np_softplus(x):
-    return np.logaddexp(0.0, np.asarray(x, dtype=float))
+_FUNCTIONS: dict[str, type[DeclaredFunction]] = {
+    d.name: _make_function(d) for d in UNARY.values() if d.sympy_name is None
+}
+sigmoid = _FUNCTIONS["sigmoid"]
+relu = _FUNCTIONS["relu"]
+leaky_relu = _FUNCTIONS["leaky_relu"]
+softplus = _FUNCTIONS["softplus"]
+elu = _FUNCTIONS["elu"]
+gelu = _FUNCTIONS["gelu"]
+gelu_tanh = _FUNCTIONS["gelu_tanh"]
+silu = _FUNCTIONS["silu"]
+
+
+def sympy_function(name: str) -> Any:
+    """The SymPy callable of a declared op: ``sympy.exp`` for "exp", :data:`sigmoid` for
+    "sigmoid"."""
+    d = UNARY[name]
+    return getattr(sympy, d.sympy_name) if d.sympy_name is not None else _FUNCTIONS[name]
 
 
 # name -> NumPy implementation, for sympy.lambdify(..., modules=[LAMBDIFY_MODULES, "numpy"])
-LAMBDIFY_MODULES: dict[str, object] = {
-    "sigmoid": _np_sigmoid,
-    "relu": _np_relu,
-    "leaky_relu": _np_leaky_relu,
-    "softplus": _np_softplus,
-}
+LAMBDIFY_MODULES: dict[str, object] = {name: partial(array_value, name) for name in _FUNCTIONS}
 
 
 def lambdify(args, expr):
-    """``sympy.lambdify`` that knows sigmoid, relu, leaky_relu and softplus (NumPy-vectorized).
+    """``sympy.lambdify`` to NumPy, vectorized (symnn's functions print their own code).
 
     Every symbol is renamed (``_a0``, ``_a1``, ...) before code is generated, so a user's
     variable named ``maximum``, ``sign`` or ``array`` can never shadow a NumPy function the

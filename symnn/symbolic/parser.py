@@ -4,8 +4,9 @@ The text is split by a small tokenizer and read by a recursive-descent parser th
 SymPy objects directly; no text ever reaches ``eval``, ``exec``, ``sympify`` or
 ``parse_expr``. Accepted: numbers (``2``, ``0.5``, ``1e-3``), names (ASCII letters, digits
 and ``_``, starting with a letter; ``pi`` and ``e`` are the constants), ``+ - * / ^ **``,
-parentheses, and calls to ``exp log ln sqrt abs sigmoid tanh relu leaky_relu softplus sin
-cos max min``. Grammar (``^`` binds tighter than unary minus and is right-associative)::
+parentheses, and calls to ``ln``, ``max``, ``min`` and every function declared in
+:data:`symnn.unary.UNARY` (``exp log sqrt abs tanh sin cos sigmoid relu leaky_relu softplus
+elu gelu gelu_tanh silu``; a number parameter such as leaky_relu's slope follows x). Grammar (``^`` binds tighter than unary minus and is right-associative)::
 
     expr  := term (("+" | "-") term)*
     term  := unary (("*" | "/") unary)*
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from symnn.symbolic.functions import leaky_relu, relu, sigmoid, softplus, symbol
+from symnn.symbolic.functions import symbol, sympy_function
+from symnn.unary import UNARY
 
 __all__ = ["parse", "parse_tree", "ParseNode", "ParseError", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH"]
 
@@ -77,25 +79,20 @@ class ParseNode:
     op_pos: tuple[int, ...] = ()
 
 
-def _fn1(f):
-    return {"arity": (1, 1), "build": f}
+def _declared() -> dict[str, dict]:
+    """One entry per declared elementwise op (symnn.unary): its number parameters follow x."""
+    return {
+        name: {"arity": (1, 1 + len(d.params)), "build": sympy_function(name),
+               "params": tuple(p for p, _ in d.params)}
+        for name, d in UNARY.items()
+    }
 
 
 FUNCTIONS: dict[str, dict] = {
-    "exp": _fn1(sympy.exp),
-    "log": _fn1(sympy.log),
-    "ln": _fn1(sympy.log),
-    "sqrt": _fn1(sympy.sqrt),
-    "abs": _fn1(sympy.Abs),
-    "sigmoid": _fn1(sigmoid),
-    "tanh": _fn1(sympy.tanh),
-    "relu": _fn1(relu),
-    "softplus": _fn1(softplus),
-    "sin": _fn1(sympy.sin),
-    "cos": _fn1(sympy.cos),
-    "leaky_relu": {"arity": (1, 2), "build": leaky_relu},
-    "max": {"arity": (2, 64), "build": sympy.Max},
-    "min": {"arity": (2, 64), "build": sympy.Min},
+    **_declared(),
+    "ln": {"arity": (1, 1), "build": sympy.log, "params": ()},
+    "max": {"arity": (2, 64), "build": sympy.Max, "params": ()},
+    "min": {"arity": (2, 64), "build": sympy.Min, "params": ()},
 }
 _CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 _UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity)
@@ -377,8 +374,9 @@ class _SympyBuilder:
 
     def call(self, node: ParseNode) -> sympy.Expr:
         args = [self.build(a) for a in node.args]
-        if node.text == "leaky_relu" and len(args) == 2 and not args[1].is_number:
-            raise self.error("the slope of leaky_relu must be a number", node.args[1].pos)
+        for param, arg, typed in zip(FUNCTIONS[node.text]["params"], args[1:], node.args[1:]):
+            if not arg.is_number:
+                raise self.error(f"the {param} of {node.text} must be a number", typed.pos)
         try:
             result = FUNCTIONS[node.text]["build"](*args)
         except (ValueError, TypeError) as exc:  # e.g. max() of a non-real number

@@ -20,8 +20,8 @@ from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .malloc_tuning import raise_malloc_thresholds as _raise_malloc_thresholds
 from .ops.elementwise import (
-    abs, add, clamp, div, exp, leaky_relu, log, mul, neg, pow, relu, sigmoid, softplus, sqrt, sub,
-    tanh, where,
+    abs, add, clamp, cos, div, elu, exp, gelu, leaky_relu, log, mul, neg, pow, relu, sigmoid, silu,
+    sin, softplus, sqrt, sub, tanh, where,
 )
 from .ops.linalg import matmul
 from .ops.reduction import argmax, argmin, max, mean, min, std, sum, var
@@ -52,7 +52,7 @@ __all__ = [
     "manual_seed", "generator", "set_default_dtype", "get_default_dtype",
     "zeros", "ones", "full", "zeros_like", "ones_like", "randn", "rand", "arange",
     "add", "sub", "mul", "div", "pow", "neg", "matmul", "exp", "log", "sqrt", "abs", "clamp", "clip",
-    "relu", "sigmoid", "tanh", "leaky_relu", "softplus", "where",
+    "relu", "sigmoid", "tanh", "leaky_relu", "softplus", "elu", "gelu", "silu", "sin", "cos", "where",
     "sum", "mean", "var", "std", "max", "min", "argmax", "argmin",
     "reshape", "flatten", "unsqueeze", "squeeze", "transpose", "permute", "expand", "cat", "stack", "pad",
 

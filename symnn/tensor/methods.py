@@ -53,7 +53,8 @@ _METHODS = {
     "add": ew.add, "sub": ew.sub, "mul": ew.mul, "div": ew.div, "pow": ew.pow, "neg": ew.neg,
     "matmul": linalg.matmul, "exp": ew.exp, "log": ew.log, "sqrt": ew.sqrt, "abs": ew.abs,
     "relu": ew.relu, "sigmoid": ew.sigmoid, "tanh": ew.tanh, "leaky_relu": ew.leaky_relu,
-    "softplus": ew.softplus, "clamp": ew.clamp, "clip": _clip, "clone": ew.clone,
+    "softplus": ew.softplus, "elu": ew.elu, "gelu": ew.gelu, "silu": ew.silu, "sin": ew.sin,
+    "cos": ew.cos, "clamp": ew.clamp, "clip": _clip, "clone": ew.clone,
     "to": _to, "cpu": _cpu, "type_as": _type_as, "contiguous": _contiguous,
     "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge, "eq": ew.eq, "ne": ew.ne,
     # reductions

@@ -3,7 +3,7 @@
 Binary ops broadcast like NumPy; their VJPs sum the gradient back to each input's shape
 (``unbroadcast``). Python numbers stay "weak" operands (a float32 tensor times 0.5 is float32),
 as in PyTorch. Object arrays (``Scalar`` elements) run arithmetic through NumPy's object loops
-and the named functions through ``objects.call_method``; they are never recorded on the tape,
+and the named functions through ``objects.apply_unary``; they are never recorded on the tape,
 because the scalar graph records their derivatives itself.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 from ..core import _OBJECT, Tensor, _grad_enabled, _leaf, _make, _record1, as_array
 from ..dtype import STATE as _DTYPE
 from . import objects
+from symnn.unary import UNARY, UnaryOp
 
 # --------------------------------------------------------------------------- helpers
 
@@ -87,23 +88,6 @@ def _result(y: Any) -> Tensor:
     if isinstance(y, np.ndarray) and y.dtype is _OBJECT:
         return _leaf(y)
     return _leaf(np.asarray(y))
-
-
-_ZEROS: dict[tuple, np.ndarray] = {}
-
-
-def zeros_cached(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A read-only zero array, reused across calls (``np.maximum(x, zeros)`` is ~3x faster
-    than ``np.maximum(x, 0)``)."""
-    key = (shape, dtype)
-    z = _ZEROS.get(key)
-    if z is None:
-        if len(_ZEROS) >= 32:
-            _ZEROS.clear()
-        z = np.zeros(shape, dtype)
-        z.flags.writeable = False
-        _ZEROS[key] = z
-    return z
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -219,112 +203,98 @@ def neg(x: Tensor) -> Tensor:
 
 
 # --------------------------------------------------------------------------- functions
+# Each function is its declaration in symnn.unary (NumPy forward and VJP, the scalar rule for
+# numbers inside object arrays); the wrappers below only give PyTorch's signatures.
+
+
+def _apply(op: UnaryOp, x: Tensor, params: tuple[float, ...] = (), **options: float) -> Tensor:
+    """``op`` on a float tensor (recorded with its VJP) or an object array (the elements' own
+    scalar-engine method; plain numbers in it by the op's scalar rule)."""
+    d = x.data
+    if d.dtype is _OBJECT:
+        return _leaf(objects.apply_unary(d, op, params))
+    y = op.forward(d, *params, **options)
+    vjp = op.vjp
+    return _record1(y, x, lambda g: (vjp(g, d, y, *params, **options),))
+
+
+_U = UNARY
 
 
 def exp(x: Tensor) -> Tensor:
     """e**x;  d/dx = e**x = y."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "exp"))
-    y = np.exp(d)
-    return _record1(y, x, lambda g: (g * y,))
+    return _apply(_U["exp"], x)
 
 
 def log(x: Tensor) -> Tensor:
-    """Natural log;  d/dx = 1/x."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "log"))
-    y = np.log(d)
-    return _record1(y, x, lambda g: (g / d,))
+    """Natural log;  d/dx = 1/x (log 0 = -inf, log of a negative number nan)."""
+    return _apply(_U["log"], x)
 
 
 def sqrt(x: Tensor) -> Tensor:
     """sqrt(x);  d/dx = 1/(2·sqrt(x))."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "sqrt"))
-    y = np.sqrt(d)
-    return _record1(y, x, lambda g: (g / (2 * y),))
+    return _apply(_U["sqrt"], x)
 
 
 def abs(x: Tensor) -> Tensor:
     """|x|;  d/dx = sign(x) (0 at 0, as PyTorch)."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "abs"))
-    return _record1(np.abs(d), x, lambda g: (g * np.sign(d),))
+    return _apply(_U["abs"], x)
 
 
-def relu(x: Tensor) -> Tensor:
-    """max(x, 0);  d/dx = 1 where the output is positive, else 0."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "relu"))
-    y = np.maximum(d, zeros_cached(d.shape, d.dtype))
-
-    def relu_vjp(g):
-        mask = np.greater(y, 0, out=np.empty(y.shape, g.dtype), casting="unsafe")
-        return (np.multiply(mask, g, out=mask),)
-
-    return _record1(y, x, relu_vjp)
+def sin(x: Tensor) -> Tensor:
+    """sin(x);  d/dx = cos(x)."""
+    return _apply(_U["sin"], x)
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01, *, slope: float | None = None) -> Tensor:
-    """x if x > 0 else slope·x;  d/dx = 1 or slope (``slope=`` as the scalar engine spells it)."""
-    if slope is not None:
-        negative_slope = slope
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "leaky_relu", negative_slope))
-    slope = negative_slope
-    if 0 <= slope <= 1:  # max(x, slope·x) avoids np.where, which is slow on mixed masks
-        y = np.maximum(d, d * slope)
-    else:
-        y = np.where(d > 0, d, d * slope)
-
-    def leaky_relu_vjp(g):
-        factor = np.greater(d, 0, out=np.empty(d.shape, g.dtype), casting="unsafe")
-        factor *= 1 - slope
-        factor += slope
-        return (np.multiply(factor, g, out=factor),)
-
-    return _record1(y, x, leaky_relu_vjp)
-
-
-def sigmoid(x: Tensor) -> Tensor:
-    """1 / (1 + e**-x);  d/dx = y·(1 - y)."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "sigmoid"))
-    with np.errstate(over="ignore"):
-        y = 1 / (1 + np.exp(-d))
-    return _record1(y, x, lambda g: (g * (y * (1 - y)),))
+def cos(x: Tensor) -> Tensor:
+    """cos(x);  d/dx = -sin(x)."""
+    return _apply(_U["cos"], x)
 
 
 def tanh(x: Tensor) -> Tensor:
     """tanh(x);  d/dx = 1 - y**2."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        return _leaf(objects.call_method(d, "tanh"))
-    y = np.tanh(d)
-    return _record1(y, x, lambda g: (g * (1 - y * y),))
+    return _apply(_U["tanh"], x)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e**-x);  d/dx = y·(1 - y)."""
+    return _apply(_U["sigmoid"], x)
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0);  d/dx = 1 where the output is positive, else 0."""
+    return _apply(_U["relu"], x)
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01, *, slope: float | None = None) -> Tensor:
+    """x if x > 0 else slope·x;  d/dx = 1 or slope (``slope=`` as the scalar engine spells it)."""
+    return _apply(_U["leaky_relu"], x, (float(negative_slope if slope is None else slope),))
 
 
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e**(beta·x)) / beta, linear where beta·x > threshold (as PyTorch);
     d/dx = sigmoid(beta·x) (1 in the linear part)."""
-    d = x.data
-    if d.dtype is _OBJECT:
-        if beta != 1.0:
-            return _leaf(objects.call_method(d * beta, "softplus") / beta)
-        return _leaf(objects.call_method(d, "softplus"))
-    bx = d * beta if beta != 1.0 else d
-    linear = bx > threshold
-    with np.errstate(over="ignore"):
-        y = np.where(linear, d, np.log1p(np.exp(bx)) / beta)
-        s = 1 / (1 + np.exp(-bx))
-    return _record1(y, x, lambda g: (np.where(linear, g, g * s),))
+    if x.data.dtype is _OBJECT and beta != 1.0:
+        return _leaf(objects.apply_unary(x.data * beta, _U["softplus"], ()) / beta)
+    return _apply(_U["softplus"], x, beta=float(beta), threshold=float(threshold))
+
+
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x if x > 0 else alpha·(e**x - 1);  d/dx = 1 or alpha·e**x (alpha at 0, as PyTorch)."""
+    return _apply(_U["elu"], x, (float(alpha),))
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x·Φ(x) = x/2·(1 + erf(x/√2)) (``approximate="tanh"``: x/2·(1 + tanh(√(2/π)(x +
+    0.044715x³))), as PyTorch);  d/dx = Φ(x) + x·φ(x)."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return _apply(_U["gelu" if approximate == "none" else "gelu_tanh"], x)
+
+
+def silu(x: Tensor) -> Tensor:
+    """x·sigmoid(x) (swish);  d/dx = σ(x)·(1 + x·(1 - σ(x)))."""
+    return _apply(_U["silu"], x)
 
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:

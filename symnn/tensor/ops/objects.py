@@ -3,37 +3,17 @@
 NumPy applies arithmetic (``+ - * / **``, ``matmul``, ``sum``) to object arrays by calling the
 elements' operators, which is what the scalar engine needs. Functions without an operator
 (``exp``, ``sigmoid``, ...) and comparisons-based selections (max, relu) are applied here, one
-element at a time, calling the element's own method (``v.exp()``), or the ``math`` function
-when the element is a plain number (for example a zero of the padding).
+element at a time, calling the element's own method (``v.exp()``), or the op's declared scalar
+rule (``symnn.unary``) when the element is a plain number (for example a zero of the padding).
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-
-def _sigmoid(v: float) -> float:
-    return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
-
-
-def _softplus(v: float) -> float:
-    return v + math.log1p(math.exp(-v)) if v > 0 else math.log1p(math.exp(v))
-
-
-_NUMBER_FNS: dict[str, Callable[..., Any]] = {
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "tanh": math.tanh,
-    "abs": abs,
-    "sigmoid": _sigmoid,
-    "softplus": _softplus,
-    "relu": lambda v: v if v > 0 else 0.0,
-    "leaky_relu": lambda v, slope=0.01: v if v > 0 else slope * v,
-}
+from symnn.unary import UnaryOp
 
 
 def as_object_array(values: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -45,13 +25,18 @@ def as_object_array(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     return out
 
 
-def call_method(arr: np.ndarray, name: str, *args: Any) -> np.ndarray:
-    """``[v.name(*args) for v in arr]`` keeping the shape; numbers use the ``math`` function."""
-    number_fn = _NUMBER_FNS[name]
+def apply_unary(arr: np.ndarray, op: UnaryOp, params: tuple[float, ...] = ()) -> np.ndarray:
+    """``op`` on every element, keeping the shape: a Scalar's own method (so the scalar graph
+    records the step), a plain number (a zero of the padding) by the op's scalar rule, so both
+    give the same values as the float path (log 0 = -inf, not an error)."""
+    method, keywords = op.method_call()
+    rule = op.scalar
 
     def one(v: Any) -> Any:
-        method = getattr(v, name, None)
-        return method(*args) if method is not None else number_fn(v, *args)
+        bound = getattr(v, method, None)
+        if bound is not None:
+            return bound(*params, **keywords)
+        return rule(float(v), *params)[0]
 
     return as_object_array(np.frompyfunc(one, 1, 1)(arr), arr.shape)
 
