@@ -422,3 +422,16 @@ def test_no_step_is_a_node_that_is_its_own_parent(text, assert_no_degenerate_ste
     out = sn.graph(text, **{name: 0.7 for name in names})
     assert out.parents
     assert_no_degenerate_step(out.derivation())
+
+
+def test_derivative_accepts_a_name_a_leaf_and_a_plain_sympy_symbol_and_equals_sympy_diff():
+    w, x, b = Scalar(0.4, name="w"), Scalar(-1.3, name="x"), Scalar(0.2, name="b")
+    L = ((w * x + b).gelu() - 1).abs().named("L") + (w * x).elu(0.5) * b.silu()
+    W = sympy.Symbol("w")
+    by_name, by_leaf, by_symbol = L.derivative("w"), L.derivative(w), L.derivative(W)
+    assert by_name == by_leaf == by_symbol
+    reference = sympy.diff(L.expr, W)  # plain symbols: what a user writes
+    at = {sympy.Symbol("w"): 0.4, sympy.Symbol("x"): -1.3, sympy.Symbol("b"): 0.2}
+    assert float(reference.subs(at).evalf()) == pytest.approx(float(by_name.subs(at).evalf()), rel=1e-12)
+    L.backward()
+    assert w.grad == pytest.approx(float(reference.subs(at).evalf()), rel=1e-12)
