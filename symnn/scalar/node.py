@@ -12,7 +12,7 @@ from __future__ import annotations
 import numbers
 from typing import TYPE_CHECKING, Any
 
-from symnn.scalar.ops import OPS, Op
+from symnn.scalar.ops import _ONE_ONE, OPS, Op, _add, _mul
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -184,13 +184,31 @@ class Scalar:
                             p.grad = 0.0
                             push(p)
                         p._pending = c + 1
-            # pass 2: a node is ready once all of its consumers have passed gradient to it
+            # pass 2: a node is ready once all of its consumers have passed gradient to it;
+            # two-input nodes (most of a graph) are unrolled: no zip, no inner loop
             self.grad = float(gradient)
             push(self)
             while stack:
                 node = pop()
                 g = node.grad
-                for p, d in zip(node.parents, node.local):
+                parents = node.parents
+                if len(parents) == 2:
+                    a, b = parents
+                    da, db = node.local
+                    a.grad += da * g
+                    b.grad += db * g
+                    if a.parents:
+                        c = a._pending - 1
+                        a._pending = c
+                        if c == 0:
+                            push(a)
+                    if b.parents:
+                        c = b._pending - 1
+                        b._pending = c
+                        if c == 0:
+                            push(b)
+                    continue
+                for p, d in zip(parents, node.local):
                     p.grad += d * g
                     if p.parents:
                         c = p._pending - 1
@@ -316,6 +334,10 @@ def _unary(op: Op, a: Scalar, params: tuple[float, ...]) -> Scalar:
 
 def _binary_methods(op: Op):
     numeric = op.numeric
+    # w·x + b is nearly all of a network's graph: for the built-in add and mul the value and
+    # local derivatives are written here, the same as their op.numeric, without the call
+    is_mul = numeric is _mul
+    is_add = numeric is _add
 
     def method(self, other):
         if other.__class__ is not Scalar:
@@ -328,6 +350,12 @@ def _binary_methods(op: Op):
         if a is None or b is None:
             out.value = None
             out.local = None
+        elif is_mul:
+            out.value = a * b
+            out.local = (b, a)
+        elif is_add:
+            out.value = a + b
+            out.local = _ONE_ONE
         else:
             out.value, out.local = numeric(a, b)
         out.grad = 0.0
@@ -472,3 +500,4 @@ def topological_order(root: Scalar) -> list[Scalar]:
 for _op in OPS.values():
     install_op(_op)
 del _op
+

@@ -301,3 +301,13 @@ def test_forward_and_backward_never_import_sympy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("a,b", [(2.0, -3.5), (0.0, 1e308), (-0.0, 4.0), (1e308, 1e308), (float("nan"), 1.0)])
+def test_inlined_add_and_mul_equal_the_op_table_rules(a, b):
+    from symnn.scalar import OPS
+
+    for op, out in ((OPS["add"], Scalar(a) + Scalar(b)), (OPS["mul"], Scalar(a) * Scalar(b))):
+        value, local = op.numeric(a, b)
+        assert out.op is op and out.arg == () and out.name is None
+        assert repr((out.value, out.local)) == repr((value, local))
