@@ -44,13 +44,15 @@ def _descend(start: float, schedule: str, steps: int, lr: float, max_lr: float
 
     w = nn.Parameter(tensor(np.array([start]), dtype=np.float64))
     opt = optim.SGD([w], lr=lr if schedule in ("constant", "plateau") else max_lr)
-    scheduler = {
-        "constant": None,
-        "plateau": S.ReduceLROnPlateau(opt, factor=0.5, patience=5),
-        "cosine": S.CosineAnnealingLR(opt, T_max=steps),
-        "cyclical": S.CyclicLR(opt, base_lr=lr / 4, max_lr=max_lr, step_size_up=steps // 8,
-                               mode="triangular2", cycle_momentum=False),
-    }[schedule]
+    make = {
+        "constant": lambda: None,
+        "plateau": lambda: S.ReduceLROnPlateau(opt, factor=0.5, patience=5),
+        "cosine": lambda: S.CosineAnnealingLR(opt, T_max=steps),
+        "cyclical": lambda: S.CyclicLR(opt, base_lr=lr / 4, max_lr=max_lr,
+                                       step_size_up=steps // 8, mode="triangular2",
+                                       cycle_momentum=False),
+    }
+    scheduler = make[schedule]()
     losses, rates = [], []
     for _ in range(steps):
         rates.append(opt.param_groups[0]["lr"])
