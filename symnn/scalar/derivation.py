@@ -649,7 +649,9 @@ def _typed_form(node: Scalar, forms: dict[Scalar, sympy.Expr], typed: set) -> sy
         return _apply(node, args, False, decimal)
     left, right = args
     cls = sympy.Add if group == "add" else sympy.Mul
-    head = list(left.args) if isinstance(left, cls) and left in typed else [left]
+    first = node.parents[0]
+    chained = first.parents and _GROUP.get(first.op.name) == group  # (a + b) + c, not (-a)·b
+    head = list(left.args) if chained and isinstance(left, cls) and left in typed else [left]
     if node.op.name == "sub":
         right = -right if right.is_Number else _raw(sympy.Mul, [sympy.S.NegativeOne, right])
     elif node.op.name == "div":

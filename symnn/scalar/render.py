@@ -59,20 +59,65 @@ class _TypedOrder:
         except TypeError:  # unhashable argument
             return super()._print(expr)
 
+    # a typed sum or product prints exactly as built: its terms in order, a subtraction as
+    # " - ", a negation as "-", a division as a fraction, parentheses where the tree has them
+    _SEP = "·"
+
+    def _wrap(self, text: str) -> str:
+        return f"({text})"
+
+    def _fraction(self, num: str, den: list[str]) -> str:
+        bottom = self._SEP.join(den)
+        return f"{num}/{self._wrap(bottom) if len(den) > 1 else bottom}"
+
     def _print_Add(self, expr, order=None):
-        if expr in self._typed:
-            order = "none"
-        return super()._print_Add(expr, order=order)
+        if expr not in self._typed:
+            return super()._print_Add(expr, order=order)
+        out = []
+        for i, term in enumerate(expr.args):
+            positive = _negated(term)
+            if i == 0:
+                out.append(self._print(term))
+            elif positive is not None:
+                text = self._print(positive)
+                out.append(" - " + (self._wrap(text) if positive.is_Add or text.startswith("-") else text))
+            else:
+                text = self._print(term)
+                out.append(" + " + (self._wrap(text) if text.startswith("-") else text))
+        return "".join(out)
 
     def _print_Mul(self, expr):
         if expr not in self._typed:
             return super()._print_Mul(expr)
-        saved = self._settings.get("order")
-        self._settings["order"] = "none"
-        try:
-            return super()._print_Mul(expr)
-        finally:
-            self._settings["order"] = saved
+        args = list(expr.args)
+        sign = ""
+        if len(args) == 2 and args[0] is sympy.S.NegativeOne:  # a negation: -a
+            sign, args = "-", args[1:]
+        num = [a for a in args if not (a.is_Pow and a.exp is sympy.S.NegativeOne)]
+        den = [a.base for a in args if a.is_Pow and a.exp is sympy.S.NegativeOne]
+        texts = []
+        for k, factor in enumerate(num):
+            text = self._print(factor)
+            lone = k == 0 and len(num) == 1 and not den and not sign
+            if not lone and (factor.is_Add or factor.is_Mul or text.startswith("-")):
+                text = self._wrap(text)
+            texts.append(text)
+        top = self._SEP.join(texts) if texts else "1"
+        if den:
+            bottom = [self._print(d) for d in den]
+            bottom = [self._wrap(t) if d.is_Add or d.is_Mul or t.startswith("-") else t
+                      for t, d in zip(bottom, den)]
+            top = self._fraction(top, bottom)
+        return sign + top
+
+
+def _negated(term):
+    """The positive part of a term built as a negation (-1·t, or a negative number), or None."""
+    if term.is_Mul and len(term.args) == 2 and term.args[0] is sympy.S.NegativeOne:
+        return term.args[1]
+    if term.is_Number and term.is_negative:
+        return -term
+    return None
 
 
 class UnicodePrinter(_TypedOrder, StrPrinter):
@@ -235,6 +280,14 @@ class _MemoLatexPrinter(_TypedOrder, LatexPrinter):
             letter, index = simple.groups()
             return letter if index is None else f"{letter}_{{{index}}}"
         return _TEX_SPECIALS.sub(lambda m: "\\" + m.group(), super()._print_Symbol(expr, style))
+
+    _SEP = " \\cdot "
+
+    def _wrap(self, text: str) -> str:
+        return f"\\left({text}\\right)"
+
+    def _fraction(self, num: str, den: list[str]) -> str:
+        return f"\\frac{{{num}}}{{{self._SEP.join(den)}}}"
 
     def __init__(self, typed=()) -> None:
         super().__init__(None, typed)

@@ -435,3 +435,20 @@ def test_derivative_accepts_a_name_a_leaf_and_a_plain_sympy_symbol_and_equals_sy
     assert float(reference.subs(at).evalf()) == pytest.approx(float(by_name.subs(at).evalf()), rel=1e-12)
     L.backward()
     assert w.grad == pytest.approx(float(reference.subs(at).evalf()), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "tex"),
+    [
+        ("w*x + b - (y - 0.3)", "w·x + b - (y - 0.3)", r"w \cdot x + b - \left(y - 0.3\right)"),
+        ("1 - (-x)*(-x)", "1 - (-x)·(-x)", r"1 - \left(-x\right) \cdot \left(-x\right)"),
+        ("a - -b", "a - (-b)", r"a - \left(-b\right)"),
+        ("a/b/c", "a/(b·c)", r"\frac{a}{b \cdot c}"),
+        ("x*x + x", "x·x + x", r"x \cdot x + x"),
+        ("0.5*x - 1e-3", "0.5·x - 0.001", r"0.5 \cdot x - 0.001"),
+    ],
+)
+def test_the_formula_prints_as_typed_in_text_and_latex(text, shown, tex):
+    d = sn.graph(text).derivation()
+    assert str(d).splitlines()[0] == f"L = {shown}"
+    assert latex(d.typed_output(400), d.typed_header) == tex
