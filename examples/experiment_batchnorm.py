@@ -1,21 +1,16 @@
-"""Lesson: batch normalization — learning rate, init scale, gamma and beta, non-stationary noise, smoothness.
+"""Lesson: batch normalization — a large learning rate, the initial weights' scale, gamma and
+beta, non-stationary noise after BN, and the smoothness of the loss.
 
-Run:  python examples/experiment_batchnorm.py [--seeds N] [--quick] [--plot batchnorm.png]
-(the same as: symnn experiment batchnorm)
+Run:  python examples/experiment_batchnorm.py [--quick]
+(symnn experiment batchnorm --seeds N --plot bn.png does the same with more options)
 """
 
-import argparse
+import sys
 
 from symnn import experiments
+from symnn.experiments.batchnorm import build
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
-parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
-args = parser.parse_args()
-
-result = experiments.run("batchnorm", seeds=args.seeds, quick=args.quick)
+result = experiments.run("batchnorm", quick="--quick" in sys.argv)
 print(result)
-print(f"({result.seconds:.1f} s)")
-if args.plot:
-    print("wrote", result.plot(args.plot))
+print("\nthe BN network (weight -> BN -> activation):")
+print(build(32, 4, batchnorm=True))

@@ -1,21 +1,16 @@
-"""Lesson: generalization — k-fold cross-validation, bootstrap error bars, bagging and boosting.
+"""Lesson: generalization — k-fold cross-validation, bootstrap error bars, bagging a
+high-variance learner and boosting weak learners.
 
-Run:  python examples/experiment_generalization.py [--seeds N] [--quick] [--plot generalization.png]
-(the same as: symnn experiment generalization)
+Run:  python examples/experiment_generalization.py [--quick]
+(symnn experiment generalization --seeds N --plot gen.png does the same with more options)
 """
 
-import argparse
+import sys
 
 from symnn import experiments
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
-parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
-args = parser.parse_args()
-
-result = experiments.run("generalization", seeds=args.seeds, quick=args.quick)
+result = experiments.run("generalization", quick="--quick" in sys.argv)
 print(result)
-print(f"({result.seconds:.1f} s)")
-if args.plot:
-    print("wrote", result.plot(args.plot))
+boot = result.numbers["runs"][0]["bootstrap"]
+print(f"seed 0: weak learner's test accuracy {boot['accuracy']:.3f} "
+      f"± {boot['std_error']:.3f} (bootstrap standard error)")

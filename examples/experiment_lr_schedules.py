@@ -1,21 +1,18 @@
-"""Lesson: learning-rate schedules — plateau settles fast in a local minimum, cosine and cyclical rates escape.
+"""Lesson: learning-rate schedules — ReduceLROnPlateau settles fast in a local minimum, cosine
+annealing and a cyclical rate escape to lower ones.
 
-Run:  python examples/experiment_lr_schedules.py [--seeds N] [--quick] [--plot lr_schedules.png]
-(the same as: symnn experiment lr-schedules)
+Run:  python examples/experiment_lr_schedules.py [--quick]
+(symnn experiment lr-schedules --seeds N --plot lrs.png does the same with more options)
 """
 
-import argparse
+import sys
+
+import numpy as np
 
 from symnn import experiments
+from symnn.experiments.lr_schedules import loss
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
-parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
-args = parser.parse_args()
-
-result = experiments.run("lr-schedules", seeds=args.seeds, quick=args.quick)
+result = experiments.run("lr-schedules", quick="--quick" in sys.argv)
 print(result)
-print(f"({result.seconds:.1f} s)")
-if args.plot:
-    print("wrote", result.plot(args.plot))
+dips = np.arange(-4, 5)
+print("f at the dips w = -4..4:", ", ".join(f"{v:.2f}" for v in loss(dips.astype(float))))

@@ -1,21 +1,17 @@
-"""Lesson: optimizers — SGD, momentum, Nesterov, Adagrad, Adadelta, RMSprop and Adam, each at its best learning rate.
+"""Lesson: optimizers — SGD, momentum, Nesterov, Adagrad, Adadelta, RMSprop and Adam, each at
+its own best learning rate from a sweep.
 
-Run:  python examples/experiment_optimizers.py [--seeds N] [--quick] [--plot optimizers.png]
-(the same as: symnn experiment optimizers)
+Run:  python examples/experiment_optimizers.py [--quick]
+(symnn experiment optimizers --seeds N --plot opt.png does the same with more options)
 """
 
-import argparse
+import sys
 
 from symnn import experiments
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
-parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
-args = parser.parse_args()
-
-result = experiments.run("optimizers", seeds=args.seeds, quick=args.quick)
+result = experiments.run("optimizers", quick="--quick" in sys.argv)
 print(result)
-print(f"({result.seconds:.1f} s)")
-if args.plot:
-    print("wrote", result.plot(args.plot))
+sweeps = result.numbers["runs"][0]["sweeps"]
+for name, sweep in sweeps.items():
+    print(f"{name:>9}: " + "  ".join(f"lr {lr:g} -> {loss:.3f}"
+                                     for lr, loss in zip(sweep["lrs"], sweep["train_loss"])))

@@ -1,21 +1,16 @@
 """Lesson: XOR — a single-layer perceptron cannot fit it, a 2-layer MLP can.
 
-Run:  python examples/experiment_xor.py [--seeds N] [--quick] [--plot xor.png]
-(the same as: symnn experiment xor)
+Run:  python examples/experiment_xor.py [--quick]
+(symnn experiment xor --seeds N --plot xor.png does the same with more options)
 """
 
-import argparse
+import sys
 
 from symnn import experiments
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
-parser.add_argument("--seeds", type=int, default=None, help="run seeds 0..N-1 (default 5)")
-parser.add_argument("--plot", metavar="PNG", help="save the figure (needs matplotlib)")
-args = parser.parse_args()
-
-result = experiments.run("xor", seeds=args.seeds, quick=args.quick)
+result = experiments.run("xor", quick="--quick" in sys.argv)
 print(result)
-print(f"({result.seconds:.1f} s)")
-if args.plot:
-    print("wrote", result.plot(args.plot))
+for seed, run in zip(result.numbers["seeds"], result.numbers["runs"]):
+    print(f"seed {seed}: perceptron predicts "
+          f"{run['variants']['perceptron']['predictions']}, the MLP "
+          f"{run['variants']['2-layer MLP']['predictions']} (labels {run['labels']})")
