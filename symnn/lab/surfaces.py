@@ -81,6 +81,13 @@ class Surface:
         with np.errstate(all="ignore"):
             return float(np.real(self._f(*self._check(point))))
 
+    def values(self, points: np.ndarray) -> np.ndarray:
+        """f at each row of an (n, d) array of points (NaN or inf where it overflows)."""
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, self.dim)
+        with np.errstate(all="ignore"):
+            out = np.asarray(self._f(*pts.T))
+            return np.broadcast_to(np.real(out).astype(float), pts.shape[:1]).copy()
+
     def gradient(self, point: Sequence[float] | np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             return np.asarray(self._g(*self._check(point)), dtype=np.float64).reshape(-1)

@@ -19,7 +19,7 @@ from symnn.symbolic.degree import high_power
 from symnn.symbolic.domain import Domain
 from symnn.symbolic.functions import lambdify
 
-__all__ = ["Counterexample", "ChordSearch"]
+__all__ = ["Counterexample", "ChordSearch", "ChordGap", "chord_gap"]
 
 _T_VALUES = np.array([0.5, 0.25, 0.75, 0.1, 0.9])
 
@@ -280,3 +280,40 @@ class ChordSearch:
         if digits is None:
             return sp.Rational(float(v))
         return sp.Rational(f"{float(v):.{digits}g}")
+
+
+@dataclass(frozen=True)
+class ChordGap:
+    """Where f rises furthest above the chord from a to b: the point ``point`` = a + s (b - a),
+    f's ``value`` there and the ``chord``'s value (value > chord: f is not convex)."""
+
+    s: float
+    point: tuple[float, ...]
+    value: float
+    chord: float
+
+    @property
+    def gap(self) -> float:
+        return self.value - self.chord
+
+
+def chord_gap(f, a, b, n: int = 81) -> ChordGap | None:
+    """The largest rise of f above its chord between points a and b, read off f's values at
+    ``n`` points of the segment; None when f stays on or below the chord (or f(a), f(b) are not
+    finite). ``f`` maps an (n, d) array of points to n values (``Surface.values``)."""
+    a = np.atleast_1d(np.asarray(a, dtype=float))
+    b = np.atleast_1d(np.asarray(b, dtype=float))
+    s = np.linspace(0.0, 1.0, n)
+    points = a[None, :] + s[:, None] * (b - a)[None, :]
+    with np.errstate(all="ignore"):
+        values = np.asarray(f(points), dtype=float).reshape(-1)
+    fa, fb = values[0], values[-1]
+    if not (np.isfinite(fa) and np.isfinite(fb)) or np.array_equal(a, b):
+        return None
+    chord = fa + s * (fb - fa)
+    gap = np.where(np.isfinite(values), values - chord, -np.inf)
+    i = int(np.argmax(gap))
+    if not gap[i] > 1e-9 * (1 + abs(chord[i])):
+        return None
+    return ChordGap(float(s[i]), tuple(float(v) for v in points[i]), float(values[i]),
+                    float(chord[i]))

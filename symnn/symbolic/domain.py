@@ -83,6 +83,26 @@ class Domain:
         parts += [sp.latex(c) for c in self.constraints]
         return r",\ ".join(parts)
 
+    def window(self, name: str, default: tuple[float, float] = (-2.0, 2.0),
+               span: float = 4.0) -> tuple[float, float]:
+        """A finite range of ``name`` inside the domain for plots and chords: the interval itself
+        when bounded, ``span`` wide from a finite end, ``default`` on all reals; open ends are
+        moved inwards by a thousandth of the range (``1/x`` on x > 0 never touches its pole)."""
+        interval = self.interval(name)
+        lo, hi = float(interval.inf), float(interval.sup)
+        if np.isinf(lo) and np.isinf(hi):
+            lo, hi = default
+        elif np.isinf(lo):
+            lo = hi - span
+        elif np.isinf(hi):
+            hi = lo + span
+        inset = (hi - lo) * 1e-3
+        if interval.left_open and np.isfinite(float(interval.inf)):
+            lo += inset
+        if interval.right_open and np.isfinite(float(interval.sup)):
+            hi -= inset
+        return lo, hi
+
     def contains(self, names: list[str], values: np.ndarray) -> np.ndarray:
         """Boolean mask over rows of ``values`` (shape (n, len(names))): inside the domain?"""
         values = np.asarray(values, dtype=float)

@@ -61,7 +61,7 @@ async def test_chord_keys_move_the_chord_ends():
         await _settle(pilot)
         a, b = app.screen.a, app.screen.b
         await pilot.press("h", "k")
-        assert app.screen.a < a and app.screen.b > b
+        assert app.screen.a[0] < a[0] and app.screen.b[0] > b[0]
 
 
 async def test_convexity_analyses_in_a_worker_showing_analysing_while_keys_keep_working(
@@ -69,10 +69,10 @@ async def test_convexity_analyses_in_a_worker_showing_analysing_while_keys_keep_
     release = threading.Event()
     real = sn.convexity
 
-    def slow(text, domain=None):  # a function SymPy takes seconds over, held until released
+    def slow(text, domain=None, **kw):  # a function SymPy takes long over, held until released
         if text == "(x+1)^99*(x-1)^99":
             release.wait(10)
-        return real(text, domain=domain)
+        return real(text, domain=domain, **kw)
 
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
@@ -87,7 +87,7 @@ async def test_convexity_analyses_in_a_worker_showing_analysing_while_keys_keep_
         assert screen.analysing and "analysing" in screen_text(app)
         a = screen.a
         await pilot.press("h")  # the UI thread is free: the chord still moves
-        assert screen.a < a and screen.result is before
+        assert screen.a[0] < a[0] and screen.result is before
         release.set()
         await _settle(pilot)
         assert not screen.analysing and "analysing" not in screen_text(app)
@@ -98,10 +98,10 @@ async def test_a_newer_convexity_request_supersedes_a_slower_older_one(monkeypat
     release = threading.Event()
     real = sn.convexity
 
-    def slow(text, domain=None):
+    def slow(text, domain=None, **kw):
         if text == "-x**2":
             release.wait(10)
-        return real(text, domain=domain)
+        return real(text, domain=domain, **kw)
 
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
@@ -366,10 +366,10 @@ async def test_the_chord_status_follows_the_chord_as_it_moves(screen_text):
     app = SymnnApp(start="convexity")  # w^4 - 2w^2, chord at the counterexample a=-1, b=1
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        assert "f rises above this chord at x = 0" in screen_text(app)
+        assert "f rises above this chord at w = 0" in screen_text(app)  # f's own variable
         await pilot.press(*"kkkkkk")  # b to 2: f(-1) = -1, f(2) = 8, the chord clears f
         await pilot.pause()
-        assert app.screen.b == 2.0
+        assert app.screen.b == (2.0,)
         text = screen_text(app)
         assert "this chord lies on or above the graph" in text and "rises above" not in text
 
@@ -380,3 +380,99 @@ async def test_the_options_example_is_shown_whole(screen_text):
         await _settle(pilot)
         placeholder = app.screen.query_one("#options").placeholder
         assert placeholder in screen_text(app)
+
+
+SAWTOOTH = "+".join(f"relu(x-{k})*(-1)^{k}" for k in range(10))  # minutes of SymPy, once
+
+
+async def _analyse(pilot, f: str, domain: str = "") -> None:
+    screen = pilot.app.screen
+    screen.query_one("#fx").value = f
+    screen.query_one("#domain").value = domain
+    screen.query_one("#fx").focus()
+    await pilot.press("enter")
+    await _settle(pilot)
+
+
+async def test_the_convexity_lab_keeps_the_chord_and_plot_inside_the_domain(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        for f in ("log(x)", "1/x"):
+            await _analyse(pilot, f, "x>0")
+            screen = app.screen
+            (lo, hi), = screen.window
+            assert 0 < lo < hi and screen.a[0] > 0 and screen.b[0] > 0
+            assert "not finite" not in screen_text(app)
+            plot = screen.query_one("#cv-plot")
+            y0, y1 = plot._yrange
+            assert y1 < 100, f"{f}: y axis reaches {y1} (the pole at 0 is inside the plot)"
+        for _ in range(12):  # the chord ends never leave the domain
+            await pilot.press("h", "j")
+        assert app.screen.a[0] > 0 and app.screen.b[0] > 0
+
+
+async def test_a_new_function_resets_the_chord_and_its_annotation(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _analyse(pilot, "sigmoid(x)")
+        assert "at x = 1.525" in screen_text(app)
+        await _analyse(pilot, "x*y")
+        text = screen_text(app)
+        assert "1.525" not in text and "(x, y) = (" in text
+
+
+async def test_the_convexity_lab_draws_two_variables_as_a_heat_map_with_the_chord_segment():
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _analyse(pilot, "x**2 + x*y + y**2")
+        screen = app.screen
+        plot = screen.query_one("#cv-plot")
+        assert plot.surface.dim == 2 and plot._background is not None
+        chord = plot.tracks[0].points
+        assert chord.shape == (2, 2)
+        assert tuple(chord[0]) == screen.a and tuple(chord[1]) == screen.b
+
+
+async def test_reasons_on_screen_are_readable_math_and_axis_labels_stay_short(screen_text):
+    import re
+
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        text = "\n".join(screen_text(app).splitlines()[3:])  # below the typed f
+        assert "w⁴ - 2·w²" in text and "√3/3" in text
+        assert not re.search(r"\*\*|sqrt|\boo\b", text)
+        await _analyse(pilot, "exp(x^2)*x")
+        labels = re.findall(r"-?\d[\d.]*e?[+-]?\d*", screen_text(app))
+        assert not any(len(label) > 12 for label in labels)
+
+
+async def test_quitting_during_a_long_analysis_stops_it_within_a_second(monkeypatch):
+    import time
+
+    def slow(text, domain=None, **kw):  # SymPy-like pure Python work for half a minute
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            sum(range(1000))
+        raise AssertionError("the analysis was not stopped")
+
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        monkeypatch.setattr(sn, "convexity", slow)
+        screen = app.screen
+        screen.query_one("#fx").value = "x^4"
+        screen.query_one("#fx").focus()
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert screen.analysing and "analysing" in screen.sub_title and "10 s" in screen.sub_title
+        budget = screen.budget
+        await pilot.press("q")
+        start = time.monotonic()
+    while not budget.done and time.monotonic() - start < 1.0:
+        time.sleep(0.02)
+    assert budget.cancelled and budget.done, "the analysis outlived the app"
+    assert time.monotonic() - start < 1.0

@@ -1,7 +1,9 @@
 """Screen 4, the convexity lab: a verdict with its reason, the function with a movable chord.
 
-The verdict, reason and counterexample come from ``sn.convexity``; the function's values on
-the plot come from ``sn.lab.surface`` (its ``grid`` and ``value``).
+The verdict, reason and counterexample come from ``sn.convexity``; the plotting range from the
+domain (``Domain.window``), the function's values from ``sn.lab.surface`` and the largest rise
+of f above the chord from ``symnn.symbolic.chord.chord_gap``. A function of two variables is a
+heat map with the chord as a segment between two points of the plane.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from tui.safety import describe, guarded
+from tui.safety import guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.plot import Plot
+from tui.widgets.surface_plot import CURVE, SurfacePlot, Track
 
-EXAMPLES = ("w**4 - 2*w**2", "x**2 + abs(x)", "log(x)", "-x**2", "sigmoid(x)", "x*y")
-_MOVE = Binding.Group("Move chord", compact=True)
+EXAMPLES = (("w^4 - 2*w^2", ""), ("x^2 + abs(x)", ""), ("log(x)", "x>0"), ("1/x", "x>0"),
+            ("-x^2", ""), ("sigmoid(x)", ""), ("x*y", ""), ("x^2 + x*y + y^2", ""))
+TIME_LIMIT = 10.0  # seconds SymPy may think about one function before the chord test decides
+CHORD, ABOVE = "color(226)", "color(196)"
+_MOVE = Binding.Group("Chord", compact=True)
 VERDICT_STYLE = {"convex": "bold green", "concave": "bold cyan", "affine": "bold blue",
                  "neither": "bold red", "unknown": "bold yellow"}
 
@@ -36,10 +41,15 @@ class ConvexityScreen(SymnnScreen):
         "f is convex when every chord lies on or above the graph: "
         "f(t a + (1-t) b) <= t f(a) + (1-t) f(b). Type f (e) and a domain (d, e.g. x>0); "
         "the verdict comes with its reason and, when f is not convex, a counterexample "
-        "(shown in red). Move the chord's ends with h/l (a) and j/k (b); c cycles examples."
+        "(shown in red). Move the chord's ends with h/l (a) and j/k (b); c cycles examples. "
+        "A function of two variables is drawn as a heat map with the chord as a segment. "
+        f"SymPy gets {TIME_LIMIT:g} s per function; then the numeric chord test decides alone."
     )
+    CSS = """
+    ConvexityScreen #cv-plot { width: 3fr; }
+    """
     BINDINGS = [
-        Binding("e", "focus_field('fx')", "Function"),
+        Binding("e", "focus_field('fx')", "f"),
         Binding("d", "focus_field('domain')", "Domain"),
         Binding("c", "next_example", "Example"),
         Binding("h", "move('a', -1)", "a left", group=_MOVE),
@@ -53,16 +63,18 @@ class ConvexityScreen(SymnnScreen):
         super().__init__(name="convexity")
         self.result = None
         self.surface = None
+        self.window: tuple[tuple[float, float], ...] = ()
         self.example = 0
-        self.a = -1.0
-        self.b = 1.0
+        self.a: tuple[float, ...] = (-1.0,)
+        self.b: tuple[float, ...] = (1.0,)
         self.request = 0  # the latest analysis asked for; older answers are ignored
         self.analysing = False
+        self.budget = None  # the running analysis' budget: cancelled when superseded or closed
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(classes="field-row"):
             yield Label("f =", classes="label")
-            yield Input(value=EXAMPLES[0], id="fx", compact=True)
+            yield Input(value=EXAMPLES[0][0], id="fx", compact=True)
             yield Label("domain", classes="label")
             yield Input(placeholder="e.g. x>0 (empty: all reals)", id="domain", compact=True)
         yield ErrorPanel(id="error")
@@ -70,12 +82,15 @@ class ConvexityScreen(SymnnScreen):
             with VerticalScroll(id="cv-left", classes="panel"):
                 yield Static(id="verdict")
                 yield Static(id="chord")
-            yield Plot(id="cv-plot", classes="panel")
+            yield SurfacePlot(id="cv-plot", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#cv-left").border_title = "Verdict"
         self.query_one("#cv-plot").border_title = "f with a chord"
         self.analyse()
+
+    def on_unmount(self) -> None:
+        self._cancel()
 
     @on(Input.Submitted)
     @guarded
@@ -86,58 +101,78 @@ class ConvexityScreen(SymnnScreen):
     @guarded
     def action_next_example(self) -> None:
         self.example = (self.example + 1) % len(EXAMPLES)
-        self.query_one("#fx", Input).value = EXAMPLES[self.example]
-        self.query_one("#domain", Input).value = "x>0" if "log" in EXAMPLES[self.example] else ""
+        text, domain = EXAMPLES[self.example]
+        self.query_one("#fx", Input).value = text
+        self.query_one("#domain", Input).value = domain
         self.analyse()
 
     @guarded
     def action_move(self, end: str, direction: int) -> None:
-        """Move one end of the chord by a twentieth of the plotted window."""
-        if self.surface is None or self.surface.dim != 1:
+        """Move one end of the chord along the first variable by a twentieth of the window."""
+        if self.surface is None or self.surface.dim > 2 or not self.window:
             return
-        lo, hi = self.surface.window[0]
-        step = (hi - lo) / 20 * direction
-        value = min(hi, max(lo, getattr(self, end) + step))
-        setattr(self, end, value)
+        lo, hi = self.window[0]
+        point = list(getattr(self, end))
+        point[0] = min(hi, max(lo, point[0] + (hi - lo) / 20 * direction))
+        setattr(self, end, tuple(point))
         self.draw()
+
+    # ---- analysing -----------------------------------------------------------------
+
+    def _cancel(self) -> None:
+        if self.budget is not None:
+            self.budget.cancel()
+            self.budget = None
 
     @guarded
     def analyse(self) -> None:
         """Ask sn.convexity for the verdict in a worker thread (SymPy can take seconds) and
-        show "analysing…" meanwhile; a newer request supersedes an older one."""
+        show "analysing…" with the time limit; a newer request cancels an older one."""
+        from symnn.symbolic.budget import Budget
+
         text = self.query_one("#fx", Input).value
         domain = self.query_one("#domain", Input).value.strip() or None
+        self._cancel()
         self.request += 1
         self.analysing = True
+        self.budget = Budget(None, "the convexity analysis")
         self.query_one("#error", ErrorPanel).clear()
         shown = Text()
         shown.append("analysing… ", style="bold yellow")
         shown.append(f"f = {text}" + (f" on {domain}" if domain else "") + "\n", style="yellow")
-        shown.append("(the keys keep working; a new function replaces this request)",
-                     style="dim")
+        shown.append(f"(SymPy gets {TIME_LIMIT:g} s, then the chord test decides; the keys "
+                     "keep working and a new function replaces this request)", style="dim")
         self.query_one("#verdict", Static).update(shown)
-        self.sub_title = "analysing…"
-        self._analyse(self.request, text, domain)
+        self.query_one("#chord", Static).update("")
+        self.sub_title = f"analysing… (at most about {TIME_LIMIT:g} s)"
+        self._analyse(self.request, text, domain, self.budget)
 
     @work(thread=True, group="convexity")
-    def _analyse(self, request: int, text: str, domain: str | None) -> None:
-        """Worker: the verdict and the plotted surface, handed back to the UI thread."""
+    def _analyse(self, request: int, text: str, domain: str | None, budget) -> None:
+        """Worker: the verdict, the surface and its window, handed back to the UI thread."""
         import symnn as sn
+        from symnn.symbolic.budget import BudgetExceeded
 
         try:
-            result = sn.convexity(text, domain=domain)
-            surface = sn.lab.surface(text)
+            with budget:
+                result = sn.convexity(text, domain=domain, time_limit=TIME_LIMIT)
+                surface = sn.lab.surface(result.expression, name=text)
+                window = tuple(result.domain.window(name) for name in surface.names)
+        except BudgetExceeded as exc:
+            if exc.cancelled:
+                return  # superseded, or the screen closed: nobody waits for this answer
+            outcome = (None, None, None, exc)
         except Exception as exc:  # shown in the app by _analysed
-            outcome = (None, None, exc)
+            outcome = (None, None, None, exc)
         else:
-            outcome = (result, surface, None)
+            outcome = (result, surface, window, None)
         try:
             self.app.call_from_thread(self._analysed, request, text, domain, *outcome)
         except Exception:
             pass  # the app closed while the analysis ran
 
     @guarded
-    def _analysed(self, request: int, text: str, domain: str | None, result, surface,
+    def _analysed(self, request: int, text: str, domain: str | None, result, surface, window,
                   exc: BaseException | None) -> None:
         """Show a finished analysis, unless a newer request has superseded it."""
         import symnn as sn
@@ -145,41 +180,47 @@ class ConvexityScreen(SymnnScreen):
         if request != self.request:
             return  # stale: the learner asked about another function since
         self.analysing = False
+        self.budget = None
         self.sub_title = ""
         error = self.query_one("#error", ErrorPanel)
         if exc is not None:
             if isinstance(exc, sn.ParseError):
                 error.show_error(text, exc)
-            elif isinstance(exc, (ValueError, TypeError)) and (
-                    type(exc).__name__ == "DomainError"
-                    and getattr(exc, "position", None) is not None):
+            elif type(exc).__name__ == "DomainError" and getattr(exc, "position", None) is not None:
                 error.show_error(domain or "", exc)  # the caret goes under the domain text
-            elif isinstance(exc, (ValueError, TypeError)):
-                error.show_message(f"{type(exc).__name__}: {exc}")
             else:
-                error.show_message(describe(exc))
+                error.show_message(str(exc))
             self.draw()  # the last verdict stays on screen
             return
         error.clear()
-        self.result, self.surface = result, surface
-        if surface.dim == 1:
-            lo, hi = surface.window[0]
-            ce = result.counterexample
-            if ce is not None and len(ce.a) == 1:
-                self.a, self.b = ce.a[0], ce.b[0]
-                lo, hi = min(lo, self.a, self.b), max(hi, self.a, self.b)
-                surface.window = ((lo, hi),)
-            else:
-                self.a, self.b = lo + (hi - lo) * 0.2, lo + (hi - lo) * 0.8
+        self.result, self.surface, self.window = result, surface, window
+        self._place_chord()
         self.draw()
+
+    def _place_chord(self) -> None:
+        """The chord for a new function: the counterexample's points when there is one (the
+        window widened to show them), else a fifth of the window in from each corner."""
+        ce = self.result.counterexample if self.result is not None else None
+        dim = self.surface.dim
+        if ce is not None and len(ce.a) == dim <= 2:
+            self.a, self.b = tuple(ce.a), tuple(ce.b)
+            self.window = tuple((min(lo, p, q), max(hi, p, q))
+                                for (lo, hi), p, q in zip(self.window, self.a, self.b))
+        else:
+            self.a = tuple(lo + (hi - lo) * 0.2 for lo, hi in self.window)
+            self.b = tuple(lo + (hi - lo) * 0.8 for lo, hi in self.window)
+
+    # ---- drawing -------------------------------------------------------------------
 
     def draw(self) -> None:
         result = self.result
         if result is None:
             self.query_one("#verdict", Static).update("")
             return
+        from symnn.symbolic.readable import math_text
+
         text = Text()
-        text.append(f"f({', '.join(map(str, result.variables))}) = {text_of(result.expression)}\n")
+        text.append(f"f({', '.join(result.variables)}) = {math_text(result.expression)}\n")
         text.append("verdict: ")
         text.append(result.verdict, style=VERDICT_STYLE.get(result.verdict, "bold"))
         text.append("\n\n")
@@ -192,68 +233,62 @@ class ConvexityScreen(SymnnScreen):
         self._plot()
 
     def _plot(self) -> None:
-        plot = self.query_one("#cv-plot", Plot)
-        plot.reset()
-        surface = self.surface
-        if surface is None or surface.dim != 1:
-            plot.plt.title("a plot needs a function of one variable")
-            plot.refresh()
-            return
-        import numpy as np
+        from symnn.symbolic.chord import chord_gap
 
-        xs, ys = surface.grid(n=161)
-        keep = np.isfinite(ys)
-        plot.plt.plot(xs[keep].tolist(), ys[keep].tolist(), label="f", marker="braille")
-        fa, fb = surface.value([self.a]), surface.value([self.b])
-        if np.isfinite(fa) and np.isfinite(fb):
-            plot.plt.plot([self.a, self.b], [fa, fb], label="chord", color="yellow",
-                          marker="braille")
-            plot.plt.scatter([self.a, self.b], [fa, fb], color="yellow", marker="●")
-        above = self._above_chord(surface, fa, fb)
-        if above is not None:  # where f rises highest above the chord as it is now
-            m, value, chord = above
-            plot.plt.scatter([m, m], [value, chord], color="red", marker="x",
-                             label="f above chord")
-        plot.plt.title(f"a = {fmt(self.a, 3)}, f(a) = {fmt(fa, 4)};  "
-                       f"b = {fmt(self.b, 3)}, f(b) = {fmt(fb, 4)}")
+        plot = self.query_one("#cv-plot", SurfacePlot)
         status = self.query_one("#chord", Static)
-        if not (np.isfinite(fa) and np.isfinite(fb)):
-            short, style = "f is not finite at a chord end", "yellow"
-            status.update(Text(f"chord: {short}", style=style))
-        elif above is None:
-            short, style = "this chord lies on or above the graph", "green"
-            status.update(Text(f"chord a = {fmt(self.a, 3)} to b = {fmt(self.b, 3)}: on or "
-                               "above the graph", style=style))
+        surface = self.surface
+        if surface is None or surface.dim > 2:
+            plot.show_message(f"a plot needs one or two variables; f has {surface.dim}"
+                              if surface is not None else "")
+            status.update("")
+            plot.border_subtitle = ""
+            return
+        names = surface.names
+        fa, fb = surface.value(self.a), surface.value(self.b)
+        gap = chord_gap(surface.values, self.a, self.b)
+        where = _point_text(names, self.a, "a") + ";  " + _point_text(names, self.b, "b")
+        if surface.dim == 1:
+            tracks = [Track(_points([(self.a[0], fa), (self.b[0], fb)]), CHORD)]
+            if gap is not None:
+                tracks.append(Track(_points([(gap.point[0], gap.chord),
+                                             (gap.point[0], gap.value)]), ABOVE))
+            legend = (("f", CURVE), ("chord", CHORD)) + ((("f above chord", ABOVE),)
+                                                        if gap is not None else ())
         else:
-            m, value, chord = above
-            short, style = f"f rises above this chord at x = {fmt(m, 4)}", "bold red"
-            status.update(Text(f"chord a = {fmt(self.a, 3)} to b = {fmt(self.b, 3)}: f rises "
-                               f"above it at x = {fmt(m, 4)} (f = {fmt(value, 4)}, chord = "
-                               f"{fmt(chord, 4)})", style=style))
+            tracks = [Track(_points([self.a, self.b]), CHORD)]
+            if gap is not None:
+                tracks.append(Track(_points([gap.point]), ABOVE))
+            legend = (("chord a to b", CHORD),) + ((("f above chord", ABOVE),)
+                                                  if gap is not None else ())
+        plot.show(surface, self.window, tracks, f"f(a) = {fmt(fa, 4)}, f(b) = {fmt(fb, 4)}",
+                  legend)
+        import math
+
+        if not (math.isfinite(fa) and math.isfinite(fb)):
+            short, style = "f is not finite at a chord end", "yellow"
+            long = f"chord {where}: {short}"
+        elif gap is None:
+            short, style = "this chord lies on or above the graph", "green"
+            long = f"chord {where}: on or above the graph"
+        else:
+            at = _point_text(names, gap.point)
+            short, style = f"f rises above this chord at {at}", "bold red"
+            long = (f"chord {where}: f rises above it at {at} (f = {fmt(gap.value, 4)}, "
+                    f"chord = {fmt(gap.chord, 4)})")
+        status.update(Text(long, style=style))
         plot.border_subtitle = f"[{style}]{short}[/]"
-        plot.refresh()
 
 
-    def _above_chord(self, surface, fa: float, fb: float):
-        """(x, f(x), chord at x) where f is furthest above the chord from a to b, read off
-        f's values on the chord's span (``Surface.grid``); None when f stays on or below."""
-        import numpy as np
+def _points(rows) -> "np.ndarray":
+    import numpy as np
 
-        lo, hi = sorted((self.a, self.b))
-        if not (hi > lo and np.isfinite(fa) and np.isfinite(fb)):
-            return None
-        xs, ys = surface.grid(n=81, window=((lo, hi),))
-        f_lo, f_hi = (fa, fb) if self.a <= self.b else (fb, fa)
-        chord = f_lo + (xs - lo) * ((f_hi - f_lo) / (hi - lo))  # the straight line drawn
-        gap = np.where(np.isfinite(ys), ys - chord, -np.inf)
-        i = int(np.argmax(gap))
-        if gap[i] <= 1e-9 * (1 + abs(chord[i])):
-            return None
-        return float(xs[i]), float(ys[i]), float(chord[i])
+    return np.asarray(rows, dtype=float).reshape(len(rows), -1)
 
 
-def text_of(expr) -> str:
-    """A SymPy expression in the engine's readable Unicode form."""
-    from symnn.scalar.render import unicode
-
-    return unicode(expr)
+def _point_text(names: tuple[str, ...], point: tuple[float, ...], label: str = "") -> str:
+    """x = 1.5, or (x, y) = (1, 2), prefixed by the point's label when given (a = ...)."""
+    if len(names) == 1:
+        return f"{label + ': ' if label else ''}{names[0]} = {fmt(point[0], 4)}"
+    values = ", ".join(fmt(v, 4) for v in point)
+    return f"{label + ': ' if label else ''}({', '.join(names)}) = ({values})"

@@ -2,9 +2,12 @@
 
 In 2-D the background is a heat map: every cell is coloured by the band of f at its centre, the
 bands being the ninths of f's values over the window (equal areas, so a narrow valley such as
-Rosenbrock's shows however steep its walls). In 1-D it is the graph of f. Trajectories are
-braille lines in their run's colour; the current point of each run is a dot. The values of f
-come from the Surface (``grid``); this widget only maps them to cells and colours.
+Rosenbrock's shows however steep its walls). In 1-D it is the graph of f, its y range cut to
+where most of the values lie (a pole would otherwise squash the curve into one row). Trajectories
+are braille lines in their run's colour; the current point of each run is a dot. Without a
+surface, the same drawing makes a line chart (``show_chart``: loss against step). A legend row
+under the title names each colour. The values of f come from the Surface (``grid``); this
+widget only maps them to cells and colours.
 """
 
 from __future__ import annotations
@@ -28,6 +31,22 @@ MARGIN = 8  # columns for the y-axis labels
 _BRAILLE = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]])
 
 
+def y_range(values: np.ndarray) -> tuple[float, float]:
+    """A y range for a curve: all finite values, unless a few of them (near a pole) stretch it
+    over 20 times the range of the middle 96%, which is then shown with a margin instead."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return (0.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    q_lo, q_hi = (float(v) for v in np.quantile(finite, [0.02, 0.98]))
+    if hi - lo > 20 * (q_hi - q_lo) and q_hi > q_lo:
+        pad = (q_hi - q_lo) * 0.25
+        lo, hi = max(lo, q_lo - pad), min(hi, q_hi + pad)
+    pad = (hi - lo) * 0.05 or 1.0
+    return (lo - pad, hi + pad)
+
+
 @dataclass
 class Track:
     """One run to draw: its points (x, y) in plot coordinates so far, and its colour."""
@@ -47,6 +66,8 @@ class SurfacePlot(Widget):
         self.window: tuple[tuple[float, float], ...] = ()
         self.tracks: list[Track] = []
         self.heading = ""
+        self.legend: tuple[tuple[str, str], ...] = ()
+        self.chart = False  # a line chart: no surface, the y range is window[1]
         self.message = ""
         self._background_key = None
         self._background: list[list[str | None]] | None = None
@@ -56,18 +77,29 @@ class SurfacePlot(Widget):
 
     # ---- what to show ---------------------------------------------------------------
 
-    def show(self, surface, window, tracks: list[Track], title: str) -> None:
-        """Draw ``surface`` over ``window`` (one (lo, hi) per variable) with ``tracks``."""
-        if surface is not self.surface or window != self.window:
+    def show(self, surface, window, tracks: list[Track], title: str,
+             legend: tuple[tuple[str, str], ...] = ()) -> None:
+        """Draw ``surface`` over ``window`` (one (lo, hi) per variable) with ``tracks``; the
+        legend pairs a label with each colour."""
+        if surface is not self.surface or window != self.window or self.chart:
             self._background_key = None
         self.surface, self.window, self.tracks, self.heading = surface, window, tracks, title
-        self.message = ""
+        self.legend, self.chart, self.message = tuple(legend), False, ""
+        self._strips = None
+        self.refresh()
+
+    def show_chart(self, window, tracks: list[Track], title: str,
+                   legend: tuple[tuple[str, str], ...] = ()) -> None:
+        """A line chart of ``tracks`` (x, y points) over ``window`` ((x0, x1), (y0, y1))."""
+        self.surface, self.window, self.tracks, self.heading = None, window, tracks, title
+        self.legend, self.chart, self.message = tuple(legend), True, ""
+        self._background_key, self._background, self._curve = None, None, None
         self._strips = None
         self.refresh()
 
     def show_message(self, message: str) -> None:
         """Show a line of text instead of a plot (no run yet, too many variables)."""
-        self.surface, self.tracks, self.message = None, [], message
+        self.surface, self.tracks, self.message, self.chart = None, [], message, False
         self._strips = None
         self.refresh()
 
@@ -79,7 +111,7 @@ class SurfacePlot(Widget):
             try:
                 self._strips = self._render_all(width, height)
             except Exception as exc:  # odd values never end the app: say what went wrong
-                text = f"(plot unavailable: {type(exc).__name__}: {exc})"[:width]
+                text = f"(plot unavailable: {exc})"[:width]
                 self._strips = [Strip([Segment(text, Style(color="red"))])] + [
                     Strip.blank(width)] * (height - 1)
         return self._strips[y] if 0 <= y < len(self._strips) else Strip.blank(width)
@@ -90,19 +122,21 @@ class SurfacePlot(Widget):
 
     def _render_all(self, width: int, height: int) -> list[Strip]:
         blank = [Strip.blank(width) for _ in range(height)]
-        pw, ph = width - MARGIN, height - 2  # plot area: a title row above, x labels below
-        if self.surface is None or pw < 4 or ph < 2:
+        top = 2 if self.legend else 1  # the title row, and the legend's
+        pw, ph = width - MARGIN, height - top - 1  # plot area: x labels below
+        if (self.surface is None and not self.chart) or pw < 4 or ph < 2:
             if self.message and height:
                 blank[0] = Strip([Segment(self.message[:width], Style(italic=True))])
             return blank
         (x0, x1) = self.window[0]
-        self._prepare(pw, ph)
-        y0, y1 = self._yrange if self.surface.dim == 1 else self.window[1]
+        if not self.chart:
+            self._prepare(pw, ph)
+        y0, y1 = (self.window[1] if self.chart or self.surface.dim == 2 else self._yrange)
         # braille dots: 2 across and 4 down per cell; each track's colour per cell
         dots = np.zeros((ph * 4, pw * 2), dtype=bool)
         owner = np.full((ph, pw), -1)
         layers = []
-        if self.surface.dim == 1 and self._curve is not None:
+        if not self.chart and self.surface.dim == 1 and self._curve is not None:
             layers.append((self._curve, CURVE))
         layers.extend((t.points, t.color) for t in self.tracks)
         colors = []
@@ -131,6 +165,8 @@ class SurfacePlot(Widget):
 
         label_style = Style(dim=True)
         strips = [self._title_strip(width)]
+        if self.legend:
+            strips.append(self._legend_strip(width))
         ylabels = {0: fmt(y1, 4), ph - 1: fmt(y0, 4), (ph - 1) // 2: fmt((y0 + y1) / 2, 4)}
         for r in range(ph):
             segments = [Segment(ylabels.get(r, "").rjust(MARGIN - 1)[: MARGIN - 1] + "│",
@@ -173,6 +209,12 @@ class SurfacePlot(Widget):
             segments.append(Segment(" high", Style(dim=True)))
         return Strip(segments).crop_extend(0, width, None)
 
+    def _legend_strip(self, width: int) -> Strip:
+        segments = []
+        for label, color in self.legend:
+            segments += [Segment("━━ ", Style(color=color, bold=True)), Segment(label + "  ")]
+        return Strip(segments).crop_extend(0, width, None)
+
     def _prepare(self, pw: int, ph: int) -> None:
         """The background (2-D heat bands) or the curve (1-D), recomputed only when the
         surface, window or size changes."""
@@ -199,11 +241,10 @@ class SurfacePlot(Widget):
             xs, ys = surface.grid(n=pw * 2, window=self.window)
             ys = np.asarray(ys, dtype=float)
             finite = np.isfinite(ys)
-            self._curve = np.column_stack([xs, ys])[finite]
-            if finite.any():
-                lo, hi = float(ys[finite].min()), float(ys[finite].max())
-                pad = (hi - lo) * 0.05 or 1.0
-                self._yrange = (lo - pad, hi + pad)
+            self._yrange = y_range(ys)
+            # beyond the y range (near a pole) the curve is cut, not joined across the gap
+            shown = finite & (ys >= self._yrange[0]) & (ys <= self._yrange[1])
+            self._curve = np.column_stack([xs, np.where(shown, ys, np.nan)])
 
     @staticmethod
     def _scale(points: np.ndarray, xr, yr, pw: int, ph: int) -> np.ndarray:
@@ -226,9 +267,13 @@ class SurfacePlot(Widget):
         points = np.asarray(points, dtype=float)
         if points.ndim != 2 or points.shape[1] != 2 or not len(points):
             return None
-        points = points[np.all(np.isfinite(points), axis=1)]
-        if not len(points):
-            return None
+        if not np.all(np.isfinite(points)):  # a gap (NaN) splits the line into pieces
+            cut = ~np.all(np.isfinite(points), axis=1)
+            parts = [part[np.all(np.isfinite(part), axis=1)]
+                     for part in np.split(points, np.flatnonzero(cut))]
+            masks = [self._trace(part, xr, yr, pw, ph) for part in parts if len(part)]
+            masks = [m for m in masks if m is not None]
+            return np.logical_or.reduce(masks) if masks else None
         P = self._scale(points, xr, yr, pw, ph)
         limit = 4.0 * max(pw, ph) * 4  # far-away points: clip before interpolating
         P = np.clip(P, -limit, limit)
