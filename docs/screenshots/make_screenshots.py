@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 # file name -> (screen to start on, keys to press, seconds to wait for background work)
 SHOTS: dict[str, tuple[str, list[str], float]] = {
     "backprop.svg": ("backprop", ["r", "b", "n", "n", "n", "n", "n", "n", "n"], 0.0),
-    "network.svg": ("network", ["down", "down"], 0.0),
+    "network.svg": ("network", ["down", "down"], 10.0),
     "optimizer.svg": ("optimizer", ["w", "n", "n", "n", "n", "n", "n"], 0.0),
     "convexity.svg": ("convexity", [], 0.0),
     "training.svg": ("training", ["t"], 12.0),
@@ -32,7 +32,8 @@ async def shoot(name: str, start: str, keys: list[str], wait: float) -> None:
         await pilot.press(*keys)
         if wait:
             screen = app.screen
-            while wait > 0 and getattr(screen, "running", False):
+            while wait > 0 and (getattr(screen, "running", False)
+                                or not getattr(screen, "paths", True)):
                 await pilot.pause(0.2)
                 wait -= 0.2
         await pilot.pause(0.3)
