@@ -23,7 +23,9 @@ def test_readme_measured_table_has_every_claim_of_every_lesson_on_seeds_0_to_4()
     rows = block(README.read_text(encoding="utf-8"), MEASURED_MARKERS).splitlines()
     table = [r for r in rows if r.startswith("| `")]
     expected = [(name, claim) for name in E.names() for claim in E.claims_of(name)]
-    assert len(table) == len(expected)
+    assert len(table) == len(expected), (
+        "README.md's measured lesson table is out of date: run "
+        "python -m symnn.experiments.table --measure --write README.md")
     for row, (name, claim) in zip(table, expected):
         assert row.startswith(f"| `{name}` | {claim.replace('|', chr(92) + '|')} |"), row
         assert "(seeds 0-4)" in row
