@@ -10,14 +10,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["mlp", "small_cnn", "ACTIVATIONS"]
 
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "elu", "gelu", "silu", "softplus")
 
 
 def activation(name: str) -> Module:
-    """An activation module by name: relu, leaky_relu, tanh or sigmoid."""
+    """An activation module by name (one of ``ACTIVATIONS``), with PyTorch's defaults."""
     from symnn import nn
 
-    table = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+    table = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
+             "elu": nn.ELU, "gelu": nn.GELU, "silu": nn.SiLU, "softplus": nn.Softplus}
     if name not in table:
         raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(table)}")
     return table[name]()

@@ -128,3 +128,12 @@ def test_the_loop_and_its_callbacks_import_without_a_circle():
             "assert 'symnn.train.loop' not in sys.modules, 'callbacks imported the loop'; "
             "import symnn.train.loop")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_activation_trains_through_the_pipeline(activation):
+    training = pipeline.run(TrainingSpec(dataset="moons", activation=activation, epochs=2,
+                                         hidden=(8,)))
+    assert training.setup.model[1].__class__.__name__.lower().replace("_", "") == \
+        activation.replace("_", "")
+    assert np.isfinite(training.history.train_loss).all()

@@ -10,6 +10,7 @@ import pytest
 import symnn as sn
 import symnn.nn.functional as F
 from tui.app import SymnnApp
+from tui.values import fmt
 
 SIZE = (120, 40)
 
@@ -190,3 +191,26 @@ async def test_a_panes_keys_act_only_in_that_pane():
         assert (app.screen.stride, app.screen.padding, app.screen.bn_batches) == (1, 0, 0)
         await pilot.press("c", "s")
         assert app.screen.stride == 2
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu",
+                                  "softplus"])
+async def test_each_activations_largest_derivative_agrees_with_pytorch(name):
+    torch = pytest.importorskip("torch")
+    from tui.screens.layers import ACTIVATIONS, LEAKY_SLOPE
+
+    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
+                 "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, LEAKY_SLOPE),
+                 "elu": torch.nn.functional.elu, "gelu": torch.nn.functional.gelu,
+                 "silu": torch.nn.functional.silu, "softplus": torch.nn.functional.softplus}
+    x = torch.linspace(-6, 6, 241, dtype=torch.float64, requires_grad=True)
+    functions[name](x).sum().backward()
+    peak = x.grad.max().item()
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*["f"] * ACTIVATIONS.index(name))
+        text = " ".join(app.screen.query_one("#act-info").content.plain.split())
+    assert text.startswith(name)
+    assert f"largest derivative: {peak:.4g}" in text
+    assert f"smallest derivative: {fmt(x.grad.min().item(), 4)}" in text

@@ -23,7 +23,7 @@ from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.plot import Plot
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")
 LEAKY_SLOPE = 0.1
 KERNEL = [[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]]  # a Sobel edge detector
 SIDE = 6  # the convolution input is SIDE x SIDE
@@ -163,6 +163,15 @@ class LayersScreen(SymnnScreen):
                     "input stays negative gets no gradient at all (a dead unit).",
             "leaky_relu": f"A small slope (here {LEAKY_SLOPE}) for negative inputs keeps a "
                           "gradient flowing, so units cannot die.",
+            "elu": "x for x > 0, e^x − 1 below (alpha 1): smooth at 0 (both slopes are 1), and "
+                   "its negative outputs, down to −1, pull a layer's mean output towards 0.",
+            "gelu": "x·Φ(x), Φ the standard normal CDF: ReLU made smooth. It dips below 0 for "
+                    "negative x, where its derivative turns negative, and its derivative "
+                    "exceeds 1 a little around x = 1.5.",
+            "silu": "x·sigmoid(x) (also called swish): smooth like GELU, a small negative dip, "
+                    "a derivative a little above 1 for moderate x.",
+            "softplus": "log(1 + e^x): a smooth ReLU whose derivative is exactly sigmoid(x), "
+                        "always between 0 and 1; it never reaches 1.",
         }[name]
         text.append(lesson, style="italic")
         self.query_one("#act-info", Static).update(text)
@@ -363,7 +372,8 @@ def _activation_fn(name: str):
     import symnn.nn.functional as F
 
     return {"sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu,
-            "leaky_relu": lambda t: F.leaky_relu(t, LEAKY_SLOPE)}[name]
+            "leaky_relu": lambda t: F.leaky_relu(t, LEAKY_SLOPE), "elu": F.elu,
+            "gelu": F.gelu, "silu": F.silu, "softplus": F.softplus}[name]
 
 
 def _where_largest(xs, ds) -> str:
@@ -374,7 +384,8 @@ def _where_largest(xs, ds) -> str:
     peak = float(ds.max())
     hits = np.flatnonzero(np.abs(ds - peak) <= 1e-12 * max(1.0, abs(peak)))
     if len(hits) == 1:
-        return f"{fmt(peak, 4)} at x = {fmt(xs[hits[0]], 3)}"
+        edge = " (the end of the range: it grows further)" if hits[0] == len(xs) - 1 else ""
+        return f"{fmt(peak, 4)} at x = {fmt(xs[hits[0]], 3)}{edge}"
     first, last = int(hits[0]), int(hits[-1])
     contiguous = last - first + 1 == len(hits)
     if contiguous and last == len(xs) - 1:
