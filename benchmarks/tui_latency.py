@@ -2,7 +2,7 @@
 
 Start-up: `python -m symnn` is started in a pseudo-terminal of 120x40; the time runs from
 just before the process is spawned until (a) the first frame (the footer with its keys) and
-(b) the backprop stepper's content (its "Press n (or →) to step." line, drawn once the first
+(b) the backprop stepper's content (its "Press n (or →) to step" line, drawn once the first
 graph and its derivation are built) have been written to the terminal. Median of several
 runs.
 
@@ -34,7 +34,7 @@ import termios
 import time
 
 FIRST_FRAME_TEXT = "Quit"
-READY_TEXT = "to step."
+READY_TEXT = "to step"
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Z0-9]")
 
 

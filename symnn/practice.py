@@ -105,6 +105,7 @@ class PracticeSession:
         self._unicode = unicode
         self._rng = random.Random(seed)
         self._symbols = self._display_symbols()
+        self._typed = _typable_names(self._symbols)
         self._points: list[dict] | None = None
         self.questions = [Question(i, step, kind, self._prompt(step, kind))
                           for i, step in enumerate(derivation.steps) for kind in kinds]
@@ -266,9 +267,11 @@ class PracticeSession:
             expr = parse(text)
         except ParseError as exc:
             return None, f"could not read it: {exc.message} (at position {exc.position})"
+        expr = expr.xreplace({s: self._typed[s.name] for s in expr.free_symbols
+                              if s.name in self._typed})
         unknown = sorted(s.name for s in expr.free_symbols if s not in self._symbols)
         if unknown:
-            names = ", ".join(sorted(s.name for s in self._symbols))
+            names = ", ".join(sorted(self._typed))
             return None, (f"{', '.join(unknown)} is not a name in this graph "
                           f"(its names: {names})")
         return expr, ""
@@ -351,6 +354,21 @@ class PracticeSession:
             if values[node] is None or not math.isfinite(values[node]):
                 return None
         return {symbol: values[node] for symbol, node in self._symbols.items()}
+
+
+def _typable_names(symbols: dict) -> dict:
+    """{name as typed: symbol}: a name the parser cannot read, such as ``a^(2)_0`` or
+    ``W^(1)_0,1``, is typed without ``^( )`` and with ``_`` for commas: ``a2_0``, ``W1_0_1``."""
+    import re
+
+    typed = {}
+    for symbol in symbols:
+        name = symbol.name
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            name = re.sub(r"[\^()]", "", name).replace(",", "_")
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) and name not in typed:
+            typed[name] = symbol
+    return typed
 
 
 def _forward(node: Scalar, inputs: list[float]) -> float:

@@ -137,3 +137,14 @@ def test_any_answers_keep_the_session_consistent(answers):
         assert feedback.verdict in ("correct", "try again", "revealed", "unreadable")
         assert session.position == before + feedback.moves_on
         assert session.correct + session.revealed == session.position
+
+
+def test_names_the_parser_cannot_read_are_typed_without_superscripts():
+    x = sn.Scalar(0.5, name="x_0")
+    w = sn.Scalar(2.0, name="W^(1)_0,0")
+    a = (w * x).named("z^(1)_0").sigmoid().named("a^(1)_0")
+    session = PracticeSession(a.derivation(), kinds=("local",))
+    assert session.answer("a1_0*(1 - a1_0)").verdict == "correct"  # sigmoid' = a(1 - a)
+    assert session.answer("x_0").verdict == "correct"  # ∂(W·x)/∂W
+    feedback = session.answer("q")
+    assert "W1_0_0" in feedback.message and "z1_0" in feedback.message
