@@ -18,7 +18,7 @@ from typing import Any
 
 from symnn.cli import UsageError
 from symnn.commands._argtypes import positive_float, positive_int, seed
-from symnn.train.models import ACTIVATIONS
+from symnn.train.models import ACTIVATION_CHOICES
 from symnn.train.pipeline import (
     LIMITS, OPTIMIZERS, RECIPES, REGULARIZERS, SCHEDULERS, SpecError, TrainingSpec,
 )
@@ -84,8 +84,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"hidden layer widths of the MLP, e.g. 64,32, or none; at most "
                              f"{LIMITS['hidden_layers'][1]:g} layers of {_range('width')} "
                              "(default: recipe)")
-    parser.add_argument("--activation", default="relu", choices=ACTIVATIONS, metavar="NAME",
-                        help="one of: " + ", ".join(ACTIVATIONS) + " (default: relu)")
+    parser.add_argument("--activation", default="relu", choices=ACTIVATION_CHOICES,
+                        metavar="NAME",
+                        help="one of: " + ", ".join(ACTIVATION_CHOICES) + " (default: relu)")
     parser.add_argument("--dropout", type=_number, default=0.0, metavar="P",
                         help="dropout probability, 0 <= P < 1 (default: 0)")
     parser.add_argument("--batchnorm", action="store_true",

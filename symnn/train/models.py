@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from symnn.nn import Module, Sequential
 
-__all__ = ["mlp", "small_cnn", "ACTIVATIONS"]
+__all__ = ["mlp", "small_cnn", "ACTIVATIONS", "ACTIVATION_CHOICES"]
 
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "elu", "gelu", "silu", "softplus")
+#: the four classic activations (the vanishing-gradient lesson compares them)
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
+#: every activation ``activation(name)`` builds: the classic four and the smooth ones
+ACTIVATION_CHOICES = (*ACTIVATIONS, "elu", "gelu", "silu", "softplus")
 
 
 def activation(name: str) -> Module:
-    """An activation module by name (one of ``ACTIVATIONS``), with PyTorch's defaults."""
+    """An activation module by name (one of ``ACTIVATION_CHOICES``), with PyTorch's defaults."""
     from symnn import nn
 
     table = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,

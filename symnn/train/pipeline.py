@@ -20,7 +20,7 @@ import numpy as np
 from symnn.train.callbacks import DivergenceGuard, EarlyStopping
 from symnn.train.history import History, jsonable
 from symnn.train.loop import array_loader, evaluate, fit, make_optimizer
-from symnn.train.models import ACTIVATIONS, mlp, small_cnn
+from symnn.train.models import ACTIVATION_CHOICES, mlp, small_cnn
 from symnn.train.regularizers import L1, L2
 from symnn.train.splits import train_val_test_split
 
@@ -130,7 +130,7 @@ class TrainingSpec:
     def check(self) -> None:
         """Raise :class:`SpecError` for the first setting out of range or not applicable."""
         _choice("model", self.model, MODELS)
-        _choice("activation", self.activation, ACTIVATIONS)
+        _choice("activation", self.activation, ACTIVATION_CHOICES)
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         _choice("regularizer", self.regularizer, REGULARIZERS)
         if self.scheduler is not None:

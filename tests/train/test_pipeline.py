@@ -12,7 +12,7 @@ import pytest
 
 from symnn.cli import EXIT_BAD_INPUT, main
 from symnn.train import pipeline
-from symnn.train.models import ACTIVATIONS
+from symnn.train.models import ACTIVATION_CHOICES
 from symnn.train.pipeline import LIMITS, RECIPES, SpecError, TrainingSpec
 
 
@@ -110,7 +110,7 @@ def test_help_shows_every_default_and_every_choice(capsys):
     assert code == 0
     flat = " ".join(out.split())
     for choice in (*RECIPES, *pipeline.OPTIMIZERS, *pipeline.SCHEDULERS, *pipeline.REGULARIZERS,
-                   *ACTIVATIONS):
+                   *ACTIVATION_CHOICES):
         assert choice in flat, choice
     for default in ("(default: adam)", "(default: relu)", "(default: mlp)", "(default: 0)",
                     "(default: 1e-4)", "(default: none)", "(default: recipe)"):
@@ -130,7 +130,7 @@ def test_the_loop_and_its_callbacks_import_without_a_circle():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", ACTIVATION_CHOICES)
 def test_every_activation_trains_through_the_pipeline(activation):
     training = pipeline.run(TrainingSpec(dataset="moons", activation=activation, epochs=2,
                                          hidden=(8,)))

@@ -102,14 +102,14 @@ class TrainingScreen(SymnnScreen):
                 yield Label(label, classes="label")
                 yield Input(value=value, id=wid, compact=True)
 
-        from symnn.train.models import ACTIVATIONS
+        from symnn.train.models import ACTIVATION_CHOICES
         from symnn.train.pipeline import OPTIMIZERS, REGULARIZERS, SCHEDULERS
 
         with Grid(id="tr-fields"):
             yield from choice("data", DATASETS, "moons", "dataset")
             yield from field("hidden", recipe["depth"], "depth")
             yield from field("width", recipe["width"], "width")
-            yield from choice("activation", ACTIVATIONS, "relu", "activation")
+            yield from choice("activation", ACTIVATION_CHOICES, "relu", "activation")
             with Horizontal(classes="tr-field"):
                 yield Checkbox("batch norm", id="batchnorm", compact=True)
             yield from field("dropout", "0", "dropout")
