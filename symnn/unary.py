@@ -28,8 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 __all__ = ["UnaryOp", "UNARY", "scalar_value", "array_value", "zeros_cached", "ieee_div"]
 
 _INF = math.inf
@@ -44,15 +42,21 @@ _TANH_C = 0.044715
 
 
 class _Lazy:
-    """Attribute access to a module imported on first use (SymPy stays unloaded until then)."""
+    """Attribute access to a module imported on first use, so the scalar engine loads neither
+    NumPy nor SymPy until a tensor or a symbolic form needs them."""
 
     def __init__(self, module: str) -> None:
-        self._module = module
+        self._name = module
+        self._module = None
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(importlib.import_module(self._module), name)
+        module = self._module
+        if module is None:
+            module = self._module = importlib.import_module(self._name)
+        return getattr(module, name)
 
 
+np = _Lazy("numpy")
 sp = _Lazy("sympy")
 fn = _Lazy("symnn.symbolic.functions")
 
@@ -74,8 +78,8 @@ class UnaryOp:
     name: str
     doc: str
     scalar: Callable[..., tuple[float, tuple[float]]]
-    forward: Callable[..., np.ndarray]
-    vjp: Callable[..., np.ndarray]
+    forward: Callable[..., Any]
+    vjp: Callable[..., Any]
     params: tuple[tuple[str, float], ...] = ()
     sympy_name: str | None = None
     rewrites: tuple[tuple[str, Callable[..., Any]], ...] = ()
@@ -128,10 +132,10 @@ def array_value(name: str, x: Any, *params: float) -> Any:
     return y if y.ndim else y[()]
 
 
-_ZEROS: dict[tuple, np.ndarray] = {}
+_ZEROS: dict[tuple, Any] = {}
 
 
-def zeros_cached(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+def zeros_cached(shape: tuple[int, ...], dtype: Any) -> Any:
     """A read-only zero array, reused across calls (``np.maximum(x, zeros)`` is ~3x faster
     than ``np.maximum(x, 0)``)."""
     key = (shape, dtype)
@@ -145,7 +149,7 @@ def zeros_cached(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     return z
 
 
-def _erf_array(x: np.ndarray) -> np.ndarray:
+def _erf_array(x: Any) -> Any:
     """erf elementwise in x's dtype: SciPy's when it is installed, else ``math.erf`` per element."""
     try:
         from scipy.special import erf
@@ -424,13 +428,13 @@ def _elu_exact(x, alpha):
 
 
 _UNARY_LIST = (
-    UnaryOp("exp", "e ** x", _exp, np.exp, lambda g, x, y: g * y, sympy_name="exp", method="exp"),
-    UnaryOp("log", "natural logarithm", _log, np.log, lambda g, x, y: g / x, sympy_name="log",
+    UnaryOp("exp", "e ** x", _exp, lambda x: np.exp(x), lambda g, x, y: g * y, sympy_name="exp", method="exp"),
+    UnaryOp("log", "natural logarithm", _log, lambda x: np.log(x), lambda g, x, y: g / x, sympy_name="log",
             method="log"),
-    UnaryOp("sqrt", "square root", _sqrt, np.sqrt, lambda g, x, y: g / (2 * y),
+    UnaryOp("sqrt", "square root", _sqrt, lambda x: np.sqrt(x), lambda g, x, y: g / (2 * y),
             sympy_name="sqrt", label="√", method="sqrt"),
     UnaryOp(
-        "abs", "absolute value |x|; derivative sign(x), 0 at 0", _abs, np.abs,
+        "abs", "absolute value |x|; derivative sign(x), 0 at 0", _abs, lambda x: np.abs(x),
         lambda g, x, y: g * np.sign(x),
         rewrites=(("Abs", lambda x: sp.Abs(x)),
                   ("Piecewise", lambda x: sp.Piecewise((x, x >= 0), (-x, True))),
@@ -438,11 +442,11 @@ _UNARY_LIST = (
         derivative=lambda x, y: sp.sign(x), exact=_abs_exact, sign="nonnegative", label="|·|",
         bars=True, method="abs",
     ),
-    UnaryOp("tanh", "hyperbolic tangent", _tanh, np.tanh, lambda g, x, y: g * (1 - y * y),
+    UnaryOp("tanh", "hyperbolic tangent", _tanh, lambda x: np.tanh(x), lambda g, x, y: g * (1 - y * y),
             sympy_name="tanh", method="tanh"),
-    UnaryOp("sin", "sine", _sin, np.sin, lambda g, x, y: g * np.cos(x), sympy_name="sin",
+    UnaryOp("sin", "sine", _sin, lambda x: np.sin(x), lambda g, x, y: g * np.cos(x), sympy_name="sin",
             method="sin"),
-    UnaryOp("cos", "cosine", _cos, np.cos, lambda g, x, y: g * -np.sin(x), sympy_name="cos",
+    UnaryOp("cos", "cosine", _cos, lambda x: np.cos(x), lambda g, x, y: g * -np.sin(x), sympy_name="cos",
             method="cos"),
     UnaryOp(
         "sigmoid", "1 / (1 + exp(-x)); derivative σ(x) (1 - σ(x))", _sigmoid, _np_sigmoid,

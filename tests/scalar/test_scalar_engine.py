@@ -311,3 +311,16 @@ def test_inlined_add_and_mul_equal_the_op_table_rules(a, b):
         value, local = op.numeric(a, b)
         assert out.op is op and out.arg == () and out.name is None
         assert repr((out.value, out.local)) == repr((value, local))
+
+
+def test_the_scalar_engine_loads_neither_numpy_nor_sympy_for_numbers():
+    code = (
+        "import sys\n"
+        "from symnn.scalar import Scalar\n"
+        "x = Scalar(0.3)\n"
+        "y = x.elu(0.5) + x.gelu() + x.gelu(approximate='tanh') + x.silu() + x.log().abs()\n"
+        "y.backward()\n"
+        "print('numpy' in sys.modules, 'sympy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
