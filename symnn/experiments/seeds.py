@@ -29,8 +29,8 @@ def aggregate(runs: Sequence[Any]) -> tuple[Any, Any] | None:
     lists of different lengths) has no mean: ``None`` (left out of the trees)."""
     first = runs[0]
     if all(_is_number(r) for r in runs):
-        values = np.asarray(runs, dtype=float)
-        return float(values.mean()), float(values.std())
+        mean, std = _mean_std(np.asarray(runs, dtype=float)[:, None])
+        return float(mean[0]), float(std[0])
     if isinstance(first, dict) and all(isinstance(r, dict) for r in runs):
         mean, std = {}, {}
         for key in first:
@@ -42,15 +42,37 @@ def aggregate(runs: Sequence[Any]) -> tuple[Any, Any] | None:
     if (isinstance(first, list) and first and all(isinstance(r, list) and len(r) == len(first)
                                                   for r in runs)
             and all(_is_number(v) for r in runs for v in r)):
-        values = np.asarray(runs, dtype=float)
-        return values.mean(axis=0).tolist(), values.std(axis=0).tolist()
+        mean, std = _mean_std(np.asarray(runs, dtype=float))
+        return mean.tolist(), std.tolist()
     return None
+
+
+def _mean_std(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and population std of each column over the rows (the seeds), without overflow
+    or warnings: a column holding inf or nan on some seed has that mean (inf, -inf, or nan
+    when both signs or a nan occur) and std nan; finite columns are divided by their
+    largest power of two below the largest magnitude (exact), so numbers near the float limit (1e300) do not
+    overflow."""
+    mean = np.full(values.shape[1], np.nan)
+    std = np.full(values.shape[1], np.nan)
+    finite = np.isfinite(values).all(axis=0)
+    for sign in (np.inf, -np.inf):
+        only = ~finite & (values == sign).any(axis=0) & ~(values == -sign).any(axis=0)
+        mean[only & ~np.isnan(values).any(axis=0)] = sign
+    scale = np.ldexp(1.0, np.frexp(np.abs(values[:, finite]).max(axis=0, initial=0.0))[1] - 1)
+    scaled = values[:, finite] / scale
+    mean[finite] = scaled.mean(axis=0) * scale
+    std[finite] = scaled.std(axis=0) * scale
+    return mean, std
 
 
 def format_mean_std(mean: float, std: float, integer: bool = False) -> str:
     """``0.912 ± 0.011``; counts (``integer``) as ``12`` or ``12.4 ± 1.2``; very large or
-    small numbers in scientific notation."""
-    if not (math.isfinite(mean) and math.isfinite(std)):
+    small numbers in scientific notation; a mean that is not finite (some seed gave inf or
+    nan) as ``inf (on some seed)``."""
+    if not math.isfinite(mean):
+        return f"{mean} (on some seed)"
+    if not math.isfinite(std):
         return f"{mean:.3g} ± {std:.2g}"
     if integer:
         return f"{int(mean)}" if std == 0 else f"{mean:.1f} ± {std:.1f}"

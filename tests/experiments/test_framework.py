@@ -3,8 +3,11 @@ every seed, the verdict ``holds`` only when every seed agrees."""
 
 import importlib.util
 import json
+import math
 import sys
 from pathlib import Path
+
+import math
 
 import pytest
 
@@ -122,3 +125,22 @@ def test_to_dict_adds_claims_to_name_title_numbers_summary(fake):
 
 def test_claims_of_lists_a_lessons_sentences(fake):
     assert E.claims_of(fake) == ["large always beats small", "small is below 1.5"]
+
+
+def test_aggregate_reports_inf_and_nan_as_such_and_huge_numbers_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert aggregate([1.0, float("inf"), 2.0]) == (float("inf"), pytest.approx(float("nan"),
+                                                                                  nan_ok=True))
+        mean, std = aggregate([{"a": [1e308, -float("inf")], "b": [float("nan"), 1.0]},
+                               {"a": [1.7e308, -float("inf")], "b": [1.0, 1.0]}])
+        assert mean["a"] == [pytest.approx(1.35e308), -float("inf")]
+        assert std["a"][0] == pytest.approx(0.35e308) and math.isnan(std["a"][1])
+        assert math.isnan(mean["b"][0]) and math.isnan(std["b"][0])
+        assert (mean["b"][1], std["b"][1]) == (1.0, 0.0)
+        both = aggregate([float("inf"), -float("inf")])
+        assert math.isnan(both[0]) and math.isnan(both[1])
+    assert format_mean_std(float("inf"), float("nan")) == "inf (on some seed)"
+    assert format_mean_std(float("nan"), float("nan")) == "nan (on some seed)"
