@@ -107,3 +107,14 @@ def test_gelu_without_scipy_uses_math_erf_with_the_same_values(monkeypatch):
     with_scipy = UNARY["gelu"].forward(x)
     monkeypatch.setitem(sys.modules, "scipy.special", None)
     _same(UNARY["gelu"].forward(x), with_scipy, rtol=1e-15)
+
+
+@pytest.mark.parametrize("beta,threshold", [(1.0, 20.0), (2.0, 1.0), (0.5, 3.0), (1.0, 0.5)])
+def test_softplus_beta_and_threshold_agree_on_float_and_object_arrays(beta, threshold):
+    xs = np.array([-3.0, -0.4, 0.3, 0.9, 1.6, 7.0, 45.0])
+    floats = sn.tensor(xs, dtype=np.float64).softplus(beta, threshold).data
+    objects = sn.tensor(np.array([Scalar(float(v)) for v in xs], dtype=object)).softplus(beta, threshold).data
+    _same([v.value for v in objects], floats)
+    linear = xs * beta > threshold
+    _same(floats[linear], xs[linear])
+    _same(floats[~linear], np.log1p(np.exp(beta * xs[~linear])) / beta)

@@ -274,8 +274,12 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01, *, slope: float | None =
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e**(beta·x)) / beta, linear where beta·x > threshold (as PyTorch);
     d/dx = sigmoid(beta·x) (1 in the linear part)."""
-    if x.data.dtype is _OBJECT and beta != 1.0:
-        return _leaf(objects.apply_unary(x.data * beta, _U["softplus"], ()) / beta)
+    d = x.data
+    if d.dtype is _OBJECT and (beta != 1.0 or threshold != 20.0):
+        # the scalar op is PyTorch's default (beta 1, linear above 20): compose the others
+        bx = d * beta
+        linear = objects.to_bool(bx > threshold)
+        return _leaf(np.where(linear, d, objects.apply_unary(bx, _U["softplus"], ()) / beta))
     return _apply(_U["softplus"], x, beta=float(beta), threshold=float(threshold))
 
 
