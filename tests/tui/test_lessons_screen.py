@@ -189,3 +189,19 @@ async def test_every_lessons_result_draws_its_table_claims_and_every_plot_at_80x
                 assert f"{claim['verdict']}: {' '.join(claim['text'].split())[:40]}" in shown
             assert "…" not in shown, name  # no cut number in the table
         assert not app.errors
+
+
+def test_a_text_table_in_a_lessons_summary_wider_than_the_panel_keeps_its_columns():
+    from tui.screens.lessons import _summary_parts
+
+    lines = ["per-layer gradient norm at init, mean over seeds:",
+             "layer              relu  leaky_relu        tanh     sigmoid",
+             "    1         2.465e-01   2.445e-01   1.521e+00   1.870e-06",
+             "   10         9.543e-01   9.776e-01   1.502e+00   2.062e+00"]
+    shown = "\n".join(_rendered(part, 50) for part in _summary_parts(lines, 50))
+    rows = [line.split() for line in shown.splitlines() if line.strip()]
+    assert ["layer", "relu", "leaky_relu", "tanh", "sigmoid"] in rows
+    assert ["1", "2.465e-01", "2.445e-01", "1.521e+00", "1.870e-06"] in rows  # one row, whole
+    assert "…" not in shown
+    narrow_enough = "\n".join(_rendered(part, 80) for part in _summary_parts(lines, 80))
+    assert lines[1] in narrow_enough  # it fits: printed as the lesson wrote it

@@ -7,6 +7,7 @@ its evidence, and the lesson's plots.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -277,12 +278,13 @@ class LessonsScreen(SymnnScreen):
         seeds = result["seeds"]
         span = (f"seeds {seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else
                 f"seed {seeds[0]}") if seeds else "its seeds"
-        setup = Text(f"\n{result['title']} ({result['seconds']:.1f} s)\n", style="bold")
+        parts.append(Text(f"\n{result['title']} ({result['seconds']:.1f} s)", style="bold"))
+        setup: list[str] = []
         for line in result["summary"]:
             if line.startswith("mean ± std over") or line.startswith("claims, checked"):
                 break  # the table and the claims are drawn below, structured
-            setup.append(line + "\n")
-        parts.append(setup)
+            setup.append(line)
+        parts += _summary_parts(setup, self._text_width())
         if result["rows"]:
             parts.append(_variant_table(result["headers"], result["rows"], span,
                                         self._text_width()))
@@ -328,6 +330,37 @@ class LessonsScreen(SymnnScreen):
         plot.border_title = f"{panel['title']}{more}"
         _draw_panel(plot, panel)
         plot.refresh()
+
+
+def _cells(line: str) -> list[str]:
+    """A text-table line's cells: the runs separated by two or more spaces."""
+    return re.split(r"\s{2,}", line.strip())
+
+
+def _summary_parts(lines: list[str], width: int) -> list[Any]:
+    """A lesson's summary lines: prose as it is; a block of aligned text-table lines wider
+    than ``width`` (which wrapping would scramble) as a table that fits, cell by cell."""
+    parts: list[Any] = []
+    i = 0
+    while i < len(lines):
+        count = len(_cells(lines[i]))
+        j = i
+        while j < len(lines) and count >= 3 and len(_cells(lines[j])) == count:
+            j += 1
+        block = lines[i:j]
+        if len(block) >= 2 and max(len(line) for line in block) > width:
+            table = Table(box=None, padding=(0, 0, 0, 1), show_header=True,
+                          header_style="bold")
+            for header in _cells(block[0]):  # fold rather than cut a cell that cannot fit
+                table.add_column(header, justify="right", overflow="fold")
+            for line in block[1:]:
+                table.add_row(*_cells(line))
+            parts.append(table)
+            i = j
+        else:
+            parts.append(Text(lines[i]))
+            i += 1
+    return parts
 
 
 def _variant_table(headers: list[str], rows: dict[str, list[str]], span: str,
