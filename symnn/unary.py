@@ -42,23 +42,23 @@ _TANH_C = 0.044715
 
 
 class _Lazy:
-    """Attribute access to a module imported on first use, so the scalar engine loads neither
-    NumPy nor SymPy until a tensor or a symbolic form needs them."""
+    """A module imported on first use, so the scalar engine loads neither NumPy nor SymPy
+    until a tensor or a symbolic form needs them; the import then replaces this stand-in in
+    the module's globals, so later calls pay nothing."""
 
-    def __init__(self, module: str) -> None:
-        self._name = module
-        self._module = None
+    def __init__(self, module: str, bound_as: str) -> None:
+        self._module = module
+        self._bound_as = bound_as
 
     def __getattr__(self, name: str) -> Any:
-        module = self._module
-        if module is None:
-            module = self._module = importlib.import_module(self._name)
+        module = importlib.import_module(self._module)
+        globals()[self._bound_as] = module
         return getattr(module, name)
 
 
-np = _Lazy("numpy")
-sp = _Lazy("sympy")
-fn = _Lazy("symnn.symbolic.functions")
+np = _Lazy("numpy", "np")
+sp = _Lazy("sympy", "sp")
+fn = _Lazy("symnn.symbolic.functions", "fn")
 
 
 @dataclass(frozen=True, eq=False)
