@@ -188,16 +188,83 @@ async def test_options_can_target_one_optimizer():
         await _set(pilot, "options", "adam.lr=0.05")
         labels = [label for label, _ in app.screen.runs]
         rates = {label.split()[0]: run.lr for label, run in app.screen.runs}
-    assert rates == {"gd": 0.01, "adam": 0.05}, labels
+        assert rates == {"gd": sn.lab.default_lr("gd", "rosenbrock"), "adam": 0.05}, labels
+        await _set(pilot, "lr", "0.002")  # the lr field sets every optimizer; adam.lr wins
+        rates = {label.split()[0]: run.lr for label, run in app.screen.runs}
+        assert rates == {"gd": 0.002, "adam": 0.05}
 
 
-async def test_options_for_an_unticked_optimizer_are_refused():
+async def test_each_optimizer_starts_with_its_own_learning_rate():
+    app = SymnnApp(start="optimizer")  # Rosenbrock with gd and adam
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        rates = {label.split()[0]: run.lr for label, run in app.screen.runs}
+        assert rates == {"gd": 0.001, "adam": 0.1}
+        assert all(run.status != "diverged" for _, run in app.screen.runs)
+
+
+async def test_a_bare_lr_in_options_is_refused_with_the_rule(screen_text):
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         runs = app.screen.runs
-        await _set(pilot, "options", "rmsprop.alpha=0.9")
-        assert app.screen.query_one("#error").shown and app.screen.runs is runs
+        await _set(pilot, "options", "lr=5")
+        assert app.screen.runs is runs and "in the lr field" in screen_text(app)
+
+
+async def test_the_readme_options_apply_to_an_optimizer_once_it_is_ticked(screen_text):
+    app = SymnnApp(start="optimizer")  # gd and adam ticked
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _set(pilot, "options", "sgd.momentum=0.9, adam.lr=0.1")
+        assert "options for sgd apply once ticked" in screen_text(app)
+        assert {label.split()[0] for label, _ in app.screen.runs} == {"gd", "adam"}
+        app.screen.query_one("#optimizers").select("sgd")
+        await pilot.press("g")
+        await _settle(pilot)
+        runs = {label.split()[0]: run for label, run in app.screen.runs}
+        assert runs["sgd"].options["momentum"] == 0.9 and runs["adam"].lr == 0.1
+
+
+async def test_ticked_rows_say_so_in_words(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        lines = screen_text(app).splitlines()
+        ticked = [name for name in sn.lab.optimizer_names()
+                  if any(f" {name} " in line and "✓ ticked" in line for line in lines)]
+        assert ticked == ["gd", "adam"]
+
+
+async def test_a_start_typed_for_one_variable_is_reset_for_a_two_variable_function(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _type_and_go(pilot, fx="w**2", start="1")
+        assert app.screen.runs[0][1].points[0].tolist() == [1.0]
+        await _type_and_go(pilot, fx="x**2 + y**2")
+        assert app.screen.runs[0][1].points[0].tolist() == [1.0, 1.0]
+        assert app.screen.query_one("#start").value == ""
+        assert "start reset" in screen_text(app)
+        await _type_and_go(pilot, start="default")  # the placeholder's word is accepted
+        assert not app.screen.query_one("#error").shown
+
+
+async def test_the_loss_chart_compares_the_runs_with_a_legend(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("e", "l")
+        await pilot.pause()
+        plot = app.screen.query_one("#op-plot")
+        assert plot.chart and len(plot.tracks) == 2
+        labels = [label for label, _ in plot.legend]
+        assert labels == [label for label, _ in app.screen.runs]
+        text = screen_text(app)
+        assert "loss (log scale)" in text and all(label in text for label in labels)
+        gd = app.screen.runs[0][1]
+        np_points = plot.tracks[0].points
+        assert np_points[-1][0] == gd.steps and abs(10 ** np_points[-1][1] - gd.losses[-1]) < 1e-9
 
 
 async def test_bad_domain_gets_a_caret_under_the_domain_text(screen_text):
@@ -296,7 +363,7 @@ async def test_lr_lesson_keeps_a_fixed_window_and_says_the_diverging_run_left_it
         screen = app.screen
         assert screen.view_window == sn.lab.surface("w**2").window == ((-2.0, 2.0),)
         await pilot.press("e")
-        assert "off the plot: gd lr=1.2 (diverged)" in screen_text(app)
+        assert "gd lr=1.2 (diverged, off the plot)" in screen_text(app)
         # the controls show the lesson's settings
         assert screen.query_one("#fx").value == "w**2"
         assert screen.query_one("#steps").value == "20"
@@ -476,3 +543,33 @@ async def test_quitting_during_a_long_analysis_stops_it_within_a_second(monkeypa
         time.sleep(0.02)
     assert budget.cancelled and budget.done, "the analysis outlived the app"
     assert time.monotonic() - start < 1.0
+
+
+async def test_typing_while_runs_compute_stays_in_the_field_the_learner_focused(monkeypatch):
+    release = threading.Event()
+    real = sn.lab.descend
+
+    def slow(*args, **kwargs):  # a 5000-step run, held until the keys are typed
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        monkeypatch.setattr(sn.lab, "descend", slow)
+        screen = app.screen
+        screen.query_one("#steps").value = "5000"
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.computing
+        await pilot.press("escape", "f", "tab", "tab", "tab")
+        focused = app.focused
+        await pilot.press(*"0.5")
+        release.set()
+        await _settle(pilot)
+        await pilot.press(*"25")
+        await pilot.pause()
+        assert app.focused is focused, f"focus moved to {app.focused!r}"
+        assert focused.value.endswith("0.525"), focused.value
+        others = [w for w in screen.query("Input") if w is not focused]
+        assert not any("0.5" in w.value or "25" in w.value for w in others)

@@ -24,28 +24,6 @@ async def _ready(pilot) -> None:
 
 
 
-def test_convexity_lab_w_shaped_counterexample(snap_compare):
-    assert snap_compare(SymnnApp(start="convexity"), run_before=_ready, terminal_size=SIZE)
-
-
-async def _lesson(pilot) -> None:
-    """The lr lesson, its runs computed (in a worker thread)."""
-    await _ready(pilot)
-    await pilot.press("w")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def test_optimizer_playground_lr_lesson(snap_compare):
-    assert snap_compare(SymnnApp(start="optimizer"), run_before=_lesson,
-                        press=["n", "n", "n", "n"], terminal_size=SIZE)
-
-
-def test_optimizer_playground_rosenbrock_heat_map(snap_compare):
-    assert snap_compare(SymnnApp(start="optimizer"), run_before=_ready,
-                        press=["n"] * 10, terminal_size=SIZE)
-
-
 def test_help_screen(snap_compare):
     assert snap_compare(SymnnApp(start="backprop"), run_before=_ready, press=["question_mark"],
                         terminal_size=SIZE)

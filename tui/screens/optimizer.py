@@ -44,20 +44,26 @@ class OptimizerScreen(SymnnScreen):
         "the panel shows the current update with its numbers. w runs the learning-rate lesson "
         "on f(w) = w^2 with lr 0.4 (straight in), 0.6 (zig-zag in) and 1.2 (zig-zag out: "
         "diverges). Choose a preset surface or type f (f), tick optimizers (o, then space), set "
-        "lr, options, start and steps, then enter or g. Options apply to every ticked optimizer "
-        "(momentum=0.9) or to one (sgd.momentum=0.9, adam.lr=0.1)."
+        "lr, options, start and steps, then enter or g. Each optimizer has its own default "
+        "learning rate (Newton 1); a number in lr applies to every ticked optimizer, and "
+        "adam.lr=0.1 in options sets one optimizer's (it wins over the lr field). Options apply "
+        "to every ticked optimizer (momentum=0.9) or to one (sgd.momentum=0.9); options for an "
+        "unticked optimizer wait until it is ticked. l switches the plot between the surface and "
+        "loss against step."
     )
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    # the footer shows the keys a learner needs at 80 columns; e, r and w are in the help
     BINDINGS = [
         Binding("n,right", "step(1)", "Next step", group=_STEP),
         Binding("p,left", "step(-1)", "Previous step", group=_STEP),
-        Binding("u", "toggle_run", "Run/pause"),
-        Binding("e,end", "to_end", "End", group=_STEP),
-        Binding("r", "reset", "Reset"),
-        Binding("w", "lesson", "lr lesson"),
-        Binding("f", "focus_field('fx')", "Function"),
-        Binding("o", "focus_field('optimizers')", "Optimizers"),
+        Binding("u", "toggle_run", "Run"),
+        Binding("e,end", "to_end", "End", show=False),
+        Binding("r", "reset", "Reset", show=False),
+        Binding("w", "lesson", "lr lesson", show=False),
+        Binding("f", "focus_field('fx')", "f"),
+        Binding("o", "focus_field('optimizers')", "Tick"),
         Binding("g", "go", "Go"),
+        Binding("l", "toggle_view", "Plot"),
         Binding("escape", "leave_input", "Leave field"),
     ]
 
@@ -71,6 +77,9 @@ class OptimizerScreen(SymnnScreen):
         self.computing = False
         self.view_window: tuple[tuple[float, float], ...] = ()
         self._explained: dict[tuple[int, int], str] = {}
+        self.note = ""  # said under the fields after a run (options waiting for an optimizer)
+        self.view = "surface"  # or "loss": the plot shows loss against step
+        self.reset_start = ""  # set by the worker when a typed start did not fit f
 
     def compose_body(self) -> Iterable[Widget]:
         import symnn as sn
@@ -84,19 +93,20 @@ class OptimizerScreen(SymnnScreen):
             yield Input(placeholder="or type f, e.g. x**2 + 10*y**2", id="fx", compact=True)
         with Horizontal(classes="field-row"):
             yield Label("lr", classes="label")
-            yield Input(value="0.01", id="lr", compact=True)
+            yield Input(placeholder="default", id="lr", compact=True)  # each optimizer's own
             yield Label("options", classes="label")
             yield Input(placeholder="e.g. sgd.momentum=0.9, adam.lr=0.1", id="options",
                         compact=True)
             yield Label("start", classes="label")
-            yield Input(placeholder="default", id="start", compact=True)
+            yield Input(placeholder="default", id="start", compact=True)  # or type: default
             yield Label("steps", classes="label")
             yield Input(value="60", id="steps", compact=True)
         yield ErrorPanel(id="error")
         with Horizontal(id="op-main"):
             with Vertical(id="op-left"):
                 yield SafeSelectionList(
-                    *((name, name, name in ("gd", "adam")) for name in sn.lab.optimizer_names()),
+                    *((_row(name, name in ("gd", "adam")), name, name in ("gd", "adam"))
+                      for name in sn.lab.optimizer_names()),
                     id="optimizers", classes="panel")
                 with VerticalScroll(id="op-info", classes="panel"):
                     yield Static(id="update")
@@ -134,20 +144,20 @@ class OptimizerScreen(SymnnScreen):
             error.show_message("tick at least one optimizer (o, then space)")
             return
         options = fields["options"]
-        strays = sorted({key.split(".")[0] for key in options if "." in key} - set(chosen))
-        if strays:
-            error.show_message(f"options for {', '.join(strays)}, which is not ticked "
-                               f"(ticked: {', '.join(chosen)})")
+        if "lr" in options:
+            error.show_message("lr=... in options: type a learning rate for every ticked "
+                               "optimizer in the lr field, or one optimizer's as adam.lr=0.1")
             return
+        waiting = sorted({key.split(".")[0] for key in options if "." in key} - set(chosen))
         jobs = []
         for name in chosen:
             own = {k: v for k, v in options.items() if "." not in k}
             own.update({k.split(".", 1)[1]: v for k, v in options.items()
                         if k.startswith(name + ".")})
-            lr = own.pop("lr", fields["lr"])
-            label = f"{name} lr={lr:g}" + "".join(f" {k}={v:g}" for k, v in own.items())
-            jobs.append((label, dict(f=spec, optimizer=name, lr=lr, start=fields["start"],
-                                     steps=fields["steps"], **own)))
+            lr = own.pop("lr", fields["lr"])  # None: the optimizer's own default
+            jobs.append((None, dict(f=spec, optimizer=name, lr=lr, start=fields["start"],
+                                    steps=fields["steps"], **own)))
+        self.note = (f"options for {', '.join(waiting)} apply once ticked" if waiting else "")
         error.clear()
         self._compute(jobs, typed)
 
@@ -169,7 +179,17 @@ class OptimizerScreen(SymnnScreen):
         runs, failure = [], None
         for label, kwargs in jobs:
             try:
-                runs.append((label, sn.lab.descend(**kwargs)))
+                surface = sn.lab.surface(kwargs["f"])
+                start = kwargs["start"]
+                if start is not None and len(start) != surface.dim:
+                    kwargs["start"] = None  # typed for another function: the default start
+                    self.reset_start = (f"start reset to {surface.name}'s default "
+                                        f"({', '.join(fmt(v, 4) for v in surface.start)}): "
+                                        f"it has {surface.dim} variable(s)")
+                run = sn.lab.descend(**{**kwargs, "f": surface})
+                label = label or (f"{kwargs['optimizer']} lr={run.lr:g}" + "".join(
+                    f" {k}={v:g}" for k, v in run.options.items()))
+                runs.append((label, run))
             except Exception as exc:  # shown in the app by _computed
                 failure = (kwargs["optimizer"], exc)
                 break
@@ -192,10 +212,16 @@ class OptimizerScreen(SymnnScreen):
             if isinstance(exc, sn.ParseError):
                 error.show_error(typed, exc)
             else:
-                error.show_message(f"{name}: {type(exc).__name__}: {exc}")
+                error.show_message(f"{name}: {exc}")
             self.draw()  # the previous runs stay on screen
             return
         error.clear()
+        if self.reset_start:
+            self.query_one("#start", Input).value = ""
+            error.show_message(self.reset_start)
+            self.reset_start = ""
+        elif self.note:
+            error.show_message(self.note)
         select = self.query_one("#surface", Select)
         if typed and select.value != TYPED:
             self.surface_choice = TYPED
@@ -297,6 +323,22 @@ class OptimizerScreen(SymnnScreen):
             self.timer.stop()
             self.timer = None
 
+    @guarded
+    def action_toggle_view(self) -> None:
+        """Switch the plot between the surface with trajectories and loss against step."""
+        self.view = "loss" if self.view == "surface" else "surface"
+        self._plot()
+
+    @on(SelectionList.SelectedChanged, "#optimizers")
+    @guarded
+    def _ticked(self, event: SelectionList.SelectedChanged) -> None:
+        """Each row says whether it is ticked in words, not only by colour."""
+        optimizers = event.selection_list
+        chosen = set(optimizers.selected)
+        for index in range(optimizers.option_count):
+            name = optimizers.get_option_at_index(index).value
+            optimizers.replace_option_prompt_at_index(index, _row(name, name in chosen))
+
     @on(Input.Submitted)
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
@@ -352,28 +394,64 @@ class OptimizerScreen(SymnnScreen):
 
     def _plot(self) -> None:
         plot = self.query_one("#op-plot", SurfacePlot)
+        plot.border_title = ("Loss against step" if self.view == "loss"
+                             else "Surface and trajectories")
         if not self.runs:
             plot.show_message("no run yet: press g")
+            return
+        if self.view == "loss":
+            self._loss_chart(plot)
             return
         surface = self.runs[0][1].surface
         if surface.dim > 2:
             plot.show_message(f"plots need 1–2 variables; {surface.name} has {surface.dim} "
-                              "(the updates are on the left)")
+                              "(l shows loss against step)")
             return
-        tracks = []
-        off = []
+        tracks, legend = [], []
         for i, (label, run) in enumerate(self.runs):
             k = min(self.k, run.steps)
             shown = run.points[: k + 1]
             if surface.dim == 1:
                 shown = _column_stack(shown[:, 0], run.losses[: k + 1])
-            tracks.append(Track(shown, COLORS[i % len(COLORS)]))
-            if not all(lo <= v <= hi for v, (lo, hi) in zip(run.points[k], self.view_window)):
-                off.append(label + (" (diverged)" if run.status == "diverged" else ""))
-        title = f"{surface.name}: step {self.k}"
-        if off:
-            title += "   off the plot: " + ", ".join(off)
-        plot.show(surface, self.view_window, tracks, title)
+            color = COLORS[i % len(COLORS)]
+            tracks.append(Track(shown, color))
+            off = not all(lo <= v <= hi for v, (lo, hi) in zip(run.points[k], self.view_window))
+            status = "diverged, " if run.status == "diverged" else ""
+            legend.append((label + (f" ({status}off the plot)" if off else ""), color))
+        plot.show(surface, self.view_window, tracks, f"{surface.name}, step {self.k}",
+                  tuple(legend))
+
+    def _loss_chart(self, plot: SurfacePlot) -> None:
+        """Every run's loss against step up to step k, on a log scale when all are positive."""
+        import numpy as np
+
+        losses = [run.losses for _, run in self.runs]
+        finite = np.concatenate([v[np.isfinite(v)] for v in losses])
+        log = finite.size > 0 and bool(np.all(finite > 0))
+        tracks, legend = [], []
+        for i, (label, run) in enumerate(self.runs):
+            k = min(self.k, run.steps)
+            y = run.losses[: k + 1]
+            with np.errstate(all="ignore"):
+                y = np.log10(y) if log else y
+            color = COLORS[i % len(COLORS)]
+            tracks.append(Track(_column_stack(np.arange(k + 1, dtype=float), y), color))
+            legend.append((label, color))
+        if finite.size:
+            ys = np.log10(finite) if log else finite
+            lo, hi = float(ys.min()), float(ys.max())
+        else:
+            lo, hi = 0.0, 1.0
+        pad = (hi - lo) * 0.05 or 1.0
+        window = ((0.0, float(max(self.max_k, 1))), (lo - pad, hi + pad))
+        title = f"loss{' (log scale)' if log else ''}, step {self.k}"
+        plot.show_chart(window, tracks, title, tuple(legend),
+                        (lambda v: fmt(10.0 ** v, 3)) if log else None)
+
+
+def _row(name: str, ticked: bool) -> str:
+    """An optimizer row: its name and, when ticked, the word that says so."""
+    return f"{name:<9}{' ✓ ticked' if ticked else ''}"
 
 
 def _column_stack(xs, ys):
@@ -399,8 +477,10 @@ def _read(name: str, text: str):
     text = text.strip()
     if name == "options":
         return parse_values(text)
+    if name == "lr" and (not text or text.lower() == "default"):
+        return None  # each optimizer's own default
     if name == "start":
-        if not text:
+        if not text or text.lower() == "default":
             return None
         try:
             return [float(part) for part in text.replace(";", ",").split(",")]

@@ -68,6 +68,7 @@ class SurfacePlot(Widget):
         self.heading = ""
         self.legend: tuple[tuple[str, str], ...] = ()
         self.chart = False  # a line chart: no surface, the y range is window[1]
+        self.yformat = None  # a line chart's y label from its coordinate (a log scale)
         self.message = ""
         self._background_key = None
         self._background: list[list[str | None]] | None = None
@@ -89,9 +90,11 @@ class SurfacePlot(Widget):
         self.refresh()
 
     def show_chart(self, window, tracks: list[Track], title: str,
-                   legend: tuple[tuple[str, str], ...] = ()) -> None:
-        """A line chart of ``tracks`` (x, y points) over ``window`` ((x0, x1), (y0, y1))."""
+                   legend: tuple[tuple[str, str], ...] = (), yformat=None) -> None:
+        """A line chart of ``tracks`` (x, y points) over ``window`` ((x0, x1), (y0, y1));
+        ``yformat`` turns a y coordinate into its label (10^y on a log scale)."""
         self.surface, self.window, self.tracks, self.heading = None, window, tracks, title
+        self.yformat = yformat
         self.legend, self.chart, self.message = tuple(legend), True, ""
         self._background_key, self._background, self._curve = None, None, None
         self._strips = None
@@ -122,7 +125,8 @@ class SurfacePlot(Widget):
 
     def _render_all(self, width: int, height: int) -> list[Strip]:
         blank = [Strip.blank(width) for _ in range(height)]
-        top = 2 if self.legend else 1  # the title row, and the legend's
+        legend = self._legend_strips(width)
+        top = 1 + len(legend)  # the title row, and the legend's
         pw, ph = width - MARGIN, height - top - 1  # plot area: x labels below
         if (self.surface is None and not self.chart) or pw < 4 or ph < 2:
             if self.message and height:
@@ -164,10 +168,9 @@ class SurfacePlot(Widget):
             return styles[key]
 
         label_style = Style(dim=True)
-        strips = [self._title_strip(width)]
-        if self.legend:
-            strips.append(self._legend_strip(width))
-        ylabels = {0: fmt(y1, 4), ph - 1: fmt(y0, 4), (ph - 1) // 2: fmt((y0 + y1) / 2, 4)}
+        strips = [self._title_strip(width)] + legend
+        label = (self.yformat if self.chart and self.yformat else lambda v: fmt(v, 4))
+        ylabels = {0: label(y1), ph - 1: label(y0), (ph - 1) // 2: label((y0 + y1) / 2)}
         for r in range(ph):
             segments = [Segment(ylabels.get(r, "").rjust(MARGIN - 1)[: MARGIN - 1] + "│",
                                 label_style)]
@@ -209,11 +212,20 @@ class SurfacePlot(Widget):
             segments.append(Segment(" high", Style(dim=True)))
         return Strip(segments).crop_extend(0, width, None)
 
-    def _legend_strip(self, width: int) -> Strip:
-        segments = []
+    def _legend_strips(self, width: int) -> list[Strip]:
+        """The legend, as many rows as its entries need (at most a third of the height)."""
+        rows: list[list[Segment]] = []
+        used = width
         for label, color in self.legend:
-            segments += [Segment("━━ ", Style(color=color, bold=True)), Segment(label + "  ")]
-        return Strip(segments).crop_extend(0, width, None)
+            entry = [Segment("━━ ", Style(color=color, bold=True)), Segment(label + "  ")]
+            size = 3 + len(label) + 2
+            if used + size > width and (not rows or used > 0):
+                rows.append([])
+                used = 0
+            rows[-1] += entry
+            used += size
+        rows = rows[: max(1, self.size.height // 3)]
+        return [Strip(row).crop_extend(0, width, None) for row in rows]
 
     def _prepare(self, pw: int, ph: int) -> None:
         """The background (2-D heat bands) or the curve (1-D), recomputed only when the
