@@ -284,7 +284,7 @@ class LessonsScreen(SymnnScreen):
             if line.startswith("mean ± std over") or line.startswith("claims, checked"):
                 break  # the table and the claims are drawn below, structured
             setup.append(line)
-        parts += _summary_parts(setup, self._text_width())
+        parts += [*_summary_parts(setup, self._text_width()), Text()]
         if result["rows"]:
             parts.append(_variant_table(result["headers"], result["rows"], span,
                                         self._text_width()))
