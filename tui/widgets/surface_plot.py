@@ -33,14 +33,14 @@ _BRAILLE = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]])
 
 def y_range(values: np.ndarray) -> tuple[float, float]:
     """A y range for a curve: all finite values, unless a few of them (near a pole) stretch it
-    over 20 times the range of the middle 96%, which is then shown with a margin instead."""
+    over 10 times the range of the middle 90%, which is then shown with a margin instead."""
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
     if not finite.size:
         return (0.0, 1.0)
     lo, hi = float(finite.min()), float(finite.max())
-    q_lo, q_hi = (float(v) for v in np.quantile(finite, [0.02, 0.98]))
-    if hi - lo > 20 * (q_hi - q_lo) and q_hi > q_lo:
+    q_lo, q_hi = (float(v) for v in np.quantile(finite, [0.05, 0.95]))
+    if hi - lo > 10 * (q_hi - q_lo) and q_hi > q_lo:
         pad = (q_hi - q_lo) * 0.25
         lo, hi = max(lo, q_lo - pad), min(hi, q_hi + pad)
     pad = (hi - lo) * 0.05 or 1.0
