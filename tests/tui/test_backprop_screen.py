@@ -381,3 +381,15 @@ async def test_practice_question_fits_at_80_by_24(screen_text):
         await pilot.press("escape")
         text = screen_text(app)
         assert "? Help" in text and "q Quit" in text and "t Practice" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 34)])
+async def test_gradient_table_header_and_empty_state_are_not_cut(size, screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await _open(pilot)
+        text = screen_text(app)
+        assert "No gradient yet" in text and "has not started." in text and "…" not in text
+        await pilot.press("b", "n")
+        text = screen_text(app)
+        assert "sum so far" in text and "∂L/∂node" in text and "has not started" not in text

@@ -585,16 +585,16 @@ class BackpropScreen(SymnnScreen):
         text = unicode(form)
         return text if form.is_Symbol else f"({text})"
 
-    def _grads_table(self, done_steps, limit: int = 12) -> Table:
+    def _grads_table(self, done_steps, limit: int = 12) -> Table | Group:
         """The nodes reached so far with their contributions, the latest ``limit`` of them
         first (the graph shows every ∂L; a long table would cost every step key its
-        rendering)."""
+        rendering). Before the backward pass, a sentence that wraps to the panel."""
         from symnn.scalar.render import unicode
 
         d = self.derivation
         table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
         table.add_column("node", ratio=1, overflow="ellipsis", no_wrap=True)
-        table.add_column("paths so far", ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column("sum so far", ratio=1, overflow="ellipsis", no_wrap=True)
         table.add_column("∂L/∂node", no_wrap=True)
         if self.symbolic:
             table.add_column("symbolic", ratio=2, overflow="ellipsis", no_wrap=True)
@@ -615,7 +615,8 @@ class BackpropScreen(SymnnScreen):
         if len(rows) > limit:
             table.add_row(Text(f"… {len(rows) - limit} earlier", style="dim"), "", "")
         if not parts:
-            table.add_row("—", "the backward pass has not started", "")
+            return Group(table, Text("No gradient yet: the backward pass has not started.",
+                                     style="dim"))
         return table
 
 
