@@ -2,11 +2,14 @@
 rules shown on a typed function, the gradient vector and the Hessian.
 
 Every function takes a SymPy expression or text (read by ``symnn.parse``). Secant slopes are
-computed in exact rational arithmetic, so the table shows the limit, not rounding error.
+computed in exact rational arithmetic, so the table shows the limit, not rounding error. Each
+runs under a time limit (``time_limit`` seconds, :data:`TIME_LIMIT` by default) and raises
+``symnn.symbolic.budget.BudgetExceeded`` ("gave up after N s: ...") when SymPy needs longer.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,10 +18,27 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from symnn.symbolic.budget import Budget
+
 __all__ = ["secant_slopes", "SecantTable", "derivative", "product_rule", "chain_rule",
            "RuleDemo", "gradient", "hessian"]
 
 DEFAULT_STEPS = ("1", "0.1", "0.01", "0.001", "0.0001", "0.00001", "0.000001")
+#: seconds each helper may spend in SymPy
+TIME_LIMIT = 10.0
+
+
+def _time_limited(what: str):
+    """Give a helper a ``time_limit`` keyword: its SymPy work runs under a Budget."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, time_limit: float | None = TIME_LIMIT, **kwargs):
+            with Budget(time_limit, what):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def _expr(f: object) -> sp.Expr:
@@ -48,6 +68,7 @@ def _symbols(expr: sp.Expr, variables: Iterable[str | sp.Symbol] | None) -> list
     return [_symbol(expr, v) for v in variables]
 
 
+@_time_limited("differentiating f")
 def derivative(f: object, variable: str | sp.Symbol | None = None) -> sp.Expr:
     """The derivative function df/dx as a SymPy expression."""
     expr = _expr(f)
@@ -83,6 +104,7 @@ class SecantTable:
                 f"{rows}\n\\end{{array}}")
 
 
+@_time_limited("computing the secant slopes")
 def secant_slopes(f: object, at: float | str, variable: str | sp.Symbol | None = None,
                   steps: Sequence[float | str] = DEFAULT_STEPS) -> SecantTable:
     """Average slopes over [x0, x0 + h] for shrinking h: they approach the tangent slope f'(x0).
@@ -142,6 +164,7 @@ def _latex_name(name: str) -> str:
     return re.sub(r"([a-z])(\d+)", r"\1_{\2}", name).replace("'", "^{\\prime}")
 
 
+@_time_limited("applying the product rule")
 def product_rule(f: object, variable: str | sp.Symbol | None = None) -> RuleDemo:
     """(u v)' = u' v + u v' on a product: u is the first factor that depends on the variable,
     v the product of the others."""
@@ -188,6 +211,7 @@ def _outer_inner(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr, sp.Symb
     return None
 
 
+@_time_limited("applying the chain rule")
 def chain_rule(f: object, variable: str | sp.Symbol | None = None) -> RuleDemo:
     """(g(h(x)))' = g'(h(x)) h'(x) on a composite function, one link per nesting level."""
     expr = _expr(f)
@@ -228,6 +252,7 @@ def _numeric(matrix: sp.Matrix, syms: list[sp.Symbol],
     return np.array(matrix.xreplace(subs).evalf(30).tolist(), dtype=float)
 
 
+@_time_limited("differentiating f (the gradient)")
 def gradient(f: object, variables: Iterable[str | sp.Symbol] | None = None,
              at: Mapping[str, float] | Sequence[float] | None = None,
              ) -> sp.Matrix | np.ndarray:
@@ -240,6 +265,7 @@ def gradient(f: object, variables: Iterable[str | sp.Symbol] | None = None,
     return grad if at is None else _numeric(grad, syms, at).reshape(-1)
 
 
+@_time_limited("differentiating f twice (the Hessian)")
 def hessian(f: object, variables: Iterable[str | sp.Symbol] | None = None,
             at: Mapping[str, float] | Sequence[float] | None = None,
             ) -> sp.Matrix | np.ndarray:
@@ -248,3 +274,4 @@ def hessian(f: object, variables: Iterable[str | sp.Symbol] | None = None,
     syms = _symbols(expr, variables)
     H = sp.hessian(expr, syms)
     return H if at is None else _numeric(H, syms, at)
+

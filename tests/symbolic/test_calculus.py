@@ -77,3 +77,14 @@ def test_gradient_and_hessian_symbolic_and_at_a_point():
 def test_gradient_at_needs_every_value():
     with pytest.raises(ValueError, match="y"):
         gradient("x*y", at={"x": 1})
+
+
+def test_every_helper_gives_up_after_its_time_limit_with_a_clear_message():
+    from symnn.symbolic.budget import BudgetExceeded
+
+    hard = sp.Max(*sp.symbols("a0:48"))  # SymPy's derivative of a wide max takes minutes
+    with pytest.raises(BudgetExceeded, match=r"gave up after 0\.3 s: differentiating f"):
+        gradient(hard, time_limit=0.3)
+    with pytest.raises(BudgetExceeded, match="gave up after 0.3 s"):
+        hessian(hard, time_limit=0.3)
+    assert gradient("x**2*y", time_limit=5).shape == (2, 1)  # ordinary work is unaffected
