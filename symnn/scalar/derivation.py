@@ -37,6 +37,10 @@ DISPLAY_LIMIT = 12
 # whose tree is exponentially large (each node used twice) still builds in linear time.
 EVALUATE_SIZE = 200
 EVALUATE_DEPTH = 24
+# ... and only while at most this many functions are nested (SymPy's assumption queries on
+# tanh(tanh(...)) grow about 4x per level: 14 s at 10 levels)
+EVALUATE_NESTING = 5
+_ARITHMETIC = frozenset({"add", "sub", "mul", "div", "neg", "powc", "pow"})
 _SIZE_CAP = 10**15
 
 # sums and products typed as chains are gathered into one n-ary SymPy Add/Mul in ``expr``
@@ -126,7 +130,11 @@ def _raw(func, args: list) -> sympy.Basic:
     if func is sympy.Add or func is sympy.Mul:
         return func._from_args(args, True)  # real scalars commute
     if isinstance(func, type) and issubclass(func, sympy.Function):
-        return sympy.Expr.__new__(func, *args)
+        node = sympy.Expr.__new__(func, *args)
+        # known now, so no later query walks down a deep chain to find it out
+        node._assumptions = func.default_assumptions.copy()
+        node._assumptions["commutative"] = True
+        return node
     try:
         return func(*args, evaluate=False)
     except TypeError:  # a class without the keyword (ExprCondPair): it does not simplify
@@ -170,7 +178,8 @@ class _Forms:
         self.forms: dict[Scalar, sympy.Expr] = {}
         self.sizes: dict[Scalar, int] = {}
         self.depths: dict[Scalar, int] = {}
-        self.slow: set[Scalar] = set()  # nodes whose form holds a Max/Min
+        self.slow: set[Scalar] = set()  # nodes whose form holds a Max/Min or deep nesting
+        nesting: dict[Scalar, int] = {}
         num = decimal if typed else number
         sole = _sole_consumers(order) if flatten else {}
         pending: dict[Scalar, list] = {}
@@ -186,7 +195,9 @@ class _Forms:
             size = min(1 + sum(sizes[p] for p in node.parents), _SIZE_CAP)
             depth = 1 + max(depths[p] for p in node.parents)
             sizes[node], depths[node] = size, depth
-            if op.name in _SLOW or any(p in self.slow for p in node.parents):
+            nest = max(nesting.get(p, 0) for p in node.parents) + (op.name not in _ARITHMETIC)
+            nesting[node] = nest
+            if op.name in _SLOW or nest > EVALUATE_NESTING or any(p in self.slow for p in node.parents):
                 self.slow.add(node)
             evaluate = (
                 not typed and size <= EVALUATE_SIZE and depth <= EVALUATE_DEPTH

@@ -92,3 +92,19 @@ def test_each_node_used_twice_20_levels_deep_gives_a_shared_derivative_with_the_
     assert dag_value(derivative, {"x": 0.7}) == pytest.approx(x.grad, rel=1e-9)
     assert math.isfinite(x.grad)
     assert len(str(y.derivation("x"))) < 200_000
+
+
+def test_tanh_nested_10000_deep_builds_every_symbolic_form():
+    """SymPy's own simplification of tanh(tanh(...)) grows about 4x per level; symnn stops
+    simplifying after a few nested functions, so every form is built in linear time."""
+    x = Scalar(0.2, name="x")
+    y = x
+    for _ in range(10_000):
+        y = y.tanh()
+    y.backward()
+    assert y.expr.func is sympy.tanh
+    derivative = y.derivative("x")
+    assert isinstance(derivative, sympy.Mul) and len(derivative.args) == 10_000
+    d = y.derivation("x")
+    assert d.numeric_gradients[x] == pytest.approx(x.grad, rel=1e-12)
+    assert len(str(d).splitlines()) > 10_000 and d.to_latex().count(" \\\\\n") > 10_000
