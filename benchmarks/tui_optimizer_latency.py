@@ -1,10 +1,11 @@
-"""How fast a step key redraws in the optimizer playground.
+"""How fast a step key redraws in the optimizer playground (and a chord key in the convexity lab).
 
 In-process (headless, 120x40): for 2 and for 5 ticked optimizers on Rosenbrock, the runs are
 computed (in the screen's worker), then each of 40 steps is timed: the step action plus the
 frame update Textual runs next (layout, rendering the changed widgets, compositing). Then
 the same for a 5000-step run, stepping near its end (long trajectories drawn) and the jump
-to the end (e). Median and worst per case; the target is < 50 ms.
+to the end (e). Then the convexity lab's chord keys (h/l) on a function of one variable and on
+one of two (a heat map). Median and worst per case; the target is < 50 ms.
 
     python benchmarks/tui_optimizer_latency.py
 """
@@ -49,6 +50,27 @@ async def _case(names: list[str], steps: int, start_at_end: bool) -> list[float]
     return times
 
 
+async def _chord_case(f: str) -> list[float]:
+    from tui.app import SymnnApp
+
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        screen = app.screen
+        screen.query_one("#fx").value = f
+        screen.analyse()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        times = []
+        for i in range(40):
+            t0 = time.perf_counter()
+            screen.action_move("a", 1 if i % 2 else -1)
+            screen._on_timer_update()
+            times.append(time.perf_counter() - t0)
+            await pilot.pause(0)
+    return times
+
+
 def main() -> None:
     print(f"(load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     cases = [
@@ -61,6 +83,10 @@ def main() -> None:
     for label, names, steps, at_end in cases:
         ms = [t * 1000 for t in asyncio.run(_case(names, steps, at_end))]
         print(f"step redraw, {label}: median {statistics.median(ms):.1f} ms, worst "
+              f"{max(ms):.1f} ms over {len(ms)} keys (target < 50 ms)")
+    for f in ("w^4 - 2*w^2", "x*y"):
+        ms = [t * 1000 for t in asyncio.run(_chord_case(f))]
+        print(f"convexity lab chord key, f = {f}: median {statistics.median(ms):.1f} ms, worst "
               f"{max(ms):.1f} ms over {len(ms)} keys (target < 50 ms)")
 
 
