@@ -50,9 +50,9 @@ def aggregate(runs: Sequence[Any]) -> tuple[Any, Any] | None:
 def _mean_std(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and population std of each column over the rows (the seeds), without overflow
     or warnings: a column holding inf or nan on some seed has that mean (inf, -inf, or nan
-    when both signs or a nan occur) and std nan; finite columns are divided by their
-    largest power of two below the largest magnitude (exact), so numbers near the float limit (1e300) do not
-    overflow."""
+    when both signs or a nan occur) and std nan; finite columns are first divided by a
+    power of two near their largest magnitude (exact), so numbers near the float limit
+    (1e308) do not overflow."""
     mean = np.full(values.shape[1], np.nan)
     std = np.full(values.shape[1], np.nan)
     finite = np.isfinite(values).all(axis=0)

@@ -183,6 +183,19 @@ def test_generalization_reports_folds_bootstrap_and_ensembles(quick):
         assert run["variants"]["bagging"]["members"] == 2
         for alpha, err in zip(run["boosting_alphas"], run["boosting_errors"]):
             assert alpha == pytest.approx(math.log((1 - err) / err) + math.log(1))
+        bag = run["variants"]["bagging"]
+        # Jensen: -log of the mean probability <= the mean of -log probability
+        assert bag["test_loss"] <= bag["member_test_loss"] + 1e-12
+
+
+def test_generalization_log_loss_is_pytorchs_cross_entropy_even_for_extreme_logits():
+    torch = pytest.importorskip("torch")
+    from symnn.experiments.generalization import log_loss, log_softmax
+
+    logits = np.array([[900.0, -900.0], [0.3, -1.2], [-50.0, 60.0]])
+    y = np.array([1, 0, 0])
+    expected = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(y)).item()
+    assert log_loss(log_softmax(logits), y) == pytest.approx(expected, rel=1e-12)
 
 
 def test_result_is_json_ready_and_printable(quick):
