@@ -44,8 +44,9 @@ class SymnnApp(App):
     BINDINGS = [
         *(Binding(info.key, f"show('{info.name}')", info.title, group=_SCREEN_KEYS)
           for info in SCREENS),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        # shown by every screen's footer first (tui.screens.base); kept here for overlays
+        Binding("question_mark", "help", "Help", key_display="?", show=False),
+        Binding("q", "quit", "Quit", show=False),
     ]
 
     def __init__(self, start: str = "backprop") -> None:

@@ -8,14 +8,31 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
 
+# errors whose own message is Python's wording, not a learner's
+_PLAIN_WORDS = (
+    (ZeroDivisionError, "a division by zero"),
+    (OverflowError, "a number too large to compute"),
+    (RecursionError, "an expression nested too deeply to compute"),
+    (MemoryError, "not enough memory for this"),
+)
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w.]*(?:Error|Exception|Warning)\s*:\s*)+")
+
+
 def describe(exc: BaseException) -> str:
-    """One line naming the error: its type and message."""
-    message = str(exc).strip() or "(no message)"
-    return f"{type(exc).__name__}: {message}"
+    """One line saying what went wrong, in words (no exception class names): symnn's own
+    messages as they are, Python's arithmetic and resource errors in plain words."""
+    for kind, words in _PLAIN_WORDS:
+        if isinstance(exc, kind):
+            return words[0].upper() + words[1:] + "."
+    message = _CLASS_PREFIX.sub("", " ".join(str(exc).split()))
+    if isinstance(exc, KeyError) and exc.args:
+        message = f"unknown name {exc.args[0]!r}"
+    return message or "Something went wrong here (no details were given)."
 
 
 def report(node: Any, exc: BaseException, title: str = "Error") -> None:

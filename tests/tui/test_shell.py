@@ -238,3 +238,21 @@ async def test_a_thread_worker_still_delivers_its_result_to_the_app():
         worker = app.run_worker(lambda: 6 * 7, thread=True)
         await pilot.app.workers.wait_for_complete()
         assert worker.result == 42
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 34)], ids=["80x24", "120x34"])
+@pytest.mark.parametrize("name", [info.name for info in SCREENS])
+async def test_every_footer_keeps_help_and_quit_visible(name, size):
+    from textual.widgets._footer import FooterKey
+
+    app = SymnnApp(start=name)
+    async with app.run_test(size=size) as pilot:
+        visible = []
+        for _ in range(100):  # until the screen has loaded and laid out its footer
+            await pilot.pause(0.05)
+            visible = [k.action for k in app.screen.query(FooterKey)
+                       if k.region.width and k.region.right <= size[0]
+                       and k.region.y == size[1] - 1]
+            if "app.help" in visible and "app.quit" in visible:
+                break
+        assert "app.help" in visible and "app.quit" in visible, visible

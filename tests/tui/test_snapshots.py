@@ -24,9 +24,14 @@ async def _ready(pilot) -> None:
 
 
 
-def test_help_screen(snap_compare):
+def test_help_screen_at_80x24(snap_compare):
     assert snap_compare(SymnnApp(start="backprop"), run_before=_ready, press=["question_mark"],
-                        terminal_size=SIZE)
+                        terminal_size=(80, 24))
+
+
+def test_help_screen_at_120x34(snap_compare):
+    assert snap_compare(SymnnApp(start="backprop"), run_before=_ready, press=["question_mark"],
+                        terminal_size=(120, 34))
 
 
 def test_layers_lab_convolution_stepper(snap_compare):

@@ -6,14 +6,23 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header
 
 
 class SymnnScreen(Screen):
-    """A screen of the app. Subclasses provide ``compose_body`` and a short ``HELP`` text."""
+    """A screen of the app. Subclasses provide ``compose_body`` and a short ``HELP`` text.
 
+    Help and Quit are this base class's keys, so every screen's footer lists them first and
+    a narrow terminal (80 columns) cuts a screen's own keys before them.
+    """
+
+    BINDINGS = [
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
     HELP: ClassVar[str] = ""
     SCREEN_NAME: ClassVar[str] = ""
     AUTO_FOCUS = ""  # keys act on the screen until the learner chooses a field (e, v, ...)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from tui.registry import SCREENS
 
@@ -17,7 +17,7 @@ class HelpScreen(ModalScreen[None]):
     """A modal listing the keys; escape, q or ? closes it."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("escape,q,question_mark", "dismiss", "Close help", key_display="esc/q/?"),
         *(Binding(info.key, f"app.show('{info.name}')", info.title, show=False)
           for info in SCREENS),
     ]
@@ -50,6 +50,7 @@ class HelpScreen(ModalScreen[None]):
                 "The mouse works too: click fields, buttons and footer keys.",
                 style="dim"))
             yield Static(Text("\nescape, q or ? closes this help", style="italic"))
+        yield Footer()  # "esc Close help" at the bottom: the screen's q Quit does not apply here
 
     async def action_dismiss(self, result: None = None) -> None:
         if self.app.screen is self:  # a queued second escape must not close the screen below

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
-from tui.safety import guarded
+from tui.safety import describe, guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt, parse_values
 from tui.widgets.error_panel import ErrorPanel
@@ -212,7 +212,7 @@ class OptimizerScreen(SymnnScreen):
             if isinstance(exc, sn.ParseError):
                 error.show_error(typed, exc)
             else:
-                error.show_message(f"{name}: {exc}")
+                error.show_message(f"{name}: {describe(exc)}")
             self.draw()  # the previous runs stay on screen
             return
         error.clear()

@@ -26,7 +26,7 @@ def caret_text(source: str, exc: BaseException) -> Text:
             position = position - start + len(head)
         text.append(shown + "\n", style="bold")
         text.append(" " * position + "^ ", style="bold red")
-        text.append(str(exc).strip() or type(exc).__name__, style="red")
+        text.append(describe(exc), style="red")
     else:
         text.append(describe(exc), style="red")
     return text

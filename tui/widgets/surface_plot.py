@@ -20,6 +20,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.safety import describe
 from tui.values import fmt
 
 # Dark to light, blue to brown: distinct entries of the 256-colour palette, dark enough that
@@ -114,7 +115,7 @@ class SurfacePlot(Widget):
             try:
                 self._strips = self._render_all(width, height)
             except Exception as exc:  # odd values never end the app: say what went wrong
-                text = f"(plot unavailable: {exc})"[:width]
+                text = f"(plot unavailable: {describe(exc)})"[:width]
                 self._strips = [Strip([Segment(text, Style(color="red"))])] + [
                     Strip.blank(width)] * (height - 1)
         return self._strips[y] if 0 <= y < len(self._strips) else Strip.blank(width)
