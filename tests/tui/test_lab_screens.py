@@ -143,7 +143,7 @@ async def test_optimizer_steps_reveal_the_recorded_trajectory(screen_text):
         await _settle(pilot)
         await pilot.press("n", "n")
         assert app.screen.k == 2
-        assert "step 2 of" in screen_text(app)
+        assert "rosenbrock, step 2" in screen_text(app)  # the plot's title
         shown = app.screen.query_one("#update").content.plain
         for label, run in app.screen.runs:
             point = ", ".join(f"{v:.5g}" for v in run.points[2])

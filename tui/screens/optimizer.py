@@ -380,8 +380,11 @@ class OptimizerScreen(SymnnScreen):
         elif not self.runs:
             text.append("no run yet: press g")
         self.query_one("#update", Static).update(text)
-        state = "  ▶ running" if self.timer else ("  computing…" if self.computing else "")
-        self.sub_title = f"step {self.k} of {self.max_k}" + state
+        # the step number is in the plot's title: a title bar that changed on every key would
+        # redraw the whole screen (about 40 ms under load), so it only names the state
+        state = "▶ running" if self.timer else ("computing…" if self.computing else "")
+        if self.sub_title != state:
+            self.sub_title = state
         self._plot()
 
     def _explanation(self, i: int, run, k: int, width: int) -> str:
