@@ -390,6 +390,43 @@ async def test_gradient_table_header_and_empty_state_are_not_cut(size, screen_te
         screen = await _open(pilot)
         text = screen_text(app)
         assert "No gradient yet" in text and "has not started." in text and "…" not in text
+        assert "Σ paths" in text
         await pilot.press("b", "n")
         text = screen_text(app)
-        assert "sum so far" in text and "∂L/∂node" in text and "has not started" not in text
+        assert "Σ paths" in text and "∂L/∂node" in text and "has not started" not in text
+
+
+async def test_gradient_table_never_shows_a_cut_number_at_80_columns(screen_text):
+    import re
+
+    app = SymnnApp(start="network")
+    async with app.run_test(size=(80, 24)) as pilot:
+        network = app.screen
+        for _ in range(300):
+            if network.paths:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("enter")  # W^(1)_0,0 to the stepper: gradients like -0.00701095
+        screen = await _open(pilot)
+        await pilot.press("z")
+        await pilot.pause()
+        text = screen_text(app)
+        table = text[text.index("Gradients so far"):]
+        rows = [line.split("││")[-1] for line in table.splitlines()[1:]]
+        assert any(re.search(r"-0\.00701", row) for row in rows), table
+        assert not any(re.search(r"\d…", row) for row in rows), table
+
+
+@pytest.mark.parametrize("field, typed", [("expr", "w*x + b)"), ("values", "x=2,x=3")])
+async def test_after_an_error_the_cursor_stays_in_the_field_to_correct_it(field, typed):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("e", "ctrl+u", *"w*x + b + y", "enter")  # built: focus to the graph
+        assert screen.focused is screen.query_one("#graph")
+        await pilot.press("e" if field == "expr" else "v", "ctrl+u", *typed, "enter")
+        field_widget = screen.query_one(f"#{field}")
+        assert screen.query_one("#error").shown and screen.focused is field_widget
+        await pilot.press("backspace", "2")  # corrected, not a screen switch
+        assert type(app.screen).__name__ == "BackpropScreen"
+        assert field_widget.value == typed[:-1] + "2"

@@ -270,8 +270,11 @@ class BackpropScreen(SymnnScreen):
     @on(Input.Submitted, "#expr, #values")
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
+        """Build from the fields; on an error the cursor stays in the field to correct it
+        (the keys typed next must not switch screens or step)."""
         self.rebuild()
-        self.set_focus(self.query_one("#graph", GraphView))
+        if not self.query_one("#error", ErrorPanel).shown:
+            self.set_focus(self.query_one("#graph", GraphView))
 
     @on(Select.Changed, "#preset")
     @guarded
@@ -594,7 +597,8 @@ class BackpropScreen(SymnnScreen):
         d = self.derivation
         table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
         table.add_column("node", ratio=1, overflow="ellipsis", no_wrap=True)
-        table.add_column("sum so far", ratio=1, overflow="ellipsis", no_wrap=True)
+        # the contributions wrap between terms: a number is never cut to "-0.0070…"
+        table.add_column("Σ paths", ratio=1, overflow="fold")
         table.add_column("∂L/∂node", no_wrap=True)
         if self.symbolic:
             table.add_column("symbolic", ratio=2, overflow="ellipsis", no_wrap=True)
