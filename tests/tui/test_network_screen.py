@@ -145,3 +145,25 @@ async def test_the_regressors_input_reads_as_given_in_its_derivation():
         screen = await _open(pilot)
         path = str(screen.explanation.derivation("0.weight", (0, 0)))
         assert "0.8·W^(1)_0,0" in path and "0.80000001" not in path  # 0.8 as given
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 34)])
+async def test_edges_reach_each_neuron_and_headings_sit_above_the_neurons(size, screen_text):
+    import re
+
+    app = SymnnApp(start="network")
+    async with app.run_test(size=size) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("m")  # the 2-3-2 classifier: long heading "L (class 1)"
+        screen = await _open(pilot)
+        for _ in range(100):
+            if "L (class 1)" in screen_text(app) and "(-0.164)" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        lines = [line.split("││")[0] for line in screen_text(app).splitlines()]
+        heading = next(i for i, line in enumerate(lines) if "L (class 1)" in line)
+        top = next(i for i, line in enumerate(lines) if "(-0.164)" in line)
+        assert top - heading == 2
+        for label in ("(-0.164)", "(-0.768)", "(0.0455)", "(-0.187)", "(-0.656)"):
+            line = next(line for line in lines if label in line)
+            assert re.search(r"[─╱╲]{2}" + re.escape(label), line), line

@@ -65,9 +65,12 @@ class NetworkDiagram(Widget):
         grid = [[" "] * width for _ in range(height)]
         styles: list[list[str | None]] = [[None] * width for _ in range(height)]
         n = len(d.columns)
-        node_width = max(len(t) for c in d.columns for t in [c.heading, *c.nodes]) + 2
+        # the neurons' values set the node width (a long heading such as "L (class 1)" may
+        # spread over the gap), so the edges keep room to be drawn in a narrow panel
+        node_width = max(len(t) for c in d.columns for t in c.nodes) + 2
         node_width = min(node_width, max(4, width // n - 1))
         left = [round(k * (width - node_width) / max(1, n - 1)) for k in range(n)]
+        pitch = (width - node_width) // max(1, n - 1)
         tallest = max(len(c.nodes) for c in d.columns)
         span = min(height - 3, 4 * (tallest - 1) + 1)  # at most 4 rows between neurons
         top = 2 + (height - 3 - span) // 2
@@ -102,9 +105,12 @@ class NetworkDiagram(Widget):
             style = CHOSEN if key == chosen_edge else PATH if (k, a) in on_path else EDGE
             line(k, a, b, style)
         for k, column in enumerate(d.columns):
-            heading = column.heading[:node_width].center(node_width)
+            room = max(node_width, pitch - 1)
+            heading = column.heading[:room]
+            start = left[k] + (node_width - len(heading)) // 2
+            start = max(0, min(start, width - len(heading)))
             for i, ch in enumerate(heading):
-                put(0, left[k] + i, ch, "bold")
+                put(top - 2, start + i, ch, "bold")  # just above the neurons
             for j, label in enumerate(column.nodes):
                 text = f"({label})" if len(label) + 2 <= node_width else label[:node_width]
                 text = text.center(node_width)
