@@ -640,7 +640,9 @@ def _named_local_template(op, params: tuple, index: int):
         local = derivs[index]
         if not whole.is_Symbol and not whole.is_Number:
             local = local.xreplace({whole: _OWN})
-        found = _NAMED_LOCALS[key] = (dummies, _OWN, _decimal_numbers(local))
+        # only a parameter's own numbers read as typed decimals; SymPy's (sqrt' = 1/(2 sqrt x))
+        # stay exact
+        found = _NAMED_LOCALS[key] = (dummies, _OWN, _decimal_numbers(local) if params else local)
     return found
 
 

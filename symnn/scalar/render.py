@@ -150,6 +150,12 @@ class UnicodePrinter(_TypedOrder, StrPrinter):
     def _print_Abs(self, expr):
         return f"|{self._print(expr.args[0])}|"
 
+    def _print_Piecewise(self, expr):
+        """Cases as a learner reads them: {1 if x > 0, 0.01 otherwise}."""
+        cases = [f"{self._print(value)} otherwise" if cond is sympy.true
+                 else f"{self._print(value)} if {self._print(cond)}" for value, cond in expr.args]
+        return "{" + ", ".join(cases) + "}"
+
     def doprint(self, expr):
         return super().doprint(expr).replace("**", "^").replace("*", "·")
 
