@@ -210,3 +210,15 @@ async def test_quitting_during_a_run_ends_the_training_thread_at_once(monkeypatc
     # the loop sees the stop request after its current batch, long before 2000 epochs
     assert returned.wait(3.0) and time.monotonic() - start < 3.0
     assert len(screen.data["history"]["epoch"]) < 2000
+
+
+async def test_the_batch_norm_box_is_empty_when_unticked_and_crossed_when_ticked(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        off = [line for line in screen_text(app).splitlines() if "batch norm" in line]
+        app.screen.query_one("#batchnorm").value = True
+        await pilot.pause()
+        on = [line for line in screen_text(app).splitlines() if "batch norm" in line]
+    assert off and "▐ ▌ batch norm" in off[0] and "X" not in off[0].split("batch norm")[0][-6:]
+    assert on and "▐X▌ batch norm" in on[0]

@@ -48,6 +48,15 @@ def _recipe_fields(dataset: str) -> dict[str, str]:
             "lr": f"{recipe.lr:g}", "epochs": str(recipe.epochs), "batch": str(recipe.batch_size)}
 
 
+class TickBox(Checkbox):
+    """A checkbox whose box is empty when unticked: Textual's shows an X either way, in a dimmer
+    colour only, which a learner reads as ticked."""
+
+    def render(self):
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super().render()
+
+
 class TrainingScreen(SymnnScreen):
     """Set up a run, then start (t), pause (p) and stop (x) it; v loads the vanishing lesson."""
 
@@ -111,7 +120,7 @@ class TrainingScreen(SymnnScreen):
             yield from field("width", recipe["width"], "width")
             yield from choice("activation", ACTIVATION_CHOICES, "relu", "activation")
             with Horizontal(classes="tr-field"):
-                yield Checkbox("batch norm", id="batchnorm", compact=True)
+                yield TickBox("batch norm", id="batchnorm", compact=True)
             yield from field("dropout", "0", "dropout")
             yield from field("epochs", recipe["epochs"], "epochs")
             yield from choice("optimizer", OPTIMIZERS, "adam", "optimizer")
