@@ -64,29 +64,42 @@ def _inject(thread_id: int, exc: type[BaseException] | None) -> None:
 
 
 class _Watchdog:
-    """One daemon thread that interrupts the threads whose budgets have run out."""
+    """One daemon thread that interrupts the threads whose budgets have run out.
+
+    Its state is guarded by a plain C-level lock, never a ``threading.Condition``: an
+    interruption can land between any two bytecodes of the owning thread, and one landing inside
+    a Condition's Python-level ``__enter__``/``__exit__`` would leave its lock held for good. The
+    thread polls (every 10 ms while budgets are open) instead of being notified, for the same
+    reason. Only a budget whose block is running (``armed``) is ever interrupted.
+    """
+
+    _POLL = 0.01
 
     def __init__(self) -> None:
-        self.lock = threading.Condition()
+        self.lock = threading.Lock()
         self.heap: list[tuple[float, int, Budget]] = []
         self.active: dict[int, list[Budget]] = {}  # thread id -> its open budgets, outermost first
         self.counter = itertools.count()
         self.thread: threading.Thread | None = None
+
+    def _ensure_thread(self) -> None:
+        """Start the polling thread once (lock held)."""
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._loop, name="symnn-budget", daemon=True)
+            self.thread.start()
 
     def start(self, budget: Budget) -> None:
         with self.lock:
             self.active.setdefault(budget.thread_id, []).append(budget)
             if budget.deadline is not None:
                 heapq.heappush(self.heap, (budget.deadline, next(self.counter), budget))
-                if self.thread is None:
-                    self.thread = threading.Thread(target=self._loop, name="symnn-budget",
-                                                   daemon=True)
-                    self.thread.start()
-                self.lock.notify()
+                self._ensure_thread()
+            budget.armed = True
 
     def _forget(self, budget: Budget) -> list[Budget]:
         """Mark the budget finished and drop it from its thread's stack (lock held)."""
         budget.done = True
+        budget.armed = False
         stack = self.active.get(budget.thread_id, [])
         if budget in stack:
             stack.remove(budget)
@@ -102,31 +115,35 @@ class _Watchdog:
             # an interruption meant for this budget may still be pending: drop it, then re-arm
             # one for an enclosing budget that has run out too
             _inject(budget.thread_id, None)
-            if any(b.fired for b in stack):
+            if any(b.fired and b.armed for b in stack):
                 _inject(budget.thread_id, _Interrupt)
 
     def fire(self, budget: Budget) -> None:
         """Interrupt the budget's thread now (caller holds the lock)."""
         budget.fired = True
-        if not budget.done and budget in self.active.get(budget.thread_id, ()):
+        if budget.armed and not budget.done:
             _inject(budget.thread_id, _Interrupt)
 
+    def _due(self, now: float) -> None:
+        """Fire every budget whose time is up (lock held)."""
+        while self.heap and (self.heap[0][2].done or self.heap[0][0] <= now):
+            _, _, budget = heapq.heappop(self.heap)
+            if budget.done:
+                continue
+            if budget.repeats >= _MAX_REPEATS:
+                self._forget(budget)
+                continue
+            self.fire(budget)
+            budget.repeats += 1
+            heapq.heappush(self.heap, (now + _REPEAT, next(self.counter), budget))
+
     def _loop(self) -> None:
-        with self.lock:
-            while True:
+        while True:
+            with self.lock:
                 now = time.monotonic()
-                while self.heap and (self.heap[0][2].done or self.heap[0][0] <= now):
-                    _, _, budget = heapq.heappop(self.heap)
-                    if budget.done:
-                        continue
-                    if budget.repeats >= _MAX_REPEATS:
-                        self._forget(budget)
-                        continue
-                    self.fire(budget)
-                    budget.repeats += 1
-                    heapq.heappush(self.heap, (now + _REPEAT, next(self.counter), budget))
-                timeout = self.heap[0][0] - now if self.heap else None
-                self.lock.wait(timeout)
+                self._due(now)
+                wait = self.heap[0][0] - now if self.heap else self._POLL * 5
+            time.sleep(min(max(wait, 0.0), self._POLL))
 
     def cancel(self, budget: Budget) -> None:
         with self.lock:
@@ -135,11 +152,7 @@ class _Watchdog:
                 return
             self.fire(budget)
             heapq.heappush(self.heap, (time.monotonic() + _REPEAT, next(self.counter), budget))
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._loop, name="symnn-budget",
-                                               daemon=True)
-                self.thread.start()
-            self.lock.notify()
+            self._ensure_thread()
 
     def open_budgets(self) -> list[Budget]:
         with self.lock:
@@ -165,7 +178,7 @@ class Budget:
         self.thread_id = 0
         self.deadline: float | None = None
         self.started: float | None = None
-        self.fired = self.cancelled = self.done = False
+        self.fired = self.cancelled = self.done = self.armed = False
         self.repeats = 0
 
     @property
@@ -217,7 +230,9 @@ class Budget:
                 break
             except _Interrupt:
                 interrupted = True
-        if interrupted and self.fired:
+        # an interruption that arrives after the block's work has finished changes nothing:
+        # the work is done and its result stands
+        if interrupted and self.fired and exc_type is not None:
             raise self.exceeded() from None
         return False
 

@@ -169,3 +169,32 @@ def test_a_time_limit_must_be_positive_and_a_budget_is_entered_once():
     with pytest.raises(RuntimeError, match="once"):
         with budget:
             pass
+
+
+def test_interruptions_landing_anywhere_never_leave_the_watchdog_locked():
+    """Threads that open, finish and lose short budgets while another thread cancels them all
+    end promptly, and a new budget still works afterwards (a lock held by an interrupted thread
+    would hang every later analysis)."""
+    stop = time.monotonic() + 3.0
+
+    def churn() -> None:
+        while time.monotonic() < stop:
+            try:
+                with Budget(0.002, "outer"):
+                    with Budget(0.001, "inner"):
+                        _spin(0.002)
+            except BudgetExceeded:
+                pass
+
+    threads = [threading.Thread(target=churn, daemon=True) for _ in range(4)]
+    for t in threads:
+        t.start()
+    while time.monotonic() < stop:
+        cancel_all()
+        time.sleep(0.001)
+    for t in threads:
+        t.join(10)
+    assert not any(t.is_alive() for t in threads)
+    with pytest.raises(BudgetExceeded, match="after 0.2 s: fresh"):
+        with Budget(0.2, "fresh"):
+            _spin(5)
