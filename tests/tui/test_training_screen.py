@@ -222,3 +222,17 @@ async def test_the_batch_norm_box_is_empty_when_unticked_and_crossed_when_ticked
         on = [line for line in screen_text(app).splitlines() if "batch norm" in line]
     assert off and "▐ ▌ batch norm" in off[0] and "X" not in off[0].split("batch norm")[0][-6:]
     assert on and "▐X▌ batch norm" in on[0]
+
+
+async def test_the_summary_says_its_train_loss_is_the_mean_of_the_last_epochs_batches():
+    # symnn train's final "train" row re-evaluates the whole training set after the last epoch;
+    # the dashboard shows the running mean of that epoch's batch losses and must say so
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _fill(pilot, epochs="2")
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: app.screen.history is not None)
+        status = app.screen.query_one("#tr-status").content.plain
+        batch_mean = app.screen.history.train_loss[-1]
+    assert f"train loss {batch_mean:.4g} (mean of the last epoch's batches)" in status

@@ -433,9 +433,11 @@ def _epochs(n: int) -> str:
 
 def _summary(history) -> str:
     """What a finished (or stopped) run reached: the last recorded numbers, since a run
-    stopped mid-epoch has no validation for that epoch."""
+    stopped mid-epoch has no validation for that epoch. The train loss is the mean of the last
+    epoch's batch losses (symnn train's final row re-evaluates the whole training set instead)."""
     summary = (f"Finished after {_epochs(len(history.epoch))}: train loss "
-               f"{fmt(_last_value(history.train_loss), 4)}, val loss "
+               f"{fmt(_last_value(history.train_loss), 4)} (mean of the last epoch's batches), "
+               f"val loss "
                f"{fmt(_last_value(history.val_loss), 4)}, val accuracy "
                f"{fmt(_last_value(history.val_accuracy), 3)}")
     if history.stop_reason:
