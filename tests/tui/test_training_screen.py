@@ -236,3 +236,26 @@ async def test_the_summary_says_its_train_loss_is_the_mean_of_the_last_epochs_ba
         status = app.screen.query_one("#tr-status").content.plain
         batch_mean = app.screen.history.train_loss[-1]
     assert f"train loss {batch_mean:.4g} (mean of the last epoch's batches)" in status
+
+
+async def test_at_80x24_epoch_ticks_are_whole_numbers_titles_fit_and_the_legend_sits_below(
+        screen_text):
+    import re
+
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _fill(pilot, epochs="31")
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: app.screen.history is not None)
+        await pilot.pause()
+        first = screen_text(app).splitlines()
+        await pilot.press("g")
+        await pilot.pause()
+        other = screen_text(app)
+    ticks = [line for line in first if re.fullmatch(r"[│\s\d.]+", line) and re.search(r"\d", line)]
+    assert ticks and not any("." in line for line in ticks)  # 1 9 17 25, never 15.8
+    assert any("━ train ━ validation" in line and "╰" in line for line in first)
+    assert not any("train" in line and "┤" in line for line in first)  # nothing drawn over
+    assert "Gradient norms, last epoch" in other and "Decision boundary, val. points" in other
+    assert "…" not in other

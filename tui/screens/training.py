@@ -140,10 +140,12 @@ class TrainingScreen(SymnnScreen):
 
     def on_mount(self) -> None:
         titles = {"#loss-plot": "Loss per epoch", "#acc-plot": "Accuracy per epoch",
-                  "#norm-plot": "Gradient norm per layer (last epoch)",
-                  "#boundary-plot": "Decision boundary (validation points)"}
+                  "#norm-plot": "Gradient norms, last epoch",
+                  "#boundary-plot": "Decision boundary, val. points"}
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
+        for selector in ("#loss-plot", "#acc-plot"):  # the legend under the plot, not on it
+            self.query_one(selector).border_subtitle = "[cyan]━ train[/] [magenta]━ validation[/]"
         self.query_one("#tr-plots").can_focus = False  # tab goes from field to field
         self._status("Ready: t starts training, v loads the vanishing-gradient lesson.")
 
@@ -349,15 +351,15 @@ class TrainingScreen(SymnnScreen):
         epochs = h["epoch"]
         loss = self.query_one("#loss-plot", Plot)
         loss.reset()
-        _line(loss, epochs, h["train_loss"], "train", "cyan")
-        _line(loss, epochs, h["val_loss"], "validation", "magenta")
-        loss.plt.xlim(1, max(snap["epochs"], 2))
+        _line(loss, epochs, h["train_loss"], "cyan")
+        _line(loss, epochs, h["val_loss"], "magenta")
+        _epoch_axis(loss, snap["epochs"])
         loss.refresh()
         acc = self.query_one("#acc-plot", Plot)
         acc.reset()
-        _line(acc, epochs, h["train_accuracy"], "train", "cyan")
-        _line(acc, epochs, h["val_accuracy"], "validation", "magenta")
-        acc.plt.xlim(1, max(snap["epochs"], 2))
+        _line(acc, epochs, h["train_accuracy"], "cyan")
+        _line(acc, epochs, h["val_accuracy"], "magenta")
+        _epoch_axis(acc, snap["epochs"])
         acc.plt.ylim(0, 1)
         acc.refresh()
         self._norms(snap)
@@ -445,12 +447,21 @@ def _summary(history) -> str:
     return summary
 
 
-def _line(plot: Plot, xs, ys, label: str, color: str) -> None:
+def _line(plot: Plot, xs, ys, color: str) -> None:
     """Plot the recorded values that exist (validation may be missing on a stopped epoch)."""
     pairs = [(x, y) for x, y in zip(xs, ys) if y is not None and math.isfinite(y)]
     if pairs:
-        plot.plt.plot([p[0] for p in pairs], [p[1] for p in pairs], label=label, color=color,
+        plot.plt.plot([p[0] for p in pairs], [p[1] for p in pairs], color=color,
                       marker="braille")
+
+
+def _epoch_axis(plot: Plot, epochs: int) -> None:
+    """Epochs 1..N on the x axis with whole-number ticks (at most five labels)."""
+    last = max(epochs, 2)
+    step = max(1, math.ceil((last - 1) / 4))
+    ticks = list(range(1, last + 1, step))
+    plot.plt.xticks(ticks, [str(t) for t in ticks])
+    plot.plt.xlim(1, last)
 
 
 def _last_value(values) -> float | None:
