@@ -13,6 +13,7 @@ then the answer is shown. Text that cannot be read costs no try.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass
@@ -102,7 +103,7 @@ class PracticeSession:
         if bad or not kinds:
             raise ValueError(f"kinds must be 'local' and/or 'product', got {kinds!r}")
         self.derivation = derivation
-        self._unicode = unicode
+        self._unicode = functools.partial(unicode, typed=derivation.typed)  # as typed
         self._rng = random.Random(seed)
         self._symbols = self._display_symbols()
         self._typed = _typable_names(self._symbols)

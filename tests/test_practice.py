@@ -148,3 +148,9 @@ def test_names_the_parser_cannot_read_are_typed_without_superscripts():
     assert session.answer("x_0").verdict == "correct"  # ∂(W·x)/∂W
     feedback = session.answer("q")
     assert "W1_0_0" in feedback.message and "z1_0" in feedback.message
+
+
+def test_questions_print_the_nodes_as_typed():
+    session = PracticeSession(sn.graph("(sigmoid(w*x+b) - y)^2", w=1, x=2, b=0, y=1)
+                              .derivation(), kinds=("local",))
+    assert session.current.prompt == "local derivative ∂L/∂(σ(w·x + b) - y) = ?"

@@ -430,3 +430,37 @@ async def test_after_an_error_the_cursor_stays_in_the_field_to_correct_it(field,
         await pilot.press("backspace", "2")  # corrected, not a screen switch
         assert type(app.screen).__name__ == "BackpropScreen"
         assert field_widget.value == typed[:-1] + "2"
+
+
+async def _build(pilot, screen, expr: str, values: str) -> None:
+    """Type ``expr`` with ``values`` into the fields and build its graph."""
+    screen.query_one("#values").value = values
+    screen.query_one("#expr").value = expr
+    screen.query_one("#expr").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_node_labels_header_and_steps_read_as_typed(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _build(pilot, screen, "(sigmoid(w*x+b) - y)^2", "w=0.5, x=2, b=0.1, y=1")
+        text = screen_text(app)
+        assert "σ(w·x + b) - y" in text  # the node label, as typed
+        assert "-y + " not in text
+        await pilot.press("a")  # the start: the header
+        assert "L = (σ(w·x + b) - y)²" in screen_text(app)
+        await pilot.press("z")  # the end: every step and the whole gradient table
+        assert "-y + " not in screen_text(app)
+
+
+async def test_a_typed_difference_keeps_its_order(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _build(pilot, screen, "w*x + b - (y - yhat)", "w=1, x=2, b=3, y=4, yhat=5")
+        await pilot.press("a")
+        text = screen_text(app)
+        assert "w·x + b - (y - yhat)" in text
+        assert "y - yhat" in text and "-yhat" not in text

@@ -238,7 +238,7 @@ class BackpropScreen(SymnnScreen):
                 unknown_names(values, set(preset.values), values_text, "this preset")
                 output = preset.build({**dict.fromkeys(preset.values), **values})
             else:
-                names = {symbol.name for symbol in sn.parse(expr_text).free_symbols}
+                names = set(sn.graph(expr_text).leaves())  # as typed: no SymPy, linear time
                 unknown_names(values, names, values_text)
                 output = sn.graph(expr_text, **values)
         except sn.ParseError as exc:
@@ -400,9 +400,9 @@ class BackpropScreen(SymnnScreen):
             elif node.is_constant:
                 label = fmt(node.value)
             elif node in d.forms:
-                label = unicode(d.forms[node])
+                label = self._u(d.forms[node])
             else:  # off the paths to the chosen leaf: its expression
-                label = unicode(node.expr) if len(node.parents) < 3 else node.op.label
+                label = self._u(node.expr) if len(node.parents) < 3 else node.op.label
             self.labels[node] = label
         return label
 
@@ -516,7 +516,6 @@ class BackpropScreen(SymnnScreen):
         return unicode(self.derivation.output_symbol)
 
     def _step_text(self, phase: str, item, position: int) -> Text | Group:
-        from symnn.scalar.render import unicode
         from symnn.symbolic.functions import number
 
         d = self.derivation
@@ -525,7 +524,7 @@ class BackpropScreen(SymnnScreen):
         if phase == "start":
             text.append("Start\n", style="bold")
             text.append(f"{self._out()} = ", style="bold")
-            text.append(f"{unicode(self.output.expr)}\n")
+            text.append(f"{self._header_form()}\n")
             leaves = reading_order(self.output)
             if leaves:
                 text.append("Leaves: " + ", ".join(
@@ -540,7 +539,7 @@ class BackpropScreen(SymnnScreen):
             text.append(f"Forward {position} of {f}\n", style="bold")
             args = [self._label(p) for p in node.parents]
             if all(p in d.forms for p in node.parents):
-                definition = unicode(node.op.sympy(*(d.forms[p] for p in node.parents),
+                definition = self._u(node.op.sympy(*(d.forms[p] for p in node.parents),
                                                    *(number(a) for a in node.arg)))
             else:
                 definition = f"{node.op.label}({', '.join(args)})"
@@ -553,7 +552,7 @@ class BackpropScreen(SymnnScreen):
                 text.append(f"with {inputs}\n")
                 text.append(f"{self._label(node)} = {fmt(node.value)}\n", style="bold")
             if self.symbolic:
-                text.append(f"\nIn the leaves: {unicode(node.expr)}\n", style="magenta")
+                text.append(f"\nIn the leaves: {self._u(node.expr)}\n", style="magenta")
             return text
         step = item
         k = position - f
@@ -564,12 +563,12 @@ class BackpropScreen(SymnnScreen):
         text.append(f"∂{out}/∂{parent_l} {op} ∂{out}/∂{node_l} · ∂{node_l}/∂{parent_l}\n",
                     style="bold cyan")
         table = Table.grid(padding=(0, 2))
-        table.add_row("local", f"∂{node_l}/∂{parent_l} = {unicode(step.local)}",
+        table.add_row("local", f"∂{node_l}/∂{parent_l} = {self._u(step.local)}",
                       fmt(step.local_value))
         table.add_row("upstream", f"∂{out}/∂{node_l}"
-                      + (f" = {unicode(step.upstream)}" if self.symbolic else ""),
+                      + (f" = {self._u(step.upstream)}" if self.symbolic else ""),
                       fmt(step.upstream_value))
-        table.add_row("product", unicode(step.product) if self.symbolic else "upstream · local",
+        table.add_row("product", self._u(step.product) if self.symbolic else "upstream · local",
                       fmt(step.product_value))
         result = Text()
         if step.product_value is not None:
@@ -581,19 +580,30 @@ class BackpropScreen(SymnnScreen):
                           + f"{parent_l}: contributions add up\n", style="yellow")
         return Group(text, table, Text(), result)
 
-    @staticmethod
-    def _paren(form) -> str:
+    def _u(self, form) -> str:
+        """``form`` printed with the derivation's typed forms in the order they were typed."""
         from symnn.scalar.render import unicode
 
-        text = unicode(form)
+        return unicode(form, typed=self.derivation.typed)
+
+    def _header_form(self) -> str:
+        """The output's formula in the leaves, as typed (SymPy's form past the header limit)."""
+        from symnn.scalar.render import HEADER_LIMIT, unicode
+
+        d = self.derivation
+        full = d.typed_output(HEADER_LIMIT)
+        if full is None:
+            return self._u(self.output.expr)
+        return unicode(full, typed=d.typed_header)
+
+    def _paren(self, form) -> str:
+        text = self._u(form)
         return text if form.is_Symbol else f"({text})"
 
     def _grads_table(self, done_steps, limit: int = 12) -> Table | Group:
         """The nodes reached so far with their contributions, the latest ``limit`` of them
         first (the graph shows every ∂L; a long table would cost every step key its
         rendering). Before the backward pass, a sentence that wraps to the panel."""
-        from symnn.scalar.render import unicode
-
         d = self.derivation
         table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
         table.add_column("node", ratio=1, overflow="ellipsis", no_wrap=True)
@@ -614,7 +624,7 @@ class BackpropScreen(SymnnScreen):
                 "✓" if complete else "…")
             row = [self._label(node), contributions, total]
             if self.symbolic:
-                row.append(unicode(d.gradient(node)) if complete else "")
+                row.append(self._u(d.gradient(node)) if complete else "")
             table.add_row(*row)
         if len(rows) > limit:
             table.add_row(Text(f"… {len(rows) - limit} earlier", style="dim"), "", "")
