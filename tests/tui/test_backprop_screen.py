@@ -338,7 +338,7 @@ async def test_a_wrong_answer_shows_the_rule_then_the_answer(screen_text):
         assert "hint: power rule" in screen_text(app)
         await pilot.press(*"yhat", "enter")
         await pilot.pause()
-        assert "answer: 2·(-y + yhat) = -1.98661" in screen_text(app)
+        assert "answer: 2·(yhat - y) = -1.98661" in screen_text(app)  # as typed
         assert screen.practice.revealed == 1 and screen.practice.correct == 0
 
 
