@@ -573,3 +573,73 @@ async def test_typing_while_runs_compute_stays_in_the_field_the_learner_focused(
         assert focused.value.endswith("0.525"), focused.value
         others = [w for w in screen.query("Input") if w is not focused]
         assert not any("0.5" in w.value or "25" in w.value for w in others)
+
+
+async def _enter_bad_then_type(pilot, key: str, field: str, bad: str, more: str) -> None:
+    """Press the field's key, type bad input and enter, then type ``more`` (a learner
+    correcting it); every character is a real key press."""
+    pilot.app.screen.query_one(f"#{field}").value = ""
+    await pilot.press(key, *bad, "enter")
+    await _settle(pilot)
+    assert pilot.app.screen.query_one("#error").shown
+    await pilot.press(*more)
+    await _settle(pilot)
+
+
+async def test_optimizer_keeps_the_cursor_in_the_function_after_a_parse_error():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _enter_bad_then_type(pilot, "f", "fx", "x+__y", "zq")
+        fx = app.screen.query_one("#fx")
+        assert app.is_running and app.screen.SCREEN_NAME == "optimizer"
+        assert app.screen.focused is fx and fx.value == "x+__yzq"
+
+
+async def test_optimizer_keeps_the_cursor_in_the_field_at_fault_after_a_bad_number():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        steps = app.screen.query_one("#steps")
+        steps.value = ""
+        steps.focus()
+        await pilot.press("-", "5", "enter")
+        await _settle(pilot)
+        assert app.screen.query_one("#error").shown
+        await pilot.press("backspace", "backspace", "5", "0", "0", "0")
+        assert app.screen.SCREEN_NAME == "optimizer" and app.screen.focused is steps
+        assert steps.value == "5000"
+        # entered from the lr field, the cursor goes to the steps field that is wrong
+        steps.value = "-5"
+        await pilot.press("escape", "f", "tab", "tab", "tab", "enter")
+        await _settle(pilot)
+        assert app.screen.focused is steps
+
+
+async def test_optimizer_cursor_leaves_the_field_after_a_run_that_works():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _set(pilot, "steps", "30")
+        assert not app.screen.query_one("#error").shown and app.screen.focused is None
+
+
+async def test_convexity_keeps_the_cursor_in_the_function_after_a_parse_error():
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _enter_bad_then_type(pilot, "e", "fx", "log(x)d", "dq")
+        fx = app.screen.query_one("#fx")
+        assert app.is_running and app.screen.SCREEN_NAME == "convexity"
+        assert app.screen.focused is fx and fx.value == "log(x)ddq"
+
+
+async def test_convexity_keeps_the_cursor_in_the_domain_after_a_bad_domain():
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        app.screen.query_one("#fx").value = "log(x)"
+        await _enter_bad_then_type(pilot, "d", "domain", "x>>0", "e4")
+        domain = app.screen.query_one("#domain")
+        assert app.screen.SCREEN_NAME == "convexity"
+        assert app.screen.focused is domain and domain.value == "x>>0e4"

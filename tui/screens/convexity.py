@@ -70,6 +70,7 @@ class ConvexityScreen(SymnnScreen):
         self.request = 0  # the latest analysis asked for; older answers are ignored
         self.analysing = False
         self.budget = None  # the running analysis' budget: cancelled when superseded or closed
+        self.editing = ""  # the field whose enter asked for the pending analysis
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(classes="field-row"):
@@ -95,8 +96,9 @@ class ConvexityScreen(SymnnScreen):
     @on(Input.Submitted)
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
-        self.analyse()
+        """Analyse the fields; on an error the cursor comes back to the field to correct."""
         self.set_focus(None)
+        self.analyse(event.input.id or "")
 
     @guarded
     def action_next_example(self) -> None:
@@ -125,11 +127,13 @@ class ConvexityScreen(SymnnScreen):
             self.budget = None
 
     @guarded
-    def analyse(self) -> None:
+    def analyse(self, editing: str = "") -> None:
         """Ask sn.convexity for the verdict in a worker thread (SymPy can take seconds) and
-        show "analysing…" with the time limit; a newer request cancels an older one."""
+        show "analysing…" with the time limit; a newer request cancels an older one.
+        ``editing`` names the field whose enter asked for it (its errors keep the cursor)."""
         from symnn.symbolic.budget import Budget
 
+        self.editing = editing
         text = self.query_one("#fx", Input).value
         domain = self.query_one("#domain", Input).value.strip() or None
         self._cancel()
@@ -184,18 +188,34 @@ class ConvexityScreen(SymnnScreen):
         self.sub_title = ""
         error = self.query_one("#error", ErrorPanel)
         if exc is not None:
+            field = ""
             if isinstance(exc, sn.ParseError):
                 error.show_error(text, exc)
+                field = "fx"
             elif type(exc).__name__ == "DomainError" and getattr(exc, "position", None) is not None:
                 error.show_error(domain or "", exc)  # the caret goes under the domain text
+                field = "domain"
             else:
                 error.show_message(str(exc))
+            self._keep_editing(field)
             self.draw()  # the last verdict stays on screen
             return
+        self.editing = ""
         error.clear()
         self.result, self.surface, self.window = result, surface, window
         self._place_chord()
         self.draw()
+
+    def _keep_editing(self, field: str = "") -> None:
+        """After an error from an enter in a field, put the cursor back in the field at fault
+        (else the one entered), so the keys typed to correct it do not act as shortcuts; not if
+        the learner has moved the focus since."""
+        if self.editing and self.focused is None:
+            field_input = self.query_one(f"#{field or self.editing}", Input)
+            self.set_focus(field_input)
+            # after its focus event (which selects all): the caret at the end, text kept
+            field_input.call_later(field_input.action_end)
+        self.editing = ""
 
     def _place_chord(self) -> None:
         """The chord for a new function: the counterexample's points when there is one (the

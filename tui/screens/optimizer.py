@@ -80,6 +80,7 @@ class OptimizerScreen(SymnnScreen):
         self.note = ""  # said under the fields after a run (options waiting for an optimizer)
         self.view = "surface"  # or "loss": the plot shows loss against step
         self.reset_start = ""  # set by the worker when a typed start did not fit f
+        self.editing = ""  # the field whose enter started the pending run: its errors refocus it
 
     def compose_body(self) -> Iterable[Widget]:
         import symnn as sn
@@ -121,15 +122,18 @@ class OptimizerScreen(SymnnScreen):
     # ---- running -------------------------------------------------------------------
 
     @guarded
-    def action_go(self) -> None:
-        """Run every ticked optimizer on the surface (sn.lab.descend) and show step 0."""
+    def action_go(self, editing: str = "") -> None:
+        """Run every ticked optimizer on the surface (sn.lab.descend) and show step 0;
+        ``editing`` names the field whose enter asked for it (its errors keep the cursor)."""
         import symnn as sn
 
+        self.editing = editing
         error = self.query_one("#error", ErrorPanel)
         typed = self.query_one("#fx", Input).value.strip()
         spec = typed or self.query_one("#surface", Select).value
         if spec == TYPED:
             error.show_message("type a function in f = (press f), or choose a preset surface")
+            self._keep_editing("fx")
             return
         fields = {}
         for name in ("lr", "options", "start", "steps"):
@@ -138,6 +142,7 @@ class OptimizerScreen(SymnnScreen):
                 fields[name] = _read(name, source)
             except ValueError as exc:
                 error.show_error(source, exc)
+                self._keep_editing(name)
                 return
         chosen = list(self.query_one("#optimizers", SelectionList).selected)
         if not chosen:
@@ -147,6 +152,7 @@ class OptimizerScreen(SymnnScreen):
         if "lr" in options:
             error.show_message("lr=... in options: type a learning rate for every ticked "
                                "optimizer in the lr field, or one optimizer's as adam.lr=0.1")
+            self._keep_editing("options")
             return
         waiting = sorted({key.split(".")[0] for key in options if "." in key} - set(chosen))
         jobs = []
@@ -160,6 +166,17 @@ class OptimizerScreen(SymnnScreen):
         self.note = (f"options for {', '.join(waiting)} apply once ticked" if waiting else "")
         error.clear()
         self._compute(jobs, typed)
+
+    def _keep_editing(self, field: str = "") -> None:
+        """After an error from an enter in a field, put the cursor back in the field at fault
+        (else the one entered), so the keys typed to correct it do not switch screens or quit;
+        not if the learner has moved the focus since."""
+        if self.editing and self.focused is None:
+            field_input = self.query_one(f"#{field or self.editing}", Input)
+            self.set_focus(field_input)
+            # after its focus event (which selects all): the caret at the end, text kept
+            field_input.call_later(field_input.action_end)
+        self.editing = ""
 
     def _compute(self, jobs: list[tuple[str, dict]], typed: str = "") -> None:
         """Start the runs in a worker thread and say so; a newer request supersedes it."""
@@ -213,8 +230,10 @@ class OptimizerScreen(SymnnScreen):
                 error.show_error(typed, exc)
             else:
                 error.show_message(f"{name}: {describe(exc)}")
+            self._keep_editing("fx" if typed and isinstance(exc, sn.ParseError) else "")
             self.draw()  # the previous runs stay on screen
             return
+        self.editing = ""
         error.clear()
         if self.reset_start:
             self.query_one("#start", Input).value = ""
@@ -342,8 +361,9 @@ class OptimizerScreen(SymnnScreen):
     @on(Input.Submitted)
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
-        self.action_go()
+        """Run from the fields; on an error the cursor comes back to the field to correct."""
         self.set_focus(None)
+        self.action_go(event.input.id or "")
 
     @on(Select.Changed, "#surface")
     @guarded
