@@ -214,3 +214,17 @@ async def test_each_activations_largest_derivative_agrees_with_pytorch(name):
     assert text.startswith(name)
     assert f"largest derivative: {peak:.4g}" in text
     assert f"smallest derivative: {fmt(x.grad.min().item(), 4)}" in text
+
+
+async def test_batchnorm_says_batch_in_the_singular_and_prints_every_sample_with_3_decimals(
+        screen_text):
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "b")
+        text = screen_text(app)
+        x = app.screen.bn_last[0].data
+    assert "1 training batch seen" in text and "1 training batches" not in text
+    for value in x[0]:
+        shown = f"{value:.3f}"
+        assert shown in text  # one fixed format: 6.200 next to 7.240 and -0.026

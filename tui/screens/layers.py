@@ -293,7 +293,8 @@ class LayersScreen(SymnnScreen):
         mode = "training" if bn.training else "evaluation"
         head = Text()
         head.append(f"BatchNorm1d(3), {mode} mode", style="bold")
-        head.append(f", {self.bn_batches} training batches seen; m = {bn.momentum}, "
+        batches = "batch" if self.bn_batches == 1 else "batches"
+        head.append(f", {self.bn_batches} training {batches} seen; m = {bn.momentum}, "
                     f"eps = {bn.eps:g}")
         parts: list = [head]
         if self.bn_last is not None:
@@ -333,8 +334,10 @@ class LayersScreen(SymnnScreen):
         for title, t in columns:
             block = Table(title=title, box=None, show_header=False, padding=(0, 0, 0, 1),
                           min_width=len(title) + 1)
+            for _ in range(t.shape[1]):
+                block.add_column(justify="right")  # the decimal points line up
             for r in range(n):
-                block.add_row(*(fmt(v, 3) for v in t.data[r]))
+                block.add_row(*(_fixed(v) for v in t.data[r]))
             # fixed precision: a mean of -7.45e-08 is 0 to the batch's precision
             block.add_row(*(Text(_fixed(v), style="cyan") for v in t.mean(0).data))
             block.add_row(*(Text(_fixed(v), style="cyan") for v in t.var(0, unbiased=False).data))
