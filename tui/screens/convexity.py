@@ -49,7 +49,7 @@ class ConvexityScreen(SymnnScreen):
     ConvexityScreen #cv-plot { width: 3fr; }
     """
     BINDINGS = [
-        Binding("e", "focus_field('fx')", "f"),
+        Binding("e", "focus_field('fx')", "Type f"),
         Binding("d", "focus_field('domain')", "Domain"),
         Binding("c", "next_example", "Example"),
         Binding("h", "move('a', -1)", "a left", group=_MOVE),

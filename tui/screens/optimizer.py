@@ -60,7 +60,7 @@ class OptimizerScreen(SymnnScreen):
         Binding("e,end", "to_end", "End", show=False),
         Binding("r", "reset", "Reset", show=False),
         Binding("w", "lesson", "lr lesson", show=False),
-        Binding("f", "focus_field('fx')", "f"),
+        Binding("f", "focus_field('fx')", "Type f"),
         Binding("o", "focus_field('optimizers')", "Tick"),
         Binding("g", "go", "Go"),
         Binding("l", "toggle_view", "Plot"),
