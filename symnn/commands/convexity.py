@@ -64,7 +64,8 @@ def _analyse(args: argparse.Namespace):
         return convexity(expr, variables=variables, domain=args.domain,
                          time_limit=args.time_limit)
     except DomainError as exc:
-        raise UsageError(f"bad --domain {args.domain!r}: {exc}") from None
+        shown = args.domain if len(args.domain) <= 60 else args.domain[:57] + "..."
+        raise UsageError(f"bad --domain {shown!r}: {exc}") from None
     except NumberRangeError as exc:
         raise UsageError(f"cannot use EXPR: {exc}") from None
 

@@ -182,3 +182,14 @@ def test_optimize_explain_says_when_newtons_hessian_is_singular(capsys):
                              "--start", "1,2", "--steps", "2", "--explain", "1")
     assert code == 0, err
     assert "H is singular" in out and "shifted step" in out
+
+
+def test_a_long_bad_domain_is_quoted_short_in_the_error(capsys):
+    from symnn.cli import main
+
+    domain = ", ".join(["x>0"] * 3000)
+    assert main(["convexity", "x^2", "--domain", domain]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "at most 2000 are read" in captured.err
+    assert len(captured.err) < 300, captured.err[:300]
