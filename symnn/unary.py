@@ -154,7 +154,10 @@ def _erf_array(x: Any) -> Any:
     try:
         from scipy.special import erf
     except ImportError:
-        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+        arr = np.asarray(x)
+        dtype = arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float64
+        out = np.asarray(np.frompyfunc(math.erf, 1, 1)(arr), dtype=dtype)
+        return out if out.ndim else out[()]  # a scalar in, a NumPy scalar out
     return erf(x)
 
 

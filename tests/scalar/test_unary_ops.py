@@ -55,3 +55,21 @@ def test_elu_derivative_at_zero_is_alpha_as_in_pytorch():
     x = Scalar(0.0)
     x.elu(alpha=0.4).backward()
     assert x.grad == 0.4
+
+
+def test_erf_without_scipy_takes_scalars_and_arrays(monkeypatch):
+    """GELU's erf falls back to math.erf when SciPy is absent, for a NumPy scalar as well as
+    an array (lambdify's numpy module passes scalars)."""
+    import math
+    import sys
+
+    import numpy as np
+
+    from symnn.unary import _erf_array
+
+    monkeypatch.setitem(sys.modules, "scipy.special", None)  # import now raises ImportError
+    assert _erf_array(np.float64(0.5)) == math.erf(0.5)
+    values = np.array([-1.0, 0.0, 2.0], dtype=np.float32)
+    out = _erf_array(values)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, np.array([math.erf(v) for v in values], dtype=np.float32))
