@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -60,12 +61,19 @@ class SymnnApp(App):
     def on_mount(self) -> None:
         self.switch_mode(self.start)
 
+    async def on_event(self, event: events.Event) -> None:
+        """Drop a key still queued when shutting down began: its screens are being closed,
+        and a binding looked up then would find no screen (or open a new one mid-close)."""
+        if isinstance(event, events.Key) and not self.is_running:
+            return
+        await super().on_event(event)
+
     @guarded
     async def action_show(self, name: str) -> None:
         """Switch to the screen called ``name`` (its state is kept while away)."""
         from tui.screens.help import HelpScreen
 
-        if name not in BY_NAME or self._exit or self._closing:
+        if name not in BY_NAME or self._exit or self._closing or not self.is_running:
             return  # a queued key while the app shuts down must not open a new screen
         while isinstance(self.screen, HelpScreen):
             self.pop_screen()

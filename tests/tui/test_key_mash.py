@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import unicodedata
 
@@ -52,6 +53,15 @@ def _key_event(key: str) -> events.Key:
     return events.Key(key, char)
 
 
+async def _until_handled(app, pilot) -> None:
+    """Wait until the app has handled every key posted so far (a callback queued behind them
+    runs), however slow the machine, then for the screens to settle."""
+    handled = asyncio.Event()
+    app.call_later(handled.set)
+    await asyncio.wait_for(handled.wait(), timeout=120)
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("info", SCREENS, ids=lambda info: info.name)
 async def test_key_mash_leaves_app_running_without_errors(info):
     app = MashApp(start=info.name)
@@ -65,8 +75,26 @@ async def test_key_mash_leaves_app_running_without_errors(info):
                 app.post_message(_key_event(key))
             await pilot.pause(0.05)
             assert app.is_running, f"app stopped after keys {batch}"
-        await pilot.pause(0.5)  # let every queued key be handled before the test ends the app
+        await _until_handled(app, pilot)
         assert app.is_running
+
+
+SCREEN_KEYS = [info.key for info in SCREENS]
+
+
+@pytest.mark.parametrize("keys", [SCREEN_KEYS * 10, ["b", "f", "t", "x", "a", "r", "n"] * 15],
+                         ids=["screen-keys", "screen-actions"])
+@pytest.mark.parametrize("start", ["training", "layers", "lessons"])
+async def test_keys_still_queued_when_the_app_shuts_down_are_dropped(start, keys):
+    """The app closes while keys wait in its queue (a storm, then quit): shutting down must
+    neither look a binding up on a screen already closed nor switch to a new screen while the
+    screens are being closed (both raised inside Textual before)."""
+    app = MashApp(start=start)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in keys:
+            app.post_message(_key_event(key))
+    assert not app.is_running and app._exception is None  # run_test re-raises it, too
 
 
 async def test_every_screen_survives_a_tiny_terminal():
