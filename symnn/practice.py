@@ -97,7 +97,7 @@ class PracticeSession:
 
     def __init__(self, derivation: Derivation, kinds: tuple[str, ...] = ("local", "product"),
                  seed: int = 0) -> None:
-        from symnn.scalar.render import unicode
+        from symnn.symbolic.printing import unicode
 
         bad = [k for k in kinds if k not in ("local", "product")]
         if bad or not kinds:
@@ -344,7 +344,7 @@ class PracticeSession:
     def _point(self, leaf_values: dict) -> dict | None:
         """{symbol: value} after a forward pass with ``leaf_values``; None if a value is not
         finite there (outside a function's domain)."""
-        from symnn.scalar.node import topological_order
+        from symnn.scalar.traversal import topological_order
 
         values: dict = {}
         for node in topological_order(self.derivation.output):

@@ -70,7 +70,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def assert_no_degenerate_step():
     """A check for derivations: no step from a node to itself, none whose node and parent print
     alike (which reads ∂L/∂F = ∂L/∂F · ∂F/∂F)."""
-    from symnn.scalar.render import unicode
+    from symnn.symbolic.printing import unicode
 
     def check(d) -> None:
         text = str(d)

@@ -1,13 +1,63 @@
-"""The architecture the import graph must keep: the layers of the NumPy backend, the scalar and
-symbolic side apart from it, no SymPy on the numeric paths, nothing in the library importing
-the app, private modules used only inside their package, and no import circles. The
-contracts live in pyproject.toml ([tool.importlinter]); import-linter checks them."""
+"""The architecture the import graph must keep: the layers of the NumPy backend and of the
+symbolic side, the layers inside the scalar engine, the two sides apart, no SymPy on the
+numeric paths, nothing in the library importing the app, private modules used only inside
+their package, and no import circles anywhere. The contracts live in pyproject.toml
+([tool.importlinter]); import-linter checks them."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import textwrap
+import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+
+# imports the contracts must report, each added inside a function (where a circle hides
+# best) to a copy of the code: (file, imported module)
+PROBES = {
+    "symnn/symbolic/readable.py": "symnn.scalar.render",  # closes symbolic -> scalar -> symbolic
+    "symnn/scalar/derivation.py": "symnn.scalar.node",  # closes node -> derivation -> node
+    "symnn/scalar/ops.py": "symnn.scalar.registry",  # closes registry -> ops -> registry
+}
+
+
+def _contracts() -> list[dict]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+
+
+def _contract(name_start: str) -> dict:
+    (found,) = [c for c in _contracts() if c["name"].startswith(name_start)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def probed_report(tmp_path_factory) -> tuple[int, str]:
+    """lint-imports with the project's contracts on a copy of symnn and tui holding the probes."""
+    copy = tmp_path_factory.mktemp("probed")
+    for package in ("symnn", "tui"):
+        shutil.copytree(ROOT / package, copy / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    for path, imported in PROBES.items():
+        with open(copy / path, "a") as f:
+            f.write(textwrap.dedent(f"""
+
+                def _probe():
+                    import {imported}
+
+                    return {imported}
+                """))
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
+         "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True))"],
+        cwd=copy, env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120)
+    return run.returncode, " ".join(run.stdout.split())
 
 
 def test_every_import_contract_in_pyproject_is_kept(capsys):
@@ -20,10 +70,7 @@ def test_every_import_contract_in_pyproject_is_kept(capsys):
 
 
 def test_the_contracts_cover_layers_sympy_tui_private_modules_and_circles():
-    import tomllib
-
-    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
-        "contracts"]
+    contracts = _contracts()
     kinds = {c["type"] for c in contracts}
     assert {"layers", "forbidden", "private_modules", "acyclic_siblings"} <= kinds
     forbidden = {m for c in contracts if c["type"] == "forbidden" for m in c["forbidden_modules"]}
@@ -42,3 +89,37 @@ def test_a_contract_the_code_breaks_is_reported_broken(tmp_path, capsys):
         'source_modules = ["symnn.nn"]\nforbidden_modules = ["symnn.tensor"]\n')
     assert lint_imports(config_filename=str(config), no_cache=True) != 0
     assert "symnn.nn.module -> symnn.tensor" in " ".join(capsys.readouterr().out.split())
+
+
+def test_no_circles_is_checked_in_every_package_of_symnn_and_tui_with_no_exceptions():
+    circles = _contract("no import circles")
+    assert circles["type"] == "acyclic_siblings"
+    assert set(circles["ancestors"]) == {"symnn", "tui"}
+    assert not circles.get("skip_descendants") and not circles.get("ignore_imports")
+    assert circles.get("depth", 10) >= 4  # symnn.nn.functional.losses is 4 deep
+
+
+def test_the_symbolic_side_and_the_scalar_engine_are_layered():
+    side = _contract("the symbolic side")
+    assert side["type"] == "layers"
+    assert side["layers"][-3:] == ["symnn.scalar | symnn.assignments", "symnn.symbolic",
+                                   "symnn.unary"]
+    engine = _contract("inside the scalar engine")
+    assert engine["containers"] == ["symnn.scalar"] and engine["exhaustive"] is True
+    assert engine["layers"].index("node") < engine["layers"].index("derivation") < \
+        engine["layers"].index("render")
+
+
+def test_an_import_inside_a_function_that_closes_a_circle_is_reported(probed_report):
+    """Each probe is a lazy import, the kind that used to hide the circles; the contracts
+    name it."""
+    status, report = probed_report
+    assert status != 0
+    for path, imported in PROBES.items():
+        importer = path.removesuffix(".py").replace("/", ".")
+        assert f"{importer} -> {imported}" in report, (importer, report)
+    assert "No cycles are allowed in symnn." in report
+    assert "No cycles are allowed in symnn.scalar." in report
+    broken = report[report.index("Broken contracts"):]
+    for name in ("the symbolic side", "inside the scalar engine", "no import circles"):
+        assert name in broken

@@ -14,7 +14,7 @@ from symnn.practice import PracticeSession
 
 def run_practice(derivation, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Ask every question of ``derivation`` on ``stdout``, reading answers from ``stdin``."""
-    from symnn.scalar.render import unicode
+    from symnn.symbolic.printing import unicode
 
     stdin = sys.stdin if stdin is None else stdin
     out = sys.stdout if stdout is None else stdout

@@ -194,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.latex:
         print(d.to_latex(standalone=args.standalone))
     else:
-        from symnn.scalar.render import unicode
+        from symnn.symbolic.printing import unicode
 
         print(d)
         print(f"\nIn the variables: ∂{d.output_symbol}/∂{args.wrt} = {unicode(out.derivative(args.wrt))}")

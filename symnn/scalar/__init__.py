@@ -8,8 +8,10 @@ derivatives, SymPy form); ``register_op`` adds an op; ``graph`` turns typed text
 from __future__ import annotations
 
 from symnn._lazy import lazy_exports
-from symnn.scalar.node import Scalar, constant, topological_order
-from symnn.scalar.ops import OPS, Op, apply, register_op
+from symnn.scalar.node import Scalar, constant
+from symnn.scalar.ops import OPS, Op
+from symnn.scalar.registry import apply, register_op
+from symnn.scalar.traversal import topological_order
 
 __all__ = [
     "Scalar",

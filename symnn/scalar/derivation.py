@@ -13,12 +13,17 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy
 
-from symnn.scalar.node import Scalar, topological_order
 from symnn.scalar.ops import OPS
+from symnn.scalar.render import LatexRenderer, TextRenderer, to_dot
+from symnn.scalar.traversal import topological_order
 from symnn.symbolic.functions import number, symbol
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symnn.scalar.node import Scalar
 
 __all__ = ["Derivation", "Step", "expression", "derivative", "leaves", "symbol_of", "decimal"]
 
@@ -263,21 +268,21 @@ def _local(node: Scalar, index: int, forms: dict[Scalar, sympy.Expr], evaluate: 
 
 
 def _resolve(root: Scalar, wrt: Scalar | str) -> Scalar:
-    if isinstance(wrt, Scalar):
-        if wrt.parents:
-            raise ValueError("derivatives are taken with respect to leaves; got an intermediate node")
-        if wrt.op is _CONST:
-            raise ValueError("derivatives are taken with respect to variables, not constants")
-        return wrt
     if isinstance(wrt, sympy.Symbol):
         wrt = wrt.name
-    if not isinstance(wrt, str):
+    if isinstance(wrt, str):
+        found = leaves(root)
+        if wrt not in found:
+            names = ", ".join(sorted(found)) or "none"
+            raise ValueError(f"no leaf named {wrt!r} in this graph (leaves: {names})")
+        return found[wrt]
+    if not (hasattr(wrt, "parents") and hasattr(wrt, "op")):  # a graph node is a Scalar
         raise TypeError(f"wrt must be a leaf Scalar or a leaf's name, got {type(wrt).__name__}")
-    found = leaves(root)
-    if wrt not in found:
-        names = ", ".join(sorted(found)) or "none"
-        raise ValueError(f"no leaf named {wrt!r} in this graph (leaves: {names})")
-    return found[wrt]
+    if wrt.parents:
+        raise ValueError("derivatives are taken with respect to leaves; got an intermediate node")
+    if wrt.op is _CONST:
+        raise ValueError("derivatives are taken with respect to variables, not constants")
+    return wrt
 
 
 def _reaching(order: list[Scalar], targets) -> set[Scalar]:
@@ -594,8 +599,6 @@ class Derivation:
     # ---- renderers -------------------------------------------------------------------
 
     def __str__(self) -> str:
-        from symnn.scalar.render import TextRenderer
-
         return TextRenderer().render(self)
 
     def to_text(self) -> str:
@@ -604,14 +607,10 @@ class Derivation:
 
     def to_latex(self, standalone: bool = False) -> str:
         """An ``align*`` block, one row per step; ``standalone=True``: a complete document."""
-        from symnn.scalar.render import LatexRenderer
-
         return LatexRenderer().render(self, standalone=standalone)
 
     def to_dot(self) -> str:
         """The graph as Graphviz DOT text, with values and gradients when known."""
-        from symnn.scalar.render import to_dot
-
         return to_dot(self.output, forms=self.forms)
 
     def _repr_latex_(self) -> str:
@@ -685,13 +684,3 @@ def _numeric_grads(order: list[Scalar], output: Scalar) -> dict[Scalar, float]:
 
 def _size(expr: sympy.Expr) -> int:
     return sum(1 for _ in sympy.preorder_traversal(expr))
-
-
-def format_number(x: float | None) -> str:
-    """A float as a short readable string (6 significant digits)."""
-    if x is None:
-        return "?"
-    if math.isnan(x) or math.isinf(x):
-        return str(x)
-    text = f"{x:.6g}"
-    return "0" if text == "-0" else text

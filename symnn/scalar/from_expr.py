@@ -20,7 +20,8 @@ import math
 import sympy
 
 from symnn.scalar.node import Scalar, constant
-from symnn.scalar.ops import OPS, apply
+from symnn.scalar.ops import OPS
+from symnn.scalar.registry import apply
 from symnn.symbolic.functions import sympy_function
 from symnn.unary import UNARY
 

@@ -13,13 +13,14 @@ import numbers
 from typing import TYPE_CHECKING, Any
 
 from symnn.scalar.ops import _ONE_ONE, OPS, Op, _add, _mul
+from symnn.scalar.traversal import topological_order
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
 
     from symnn.scalar.derivation import Derivation
 
-__all__ = ["Scalar", "constant", "install_op", "apply_op", "topological_order"]
+__all__ = ["Scalar", "constant", "install_op", "apply_op"]
 
 _new = object.__new__
 _CONST = OPS["const"]
@@ -469,32 +470,6 @@ def apply_op(op: Op, inputs: tuple, params: dict[str, float]) -> Scalar:
     out.name = None
     out._pending = 0
     return out
-
-
-# ---- graph traversal (iterative) -----------------------------------------------------
-
-_MARK = object()
-
-
-def topological_order(root: Scalar) -> list[Scalar]:
-    """Every node of the graph (leaves and constants included), each after its parents."""
-    order: list[Scalar] = []
-    visited: set[Scalar] = set()
-    stack: list = [root]
-    while stack:
-        node = stack.pop()
-        if node is _MARK:
-            order.append(stack.pop())
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(_MARK)
-        for p in node.parents:
-            if p not in visited:
-                stack.append(p)
-    return order
 
 
 for _op in OPS.values():

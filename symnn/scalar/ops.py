@@ -36,15 +36,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from symnn.unary import UNARY, UnaryOp
 from symnn.unary import ieee_div as _ieee_div
 
-if TYPE_CHECKING:  # pragma: no cover
-    from symnn.scalar.node import Scalar
-
-__all__ = ["Op", "OPS", "register_op", "apply"]
+__all__ = ["Op", "OPS"]
 
 _INF = math.inf
 _NAN = math.nan
@@ -199,33 +196,6 @@ def _const_form(value):
 
 
 OPS: dict[str, Op] = {}
-
-
-def register_op(op: Op, *, replace: bool = False) -> Op:
-    """Add ``op`` to the table and install its Scalar method(s); returns the op.
-
-    Raises ``ValueError`` if the name (or method name) is taken, unless ``replace=True``.
-    """
-    if op.name in OPS and not replace:
-        raise ValueError(f"an op named {op.name!r} is already registered")
-    from symnn.scalar.node import install_op
-
-    install_op(op, replace=replace)
-    OPS[op.name] = op
-    return op
-
-
-def apply(op: Op | str, *inputs: Any, **params: float) -> Scalar:
-    """Apply an op (or a registered op's name) to Scalars or numbers: ``apply("max", a, b)``."""
-    from symnn.scalar.node import apply_op
-
-    if isinstance(op, str):
-        try:
-            op = OPS[op]
-        except KeyError:
-            raise ValueError(f"unknown op {op!r}; registered: {', '.join(sorted(OPS))}") from None
-    return apply_op(op, inputs, params)
-
 
 _BUILTIN = (
     Op("const", 0, lambda: (0.0, ()), _const_form, label="const",

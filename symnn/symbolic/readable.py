@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symnn.scalar.render import UnicodePrinter
+from symnn.symbolic.printing import UnicodePrinter
 
 __all__ = ["math_text"]
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import symnn as sn
 from symnn.scalar import Derivation, Op, Scalar, constant, register_op
 from symnn.scalar.ops import OPS
-from symnn.scalar.render import latex
+from symnn.symbolic.printing import latex
 from symnn.symbolic.functions import lambdify, sigmoid
 
 X, Y, Z = sympy.symbols("x y z")  # the plain symbols a user writes, as in L.expr
