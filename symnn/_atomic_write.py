@@ -67,6 +67,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        except OSError as exc:  # name the file asked for, not the temporary one
+            raise type(exc)(exc.errno, exc.strerror, os.fspath(path)) from None
         os.close(fd)
         break
     try:

@@ -66,3 +66,12 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path, umask_022):
         with open(tmp, "wb") as fh:
             fh.write(b"new")
     assert _mode(target) == 0o664
+
+
+def test_a_missing_directory_is_reported_with_the_path_asked_for_not_a_temporary_name(tmp_path):
+    target = tmp_path / "no-such-dir" / "model.npz"
+    with pytest.raises(FileNotFoundError) as error:
+        with atomic_path(target):
+            pass
+    assert error.value.filename == str(target) and ".tmp" not in str(error.value)
+

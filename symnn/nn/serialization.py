@@ -7,9 +7,10 @@ are written atomically (``symnn._atomic_write``): a failed save leaves no partia
 never damages an existing one.
 
 Reading trusts nothing in the file. Every member is checked before any array is built: only
-numeric arrays, each the size its header declares, which is the size the member holds (so a
-file cannot make symnn allocate more memory than the file's own size: compressed members,
-which could expand without bound, are refused), with the CRC-32 the archive records, and
+numeric arrays, each the size its header declares, which is the size the member holds, and
+all members together no larger than the file (so a file cannot make symnn allocate more memory
+than its own size: compressed members, which could expand without bound, are refused, and so
+are forged sizes and members that share bytes), with the CRC-32 the archive records, and
 metadata of bounded size and nesting. Any file that fails a check raises ``CheckpointError``
 (a ValueError) saying what is wrong; nothing in a file is ever executed, and nothing is copied
 into a model unless every array is valid and fits.
@@ -163,21 +164,27 @@ def _read(name: str) -> tuple[OrderedDict[str, np.ndarray], dict]:
         head = fh.read(8)
         if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
             raise CheckpointError(_describe_foreign(head))
+        size = fh.seek(0, os.SEEK_END)
         fh.seek(0)
         try:
-            return _read_archive(fh)
+            return _read_archive(fh, size)
         except OSError as exc:  # a damaged directory can send reads anywhere in the file
             raise CheckpointError(f"it is damaged ({exc.strerror or exc})") from exc
 
 
-def _read_archive(fh: Any) -> tuple[OrderedDict[str, np.ndarray], dict]:
-    """The state dict and metadata of an open archive, every member checked."""
+def _read_archive(fh: Any, size: int) -> tuple[OrderedDict[str, np.ndarray], dict]:
+    """The state dict and metadata of an open archive of ``size`` bytes, every member
+    checked."""
     with zipfile.ZipFile(fh) as archive:
         members = {}
         for info in archive.infolist():
             if info.filename in members:
                 raise CheckpointError(f"it holds the entry {info.filename!r} twice")
             members[info.filename] = info
+        declared = sum(info.compress_size for info in members.values())
+        if declared > size:  # sizes forged, or entries sharing bytes (nested entries)
+            raise CheckpointError(f"its entries declare {declared:,} bytes, more than the "
+                                  f"file's {size:,}")
         meta_info = members.pop(META_KEY + SUFFIX, None)
         if meta_info is None:
             raise CheckpointError("it has no __symnn_meta__ entry (not written by symnn)")
@@ -209,6 +216,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str,
         raise CheckpointError(
             f"the entry {key!r} is compressed; symnn writes entries uncompressed, and a "
             "compressed entry could expand far beyond the file's size")
+    if info.file_size != info.compress_size:
+        raise CheckpointError(f"the entry {key!r} is stored but declares two different sizes")
     with archive.open(info) as member:
         version = np.lib.format.read_magic(member)
         if version == (1, 0):

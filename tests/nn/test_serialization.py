@@ -6,6 +6,9 @@ import io
 import json
 import os
 import pickle
+import re
+import stat
+import struct
 import tracemalloc
 import zipfile
 
@@ -192,6 +195,18 @@ def test_saving_onto_what_is_not_a_regular_file_is_refused_and_leaves_it(tmp_pat
 
 
 @posix_only
+def test_saving_onto_a_device_node_is_refused_and_leaves_it(tmp_path):
+    path = tmp_path / "null"
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))  # /dev/null's numbers
+    except (PermissionError, OSError):
+        pytest.skip("creating a device node needs root")
+    with pytest.raises(NotARegularFileError, match="is a character device"):
+        nn.Linear(1, 1).save(path)
+    assert stat.S_ISCHR(os.stat(path).st_mode) and os.listdir(tmp_path) == ["null"]
+
+
+@posix_only
 def test_loading_a_fifo_is_refused_at_once_instead_of_blocking(tmp_path):
     os.mkfifo(tmp_path / "m.npz")
     with pytest.raises(CheckpointError, match="not a regular file"):
@@ -315,6 +330,77 @@ def test_a_header_declaring_a_huge_shape_is_refused_without_allocating_it(tmp_pa
     assert peak < 4 * 2**20
 
 
+def _forge_sizes(data: bytes, name: str, size: int) -> bytes:
+    """``data`` (a stored archive) with ``name``'s sizes in its local and central headers
+    set to ``size``, as a forged file would declare them."""
+    out = bytearray(data)
+    encoded = name.encode()
+    for signature, sizes_at, name_at in ((b"PK\x03\x04", 18, 30), (b"PK\x01\x02", 20, 46)):
+        at = out.find(signature)
+        while out[at + name_at:at + name_at + len(encoded)] != encoded:
+            at = out.find(signature, at + 1)
+        struct.pack_into("<II", out, at + sizes_at, size, size)
+    return bytes(out)
+
+
+def test_an_entry_declaring_more_bytes_than_the_file_holds_is_refused_before_allocating(tmp_path):
+    n = 2**27  # 1 GiB of float64 declared by a file of about 1 kB
+    header = _npy_header((n,))
+    buf = io.BytesIO()
+    _archive(buf, {META_KEY + ".npy": _meta(["w"], [[n]], ["<f8"]), "w.npy": header + bytes(64)})
+    path = tmp_path / "m.npz"
+    path.write_bytes(_forge_sizes(buf.getvalue(), "w.npy", len(header) + 8 * n))
+    assert path.stat().st_size < 2**11
+    tracemalloc.start()
+    try:
+        with pytest.raises(CheckpointError, match="declare 1,073,742,552 bytes, more than the file"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20, f"loading the forged file allocated {peak:,} bytes"
+
+
+def _one_entry_zip(name: str, data: bytes) -> tuple[bytes, bytes]:
+    """(local record, central-directory entry) of ``name`` alone in an archive at offset 0."""
+    buf = io.BytesIO()
+    _archive(buf, {name: data})
+    raw = buf.getvalue()
+    end = raw.rfind(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<II", raw, end + 12)
+    return raw[:offset], raw[offset:offset + size]
+
+
+def _nested_archive(depth: int) -> bytes:
+    """An archive whose entry w_k holds, as a uint8 array, the whole record of w_(k+1): each
+    entry is valid alone, and all of them share one stretch of the file's bytes."""
+    names = [f"w{k}" for k in range(depth)]
+    record, offsets, shapes, centrals = b"", {}, {}, {}
+    for name in reversed(names):
+        inner = np.frombuffer(record, np.uint8) if record else np.zeros(8, np.uint8)
+        local, centrals[name] = _one_entry_zip(name + ".npy", _npy(inner))
+        offsets = {n: o + len(local) - len(record) for n, o in offsets.items()}
+        offsets[name], shapes[name], record = 0, [inner.size], local
+    meta_local, meta_central = _one_entry_zip(
+        META_KEY + ".npy", _meta(names, [shapes[n] for n in names], ["|u1"] * depth))
+    directory = [meta_central]
+    for name in names:
+        entry = bytearray(centrals[name])
+        struct.pack_into("<I", entry, 42, len(meta_local) + offsets[name])
+        directory.append(bytes(entry))
+    body, cd = meta_local + record, b"".join(directory)
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, depth + 1, depth + 1, len(cd), len(body), 0)
+    return body + cd + end
+
+
+def test_entries_that_share_the_same_bytes_are_refused(tmp_path):
+    # nested entries: a 0.6 MB file of 2,000 of them would load as 330 MB (and 6 MB as 30 GB)
+    path = tmp_path / "m.npz"
+    path.write_bytes(_nested_archive(3))
+    with pytest.raises(CheckpointError, match="more than the file"):
+        nn.load(path)
+
+
 def test_metadata_nested_100000_deep_is_refused_without_recursing(tmp_path):
     path = tmp_path / "m.npz"
     deep = "[" * 100_000 + "]" * 100_000
@@ -392,6 +478,18 @@ def test_load_state_dict_refuses_a_lossy_cast_and_changes_nothing(key, value, me
     with pytest.raises(RuntimeError, match=message):
         model.load_state_dict(state)
     np.testing.assert_array_equal(model.weight.data, before)
+
+
+@pytest.mark.parametrize("bad", [np.array(["a", "b"]), np.full(2, 1e300), np.full(2, 1j),
+                                 np.zeros(3)], ids=["text", "overflow", "complex", "shape"])
+def test_load_state_dict_copies_nothing_when_a_later_key_is_bad(bad):
+    # weight comes first and is valid: a load that copied as it went would change it
+    model = nn.Linear(2, 2)
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    with pytest.raises(RuntimeError, match="bias"):
+        model.load_state_dict({"weight": np.ones((2, 2)), "bias": bad})
+    for key, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[key], err_msg=key)
 
 
 def test_a_fraction_into_the_integer_batch_counter_is_refused():
