@@ -1,7 +1,8 @@
 """Printers for SymPy expressions as a learner reads them: Unicode (x², √x, σ(x), a·b) and
 LaTeX (``sympy.latex``'s output with short floats). A sum or product built as typed keeps its
-terms and factors in the order typed; a name's ``# $ % &`` are escaped in LaTeX, so a name
-can never inject LaTeX. The derivation renderers and the readable reasons both print with
+terms and factors in the order typed; a name's ``# $ % &`` are escaped in LaTeX, and a name
+with a backslash, a brace or a control character is printed character by character, so a
+name can never inject LaTeX. The derivation renderers and the readable reasons both print with
 these."""
 
 from __future__ import annotations
@@ -152,6 +153,11 @@ def latex(expr: sympy.Basic, typed=()) -> str:
 # characters of a Scalar's name that LaTeX would read as markup: "lr%" would comment out
 # the rest of its row, "a&b" add a column
 _TEX_SPECIALS = re.compile(r"(?<!\\)[#$%&]")
+# a name holding what a Scalar refuses (set by assigning .name, or a SymPy symbol made
+# elsewhere) prints character by character, each made harmless
+_TEX_UNSAFE = re.compile(r"[\\{}]|[^\S ]|[\x00-\x1f\x7f]")
+_TEX_LITERAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$",
+                "%": r"\%", "&": r"\&", "_": r"\_", "^": r"\hat{}", "~": r"\sim{}"}
 _SIMPLE_NAME = re.compile(r"([A-Za-z])(?:_(\d+))?\Z")
 
 
@@ -168,6 +174,8 @@ class MemoLatexPrinter(_TypedOrder, LatexPrinter):
         if simple and style == "plain":  # x, u_12: what SymPy prints, without its lookups
             letter, index = simple.groups()
             return letter if index is None else f"{letter}_{{{index}}}"
+        if _TEX_UNSAFE.search(expr.name):
+            return "".join(_TEX_LITERAL.get(c, c if c.isprintable() else "?") for c in expr.name)
         return _TEX_SPECIALS.sub(lambda m: "\\" + m.group(), super()._print_Symbol(expr, style))
 
     _SEP = " \\cdot "

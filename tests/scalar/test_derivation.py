@@ -386,6 +386,23 @@ def test_names_that_latex_would_run_as_commands_are_refused(name):
         Scalar(name=name)
 
 
+@pytest.mark.parametrize("name, shown", [
+    (r"\write18{touch pwned}", r"\backslash{}write18\{touch pwned\}"),
+    (r"a}\end{align*}", r"a\}\backslash{}end\{align*\}"),
+    ("x\ny", "x?y"),
+])
+def test_a_name_assigned_after_construction_is_printed_harmlessly_in_latex(name, shown):
+    # the constructor refuses such names; assigning .name directly skips that check
+    x = Scalar(2.0, name="x")
+    x.name = name
+    y = x * x
+    y.backward()
+    tex = y.derivation().to_latex()
+    assert shown in tex
+    assert r"\write18" not in tex
+    assert tex.count(r"\end{align*}") == 1 and tex.rstrip().endswith(r"\end{align*}")
+
+
 def test_latex_escapes_name_characters_that_latex_reads_as_markup():
     lr, w = Scalar(0.1, name="lr%"), Scalar(2.0, name="w&b")
     y = (lr * w).tanh()
