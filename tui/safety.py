@@ -21,17 +21,32 @@ _PLAIN_WORDS = (
     (MemoryError, "not enough memory for this"),
 )
 _CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w.]*(?:Error|Exception|Warning)\s*:\s*)+")
+_CLASS_NAME = re.compile(r"\b[A-Za-z_][\w.]*(?:Error|Exception|Warning)\b")
+MAX_LENGTH = 300  # characters: a notification, not a page
+
+
+def _class_words(match: re.Match) -> str:
+    """A class name inside a message ('raised ZeroDivisionError: ...') in words."""
+    name = match.group().rsplit(".", 1)[-1]
+    return next((words for kind, words in _PLAIN_WORDS if kind.__name__ == name), "an error")
 
 
 def describe(exc: BaseException) -> str:
-    """One line saying what went wrong, in words (no exception class names): symnn's own
-    messages as they are, Python's arithmetic and resource errors in plain words."""
+    """One line saying what went wrong, in words (no exception class names, at most
+    ``MAX_LENGTH`` characters): symnn's own messages as they are, Python's arithmetic and
+    resource errors in plain words."""
     for kind, words in _PLAIN_WORDS:
         if isinstance(exc, kind):
             return words[0].upper() + words[1:] + "."
-    message = _CLASS_PREFIX.sub("", " ".join(str(exc).split()))
+    try:
+        text = str(exc)
+    except Exception:  # a message that cannot even be printed
+        text = ""
+    message = _CLASS_NAME.sub(_class_words, _CLASS_PREFIX.sub("", " ".join(text.split())))
     if isinstance(exc, KeyError) and exc.args:
         message = f"unknown name {exc.args[0]!r}"
+    if len(message) > MAX_LENGTH:
+        message = message[:MAX_LENGTH - 1].rstrip() + "…"
     return message or "Something went wrong here (no details were given)."
 
 

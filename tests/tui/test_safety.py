@@ -3,9 +3,11 @@ arithmetic and resource errors in plain words, and never an exception class name
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tui.safety import describe
+from tui.safety import MAX_LENGTH, describe
 
 
 class DomainError(ValueError):
@@ -25,11 +27,45 @@ class DomainError(ValueError):
     (KeyError("w"), "unknown name 'w'"),
     (RuntimeError(""), "Something went wrong here (no details were given)."),
     (ValueError("two\nlines"), "two lines"),
+    (ValueError("the backward pass raised ZeroDivisionError: float division by zero"),
+     "the backward pass raised a division by zero: float division by zero"),
+    (RuntimeError("gradcheck failed: output 0 raised symnn.nn.CheckpointError: bad file"),
+     "gradcheck failed: output 0 raised an error: bad file"),
+    (ValueError("Error(s) in loading state_dict for Linear: a Terror"),
+     "Error(s) in loading state_dict for Linear: a Terror"),
+    (OverflowError("f contains the number 1.00e+309"), "A number too large to compute."),
 ], ids=["message", "class-prefix", "dotted-prefix", "overflow", "zero-division", "recursion",
-        "memory", "key", "empty", "newline"])
+        "memory", "key", "empty", "newline", "class-inside", "dotted-class-inside",
+        "error-as-a-word", "overflow-with-a-message"])
 def test_describe_gives_the_message_in_words_without_a_class_name(exc, shown):
     assert describe(exc) == shown
-    assert "Error" not in describe(exc)
+    assert not re.search(r"\w+Error\b", describe(exc))
+
+
+def test_library_errors_are_described_by_their_message():
+    import symnn as sn
+    from symnn.symbolic.degree import NumberRangeError
+    from symnn.symbolic.domain import DomainError as LibraryDomainError
+
+    for call, error in ((lambda: sn.convexity("x^2", domain="sin(x)>0"), LibraryDomainError),
+                        (lambda: sn.convexity("10^309*x^2"), NumberRangeError),
+                        (lambda: sn.parse("x +"), sn.ParseError)):
+        with pytest.raises(error) as info:
+            call()
+        assert describe(info.value) == " ".join(str(info.value).split())
+
+
+def test_a_message_that_cannot_be_printed_is_described_not_raised():
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no text")
+
+    assert describe(Unprintable()) == "Something went wrong here (no details were given)."
+
+
+def test_a_very_long_message_is_cut_to_a_notification():
+    shown = describe(ValueError("bad value " + "x" * 5000))
+    assert len(shown) == MAX_LENGTH and shown.startswith("bad value x") and shown.endswith("…")
 
 
 async def test_a_notified_error_shows_no_class_name():
