@@ -1,11 +1,13 @@
 """Shared pytest configuration for symnn's test suite.
 
-PyTorch parity modules skip when torch is absent; the run then ends with a line naming each
-module that did not run, and with ``SYMNN_REQUIRE_TORCH=1`` (set by ``.ci/run``) such a skip
+PyTorch parity tests skip when torch is absent (the modules under tests/parity/, and any test
+elsewhere that skips because torch did not import); the run then ends with a line naming each
+module that skipped, and with ``SYMNN_REQUIRE_TORCH=1`` (set by ``.ci/run``) such a skip
 fails the run, so the parity tests cannot silently stop running in CI.
 """
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -31,13 +33,19 @@ def float64_default():
 
 
 PARITY = "tests/parity/"
+# pytest.importorskip's reason, and the parity modules' own
+TORCH_MISSING = re.compile(r"could not import 'torch'|PyTorch not installed")
 _parity_skips: dict[str, str] = {}
 
 
 def _note_parity_skip(report) -> None:
+    """Record a skipped test module under tests/parity/, or any test skipped because torch
+    did not import, with the first reason given."""
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
     path = report.nodeid.split("::")[0]
-    if report.skipped and path.startswith(PARITY):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if path.startswith(PARITY) or TORCH_MISSING.search(reason):
         _parity_skips.setdefault(path, reason.removeprefix("Skipped: "))
 
 
@@ -59,7 +67,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     required = bool(os.environ.get("SYMNN_REQUIRE_TORCH"))
     terminalreporter.write_sep("!" if required else "-",
-                               f"{len(_parity_skips)} PyTorch parity module(s) skipped"
+                               f"{len(_parity_skips)} module(s) with PyTorch parity tests skipped"
                                + (" (a failure: SYMNN_REQUIRE_TORCH is set)" if required else ""),
                                red=required, yellow=not required)
     for path, reason in sorted(_parity_skips.items()):
