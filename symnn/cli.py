@@ -13,6 +13,7 @@ import importlib
 import io
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from symnn import __version__
@@ -38,7 +39,14 @@ class UsageError(Exception):
 
 class _HelpFormatter(argparse.HelpFormatter):
     """``--help`` shows each option's default and every accepted choice, unless its help
-    text already says them."""
+    text already says them, and never breaks a line inside a hyphenated name (lr-schedules)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(" ".join(text.split()), width, initial_indent=indent,
+                             subsequent_indent=indent, break_on_hyphens=False)
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""

@@ -50,6 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance")
     parser.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.epilog = ("This runs your code, as pytest does: MODULE is imported and FUNCTION "
+                     "called, in a child process, so a debugger, sys.exit or os.abort in it is "
+                     "reported as an error instead of taking over symnn. Name only code you "
+                     "trust.")
 
 
 # modules whose functions are never checks, several of which would stop or take over the

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--start", default=None,
                         help="comma-separated start point, variables in sorted name order "
                         "(default: the preset's start, or 1 for every variable)")
-    parser.add_argument("--steps", type=int, default=50, help="number of steps (default 50)")
+    parser.add_argument("--steps", type=int, default=50, help="number of steps, 0..100000 (default: 50)")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="optimizer setting, e.g. momentum=0.9 or betas=0.9,0.99")
     parser.add_argument("--explain", type=int, default=None, metavar="K",
