@@ -21,7 +21,7 @@ _EXPORTS: dict[str, str] = {
     # safe parsing and symbolic analysis
     "parse": "symnn.symbolic",
     "ParseError": "symnn.symbolic",
-    "convexity": "symnn.symbolic.convexity",  # the function (the submodule shares its name)
+    "convexity": "symnn.symbolic.convexity",  # the function, from the module of that name
     # NumPy backend
     "Tensor": "symnn.tensor",
     "tensor": "symnn.tensor",

@@ -23,6 +23,7 @@ PROBES = {
     "symnn/symbolic/readable.py": "symnn.scalar.render",  # closes symbolic -> scalar -> symbolic
     "symnn/scalar/derivation.py": "symnn.scalar.node",  # closes node -> derivation -> node
     "symnn/scalar/ops.py": "symnn.scalar.registry",  # closes registry -> ops -> registry
+    "tui/screens/help.py": "symnn.scalar.render",  # a module inside a package, from the app
 }
 
 
@@ -121,5 +122,35 @@ def test_an_import_inside_a_function_that_closes_a_circle_is_reported(probed_rep
     assert "No cycles are allowed in symnn." in report
     assert "No cycles are allowed in symnn.scalar." in report
     broken = report[report.index("Broken contracts"):]
-    for name in ("the symbolic side", "inside the scalar engine", "no import circles"):
+    for name in ("the symbolic side", "inside the scalar engine", "no import circles",
+                 "tui imports only symnn's public names"):
         assert name in broken
+
+
+def test_tui_may_import_symnn_and_its_packages_but_no_module_inside_them():
+    public = _contract("tui imports only")
+    assert public["type"] == "forbidden" and public["source_modules"] == ["tui"]
+    assert {"symnn.*.*", "symnn.commands", "symnn.cli"} <= set(public["forbidden_modules"])
+    assert public["allow_indirect_imports"] is True  # symnn.scalar itself imports its modules
+    assert all(rule.startswith("tui.** -> symnn.") for rule in public["ignore_imports"])
+
+
+def test_the_deep_modules_tui_may_import_are_exactly_those_their_packages_list_as_public():
+    """The allowed exceptions are not a free list: each is a submodule its package puts in
+    ``__all__`` (symnn.nn.functional, symnn.train.pipeline, ...), and every such submodule is
+    allowed."""
+    import importlib
+    import types
+
+    import symnn
+
+    declared = set()
+    for package_name in symnn._SUBMODULES:
+        package = importlib.import_module(f"symnn.{package_name}")
+        for name in getattr(package, "__all__", ()):
+            value = getattr(package, name)
+            if isinstance(value, types.ModuleType) and value.__name__ == f"{package.__name__}.{name}":
+                declared.add(value.__name__)
+    allowed = {rule.split(" -> ")[1] for rule in _contract("tui imports only")["ignore_imports"]}
+    assert allowed == declared
+    assert {"symnn.nn.functional", "symnn.train.pipeline"} <= allowed

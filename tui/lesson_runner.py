@@ -25,8 +25,8 @@ def lesson_data(result: Any) -> dict[str, Any]:
     """What the Lessons screen shows of an ``ExperimentResult``, as plain JSON-ready data:
     title, summary lines, the mean ± std table (headers, rows), claims with their verdicts
     and per-seed evidence, plot panels, seeds and seconds."""
-    from symnn.experiments.seeds import variant_cells
-    from symnn.train.history import jsonable
+    from symnn.experiments import variant_cells
+    from symnn.train import jsonable
 
     runs = result.numbers.get("runs", []) if isinstance(result.numbers, dict) else []
     headers, rows = variant_cells(runs) if runs else ([], {})

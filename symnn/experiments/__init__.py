@@ -15,7 +15,8 @@ A lesson is a module with:
 ``run(name, seeds=None, quick=False, **options)`` runs seeds 0..seeds-1 and returns an
 :class:`ExperimentResult`: the mean ± std of every number, the table, and each claim's verdict
 ("holds on k of N seeds", with the evidence). ``names()`` lists the lessons in order,
-``describe(name)`` gives the one-line description. Modules are imported only when used.
+``describe(name)`` gives the one-line description; ``variant_cells(runs)`` is the printed
+table's mean ± std cells. Modules are imported only when used.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from symnn.experiments.result import ExperimentResult
 
 __all__ = ["EXPERIMENTS", "names", "describe", "get", "claims_of", "run", "ExperimentResult",
-           "Panel", "Claim", "ClaimResult"]
+           "Panel", "Claim", "ClaimResult", "variant_cells"]
 
 #: name -> module, in lesson order
 EXPERIMENTS: dict[str, str] = {
@@ -141,4 +142,5 @@ def _short(x: Any) -> str:
 __getattr__, __dir__ = lazy_exports(__name__, {
     "ExperimentResult": "symnn.experiments.result", "Panel": "symnn.experiments.result",
     "Claim": "symnn.experiments.claims", "ClaimResult": "symnn.experiments.claims",
+    "variant_cells": "symnn.experiments.seeds",
 })

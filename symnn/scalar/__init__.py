@@ -2,7 +2,9 @@
 
 ``Scalar`` is the node; ``OPS`` is the one table of operations (numeric rule, local
 derivatives, SymPy form); ``register_op`` adds an op; ``graph`` turns typed text into a graph;
-``Derivation`` is the backward pass as readable steps (text, LaTeX, DOT).
+``Derivation`` is the backward pass as readable steps (text, LaTeX, DOT); ``forward_order`` and
+``reading_order`` list the forward pass; ``derivation_document`` and ``write_new_file`` export a
+derivation with its setup and forward pass as a LaTeX document that never replaces a file.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ __all__ = [
     "graph",
     "Derivation",
     "Step",
+    "HEADER_LIMIT",
+    "forward_order",
+    "reading_order",
+    "forward_latex",
+    "derivation_document",
+    "write_new_file",
 ]
 
 # symbolic parts import SymPy: loaded on first use only
@@ -31,6 +39,12 @@ _LAZY = {
     "graph": "symnn.scalar.from_expr",
     "Derivation": "symnn.scalar.derivation",
     "Step": "symnn.scalar.derivation",
+    "HEADER_LIMIT": "symnn.scalar.render",  # a header shows the formula up to this many nodes
+    "forward_order": "symnn.scalar.forward",
+    "reading_order": "symnn.scalar.forward",
+    "forward_latex": "symnn.scalar.export",
+    "derivation_document": "symnn.scalar.export",
+    "write_new_file": "symnn.scalar.export",
 }
 
 

@@ -1,6 +1,6 @@
 """Training toolkit: the fit loop and its history, callbacks, regularizers, metrics, splits,
-cross-validation and ensembles. Names are resolved lazily (``symnn.train.fit`` imports the
-NumPy backend only when used)."""
+cross-validation and ensembles, and the training pipeline (``symnn.train.pipeline``). Names
+are resolved lazily (``symnn.train.fit`` imports the NumPy backend only when used)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ _EXPORTS = {
     "parameter_layers": "symnn.train.state",
     "TrainState": "symnn.train.state",
     "History": "symnn.train.history",
+    "jsonable": "symnn.train.history",
     "mlp": "symnn.train.models",
+    "ACTIVATION_CHOICES": "symnn.train.models",
     "small_cnn": "symnn.train.models",
     # callbacks and regularizers
     "Callback": "symnn.train.callbacks",
@@ -49,7 +51,10 @@ _EXPORTS = {
     "AdaBoost": "symnn.train.ensembles",
 }
 
-__all__ = sorted(_EXPORTS)
+# the one training pipeline (TrainingSpec, build, run, RECIPES) behind symnn train and the app
+_SUBMODULES = {"pipeline"}
+
+__all__ = sorted(set(_EXPORTS) | _SUBMODULES)
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _SUBMODULES)

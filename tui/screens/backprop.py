@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from symnn.scalar.forward import forward_order, reading_order
+from symnn.scalar import forward_order, reading_order
 from tui.safety import guarded
 from tui.screens.backprop_presets import PRESETS
 from tui.screens.base import SymnnScreen
@@ -371,7 +371,7 @@ class BackpropScreen(SymnnScreen):
     def action_export(self) -> None:
         """Write the derivation, with its setup and forward pass, as a standalone LaTeX
         document under a new name (an existing file is never replaced)."""
-        from symnn.scalar.export import derivation_document, write_new_file
+        from symnn.scalar import derivation_document, write_new_file
 
         if self.derivation is None:
             self.notify("No graph yet.", severity="warning")
@@ -392,7 +392,7 @@ class BackpropScreen(SymnnScreen):
         """The node's display form (printed once per graph, then cached)."""
         label = self.labels.get(node)
         if label is None:
-            from symnn.scalar.render import unicode
+            from symnn.symbolic import unicode
 
             d = self.derivation
             if node is self.output:
@@ -511,12 +511,12 @@ class BackpropScreen(SymnnScreen):
         return text
 
     def _out(self) -> str:
-        from symnn.scalar.render import unicode
+        from symnn.symbolic import unicode
 
         return unicode(self.derivation.output_symbol)
 
     def _step_text(self, phase: str, item, position: int) -> Text | Group:
-        from symnn.symbolic.functions import number
+        from symnn.symbolic import number
 
         d = self.derivation
         text = Text()
@@ -582,13 +582,14 @@ class BackpropScreen(SymnnScreen):
 
     def _u(self, form) -> str:
         """``form`` printed with the derivation's typed forms in the order they were typed."""
-        from symnn.scalar.render import unicode
+        from symnn.symbolic import unicode
 
         return unicode(form, typed=self.derivation.typed)
 
     def _header_form(self) -> str:
         """The output's formula in the leaves, as typed (SymPy's form past the header limit)."""
-        from symnn.scalar.render import HEADER_LIMIT, unicode
+        from symnn.scalar import HEADER_LIMIT
+        from symnn.symbolic import unicode
 
         d = self.derivation
         full = d.typed_output(HEADER_LIMIT)

@@ -131,7 +131,7 @@ class ConvexityScreen(SymnnScreen):
         """Ask sn.convexity for the verdict in a worker thread (SymPy can take seconds) and
         show "analysing…" with the time limit; a newer request cancels an older one.
         ``editing`` names the field whose enter asked for it (its errors keep the cursor)."""
-        from symnn.symbolic.budget import Budget
+        from symnn.symbolic import Budget
 
         self.editing = editing
         text = self.query_one("#fx", Input).value
@@ -155,7 +155,7 @@ class ConvexityScreen(SymnnScreen):
     def _analyse(self, request: int, text: str, domain: str | None, budget) -> None:
         """Worker: the verdict, the surface and its window, handed back to the UI thread."""
         import symnn as sn
-        from symnn.symbolic.budget import BudgetExceeded
+        from symnn.symbolic import BudgetExceeded
 
         try:
             with budget:
@@ -237,7 +237,7 @@ class ConvexityScreen(SymnnScreen):
         if result is None:
             self.query_one("#verdict", Static).update("")
             return
-        from symnn.symbolic.readable import math_text
+        from symnn.symbolic import math_text
 
         text = Text()
         text.append(f"f({', '.join(result.variables)}) = {math_text(result.expression)}\n")
@@ -253,7 +253,7 @@ class ConvexityScreen(SymnnScreen):
         self._plot()
 
     def _plot(self) -> None:
-        from symnn.symbolic.chord import chord_gap
+        from symnn.symbolic import chord_gap
 
         plot = self.query_one("#cv-plot", SurfacePlot)
         status = self.query_one("#chord", Static)

@@ -111,7 +111,7 @@ class TrainingScreen(SymnnScreen):
                 yield Label(label, classes="label")
                 yield Input(value=value, id=wid, compact=True)
 
-        from symnn.train.models import ACTIVATION_CHOICES
+        from symnn.train import ACTIVATION_CHOICES
         from symnn.train.pipeline import OPTIMIZERS, REGULARIZERS, SCHEDULERS
 
         with Grid(id="tr-fields"):
