@@ -194,6 +194,10 @@ class _Proof:
     # points (rows of variable values) near which f is strictly not convex / not concave
     not_convex_near: list[tuple[float, ...]] = field(default_factory=list)
     not_concave_near: list[tuple[float, ...]] = field(default_factory=list)
+    # proved without numbers: f'' < 0 (> 0) on an interval of the domain, so f is not convex
+    # (concave) even where its values overflow floats (exp(1000)*(x^2 - x^4))
+    not_convex: bool = False
+    not_concave: bool = False
 
 
 class _Analysis:
@@ -327,6 +331,7 @@ class _Analysis:
                                         (pos, ">", "concave", proof.not_concave_near)):
             if region is None:
                 continue
+            setattr(proof, f"not_{kind}", True)
             lines.append(f"f''({name}) {rel} 0 for {name} in {_set_text(region)}, so f is not "
                          f"{kind}")
             lines_tex.append(rf"f''({sp.latex(x)}) {rel} 0 \text{{ for }} {sp.latex(x)} \in "
@@ -723,7 +728,8 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
         result.verdict = "convex"
     elif concave:
         result.verdict = "concave"
-    elif against_convex is not None and against_concave is not None:
+    elif ((against_convex is not None or proof.not_convex)
+          and (against_concave is not None or proof.not_concave)):
         result.verdict = "neither"
         result.method = result.method or "chord test"
     if against_convex is not None and result.verdict in ("neither", "unknown"):

@@ -474,6 +474,15 @@ def test_huge_coefficients_that_overflow_floats_are_neither_not_unknown():
     assert "not a finite real number" not in r.reason
 
 
+@pytest.mark.parametrize("text", ["exp(1000)*x^2 - exp(1000)*x^4", "exp(800)*(x^2 - x^4)"])
+def test_a_second_derivative_of_both_signs_proves_neither_when_values_overflow_floats(text):
+    # every value of f overflows to inf, so no chord can be computed: the proof alone decides
+    r = convexity(text)
+    assert r.verdict == "neither" and r.counterexample is None
+    assert "so f is not convex" in r.reason and "so f is not concave" in r.reason
+    assert "unknown" not in r.reason
+
+
 @pytest.mark.parametrize("text", ["10^309*x^2", "x^(10^999)", "x/10^400"])
 def test_numbers_beyond_floating_point_are_refused_with_a_clear_message(text):
     from symnn.symbolic.degree import NumberRangeError
