@@ -145,5 +145,6 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
                     "accuracy", {"through the origin": (degrees, mean_acc),
                                  "perceptron with bias": ([0, 360], [with_bias, with_bias])}),
               Panel("training loss (seed 0)", "step", "binary cross-entropy",
-                    {k: (list(range(len(v))), v) for k, v in first["loss_curves"].items()})]
+                    {k: (list(range(len(v))), v) for k, v in first["loss_curves"].items()},
+                    logy=True)]
     return lines, panels

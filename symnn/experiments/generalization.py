@@ -200,7 +200,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
         Panel("cross-validation folds", "fold", "accuracy",
               {f"seed {i}": (list(range(1, len(x["cv"]["scores"]) + 1)), x["cv"]["scores"])
                for i, x in enumerate(runs)}),
-        Panel("boosting: weighted error of each member (seed 0)", "member", "error",
+        Panel("boosting: members' weighted errors (seed 0)", "member", "error",
               {"error": (list(range(1, len(r["boosting_errors"]) + 1)), r["boosting_errors"])}),
     ]
     return lines, panels

@@ -180,7 +180,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
                               for i in range(len(exponents))]) for o in OPTIMIZERS}
     adam = {lr: (list(range(len(c))), [math.nan if v is None else v for v in c])
             for lr, c in first["loss_curves"]["adam"].items()}
-    panels = [Panel("final loss by learning rate (median over seeds)", "log10 learning rate",
+    panels = [Panel("final loss by learning rate (seed median)", "log10 learning rate",
                     "mean squared error", finals, logy=True),
               Panel("Adam's loss curves (seed 0)", "step", "mean squared error", adam, logy=True)]
     return lines, panels

@@ -113,7 +113,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
                  f"{k} {'/'.join(f'{lr:g}' for lr in v)}" for k, v in best.items())]
     epochs = list(range(1, r["epochs"] + 1))
     panels = [
-        Panel("training loss at each optimizer's best rate (seed 0)", "epoch", "cross-entropy",
+        Panel("loss at each optimizer's best rate (seed 0)", "epoch", "cross-entropy",
               {k: (epochs, v) for k, v in r["loss_curves"].items()}, logy=True),
         Panel("the sweep (seed 0)", "log10(learning rate)", "final training loss",
               {k: ([math.log10(lr) for lr in v["lrs"]], v["train_loss"])

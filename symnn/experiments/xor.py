@@ -81,5 +81,5 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
     mean, _ = aggregate([r["loss_curves"] for r in runs])
     epochs = list(range(1, first["epochs"] + 1))
     panels = [Panel("training loss (mean over seeds)", "epoch", "cross-entropy",
-                    {k: (epochs, v) for k, v in mean.items()})]
+                    {k: (epochs, v) for k, v in mean.items()}, logy=True)]
     return lines, panels

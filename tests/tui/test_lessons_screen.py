@@ -51,15 +51,16 @@ async def test_running_a_lesson_shows_the_table_the_verdicts_and_the_plot(screen
         await pilot.pause()
         result = app.screen.results["xor"]
         text = " ".join(screen_text(app).split())
-        assert "mean ± std over seed 0" in text and "perceptron" in text
+        assert "━━ perceptron ━━ 2-layer MLP" in text  # the plot and its legend come first
         assert [c["seeds"] for c in result["claims"]] == [1] * len(experiments.claims_of("xor"))
         verdicts = {c["verdict"] for c in result["claims"]}
         assert verdicts <= {"holds on 1 of 1 seeds", "fails: holds on 0 of 1 seeds"}
         seen = text
-        for _ in range(3):  # the claims are below the table: page down to them
+        for _ in range(3):  # the table and the claims are below the plot: page down to them
             await pilot.press("pagedown")
             await pilot.pause()
             seen += " ".join(screen_text(app).split())
+        assert "mean ± std over seed 0" in seen
         assert any(v in seen for v in verdicts)
         plot = app.screen.query_one("#ls-plot")
         assert plot.display and result["panels"][0]["title"] in str(plot.border_title)
@@ -205,3 +206,89 @@ def test_a_text_table_in_a_lessons_summary_wider_than_the_panel_keeps_its_column
     assert "…" not in shown
     narrow_enough = "\n".join(_rendered(part, 80) for part in _summary_parts(lines, 80))
     assert lines[1] in narrow_enough  # it fits: printed as the lesson wrote it
+
+
+def test_whole_ticks_are_whole_numbers_at_round_steps_with_the_first_epoch_kept():
+    from tui.widgets.plot import whole_ticks
+
+    assert whole_ticks(1, 400) == [1, 100, 200, 300, 400]  # not 1.0 100.8 200.5 ...
+    assert whole_ticks(1, 15) == [1, 5, 10, 15]
+    assert whole_ticks(0, 299) == [0, 100, 200]
+    assert whole_ticks(1, 10) == [2, 4, 6, 8, 10]  # 1 sits only half a step before 2
+    for low, high in [(1, 7), (0, 360), (1, 80), (16, 64), (3, 3)]:
+        ticks = whole_ticks(low, high)
+        assert 1 <= len(ticks) <= 5 and all(low <= t <= high for t in ticks)
+        assert all(isinstance(t, int) for t in ticks)
+
+
+def test_log_ticks_stay_inside_the_values_and_read_as_numbers():
+    from tui.widgets.plot import log_ticks
+
+    ticks, labels = log_ticks([1.07e-6, 1.62])
+    assert labels == ["1e-05", "1e-04", "1e-03", "1e-02", "1e-01", "1e+00"]
+    ticks, labels = log_ticks([0.0974, 2.28])  # a decade and a half: 1-2-5 steps
+    assert labels == ["0.1", "0.2", "0.5", "1", "2"]
+    for values in ([0.023, 2.53], [0.00872, 1.01e4], [0.0131, 6.87], [0.0565, 0.397]):
+        ticks, labels = log_ticks(values)
+        assert 2 <= len(ticks) <= 6
+        assert all(min(values) <= t <= max(values) * (1 + 1e-9) for t in ticks), values
+    assert log_ticks([1.2, 1.25]) == ([], [])  # no round number inside: plotext's labels
+
+
+def test_the_lessons_whose_losses_span_decades_ask_for_a_log_axis():
+    needs_log = {"xor": "training loss (mean over seeds)", "bias": "training loss (seed 0)",
+                 "vanishing-gradient": "gradient norm per layer at init",
+                 "lr-range": "Adam's loss curves (seed 0)",
+                 "bias-variance": "bias² and variance (bootstrap)"}
+    for name, title in needs_log.items():
+        panels = {p.title: p for p in experiments.run(name, seeds=1, quick=True).panels}
+        assert panels[title].logy, (name, title)
+
+
+def _x_tick_labels(text: str) -> list[str]:
+    """The labels under the first plot's x axis (the line below its └───┘ line)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if "└" in line and "┘" in line and "┬" in line:
+            below = lines[i + 1][line.index("└") - 6:line.index("┘") + 2]
+            return [t for t in below.split() if t != "│"]
+    return []
+
+
+async def test_every_lessons_plot_is_readable_at_80x24_tall_uncut_with_its_legend_on_screen(
+        screen_text):
+    """At 80x24 each line plot has at least 15 rows, its whole title, its legend visible
+    without scrolling, and whole-number ticks when x counts epochs, steps or layers; each
+    bar chart names every bar with its value."""
+    from tui.lesson_runner import lesson_data
+
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for index, name in enumerate(experiments.names()):
+            screen.results[name] = lesson_data(experiments.run(name, seeds=1, quick=True))
+            screen.query_one("#ls-list").highlighted = index
+            await pilot.pause()
+            screen.draw()
+            await pilot.pause()
+            for panel in screen.results[name]["panels"]:
+                text = screen_text(app)
+                flat = " ".join(text.split())
+                assert panel["title"] in flat and "…" not in text, (name, panel["title"])
+                if panel["kind"] == "bar":
+                    for label, (_, ys) in panel["series"].items():
+                        assert f"{label} █" in text or f"{label} " in text, (name, label)
+                        assert f"{ys[-1]:#.3g}" in text, (name, label)
+                else:
+                    plot = screen.query_one("#ls-plot")
+                    assert plot.outer_size.height >= 15, (name, panel["title"], plot.outer_size)
+                    if len(panel["series"]) > 1:
+                        for label in panel["series"]:
+                            assert f"━━ {label}" in flat, (name, label)  # no scrolling
+                    if panel["xlabel"] in ("epoch", "step", "layer (1 = input side)"):
+                        ticks = _x_tick_labels(text)
+                        assert ticks and all(t.isdigit() for t in ticks), (name, ticks)
+                await pilot.press("g")
+                await pilot.pause()
+        assert not app.errors

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -29,10 +29,12 @@ from textual.worker import get_current_worker
 from tui.safety import guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
-from tui.widgets.plot import Plot
+from tui.widgets.plot import Plot, whole_ticks
 
 SEED_CHOICES = (None, 1, 3, 5)  # None: the lesson's own default
-_COLORS = ("cyan", "magenta", "yellow", "green", "red", "blue", "orange", "white")
+#: one 256-colour index per series (plotext and Rich both take them), distinct on a dark
+#: background: cyan, magenta, yellow, green, red, blue, orange, white, pink, lime, violet, grey
+_COLORS = (51, 201, 226, 46, 196, 33, 208, 255, 213, 154, 135, 245)
 
 
 class LessonsScreen(SymnnScreen):
@@ -81,15 +83,18 @@ class LessonsScreen(SymnnScreen):
         with Horizontal(id="ls-main"):
             yield OptionList(*(Option(name, id=name) for name in experiments.names()),
                              id="ls-list", classes="panel")
-            with Vertical(id="ls-right"):
-                with VerticalScroll(id="ls-text", classes="panel"):
-                    yield Static(id="ls-info")
+            # one scroll, the plot first: it keeps a readable height on a short terminal and
+            # the text below it pages (pgdn) instead of squeezing it
+            with VerticalScroll(id="ls-text", classes="panel"):
                 yield Plot(id="ls-plot", classes="panel")
+                yield Static(id="ls-legend")
+                yield Static(id="ls-bars", classes="panel")
+                yield Static(id="ls-head")
+                yield Static(id="ls-info")
         yield Static(id="ls-status")
 
     def on_mount(self) -> None:
         self.query_one("#ls-list").border_title = "Lessons"
-        self.query_one("#ls-plot").border_title = "Plot"
         lessons = self.query_one("#ls-list", OptionList)
         lessons.highlighted = 0
         self.set_focus(lessons)
@@ -167,6 +172,7 @@ class LessonsScreen(SymnnScreen):
         if panels:
             self.panel = (self.panel + 1) % len(panels)
             self.draw_plot()
+            self.query_one("#ls-text", VerticalScroll).scroll_home(animate=False)
 
     # ---- the worker ------------------------------------------------------------------
 
@@ -254,7 +260,7 @@ class LessonsScreen(SymnnScreen):
         if self.running == name:
             run_line += "   running ... (x cancels)"
         head.append(run_line, style="dim")
-        parts.append(head)
+        self.query_one("#ls-head", Static).update(head)
         result = self.results.get(name)
         if result is not None:
             parts += self._result_parts(result)
@@ -317,19 +323,42 @@ class LessonsScreen(SymnnScreen):
             self.call_after_refresh(self.draw)  # the table's layout depends on the width
 
     def draw_plot(self) -> None:
-        """The current panel of the highlighted lesson's result (g cycles the panels)."""
+        """The current panel of the highlighted lesson's result (g cycles the panels): lines
+        with their legend below the plot (where it hides no line), or bars with their names
+        and values."""
         plot = self.query_one("#ls-plot", Plot)
+        legend = self.query_one("#ls-legend", Static)
+        bars = self.query_one("#ls-bars", Static)
         plot.reset()
         panels = self.results.get(self.lesson, {}).get("panels", [])
-        plot.display = bool(panels)  # before a run the claims get the room
+        plot.display = legend.display = bars.display = False  # before a run: the claims
         if not panels:
             return
         self.panel %= len(panels)
         panel = panels[self.panel]
-        more = f" ({self.panel + 1} of {len(panels)}, g: next)" if len(panels) > 1 else ""
-        plot.border_title = f"{panel['title']}{more}"
-        _draw_panel(plot, panel)
+        title = Text(panel["title"])  # taken as text, not markup
+        count = Text(f"{self.panel + 1} of {len(panels)}, g: next" if len(panels) > 1 else "")
+        width = self._text_width()
+        box = bars if panel.get("kind") == "bar" else plot
+        box.display = True
+        box.border_title, box.border_subtitle = title, count
+        if box is bars:
+            bars.update(_bar_chart(panel, width - 4))
+            return
+        legend.display = True
+        key = _legend(_draw_panel(plot, panel), width)
+        legend.update(key)
+        self._fit_plot(plot, len(key.plain.splitlines()))
         plot.refresh()
+
+    def _fit_plot(self, plot: Plot, legend_rows: int) -> None:
+        """On a short terminal the plot and its legend fill the panel; on a tall one the plot
+        takes two thirds of it; never fewer than 15 rows (the text below scrolls)."""
+        view = self.query_one("#ls-text", VerticalScroll).scrollable_content_region.height
+        if view <= 0:
+            return  # before the first layout: the style sheet's height holds
+        share = view - legend_rows - (1 if legend_rows else 0) if view < 24 else view * 2 // 3
+        plot.styles.height = max(15, share)
 
 
 def _cells(line: str) -> list[str]:
@@ -393,33 +422,93 @@ def _variant_table(headers: list[str], rows: dict[str, list[str]], span: str,
     return Group(*blocks)
 
 
-def _draw_panel(plot: Plot, panel: dict[str, Any]) -> None:
+def _draw_panel(plot: Plot, panel: dict[str, Any]) -> list[tuple[str, int]]:
     """One ``symnn.experiments.Panel`` (as plain data) on a terminal plot: lines, or one bar
-    per series (its last y value), with a log y axis when the panel asks and can have one."""
+    per series (its last y value), with a log y axis when the panel asks and can have one,
+    and whole-number x ticks when x counts (epochs, steps, layers). Returns the lines'
+    legend: (label, colour) pairs."""
     series = panel["series"]
     logy = panel.get("logy", False)
+    xlabel = panel.get("xlabel", "")
+    legend: list[tuple[str, int]] = []
+    shown: list[float] = []
     if panel.get("kind") == "bar":
         names = [n for n, (_, ys) in series.items() if ys and _finite(ys[-1])]
-        values = [series[n][1][-1] for n in names]
-        if names:
-            plot.plt.bar(list(range(1, len(names) + 1)), values, color="cyan")
-            plot.plt.xticks(list(range(1, len(names) + 1)), names)
-        logy = logy and all(v > 0 for v in values)
+        shown = [series[n][1][-1] for n in names]
+        if names:  # one row per bar, its name beside it: no name is dropped for room
+            plot.plt.bar(names[::-1], shown[::-1], color=_COLORS[0],
+                         orientation="horizontal", width=0.6)
     else:
-        positive = True
+        xs_all: set[float] = set()
         for i, (label, (xs, ys)) in enumerate(series.items()):
             pairs = [(x, y) for x, y in zip(xs, ys) if _finite(x) and _finite(y)]
             if not pairs:
                 continue
-            positive = positive and all(y > 0 for _, y in pairs)
-            plot.plt.plot([p[0] for p in pairs], [p[1] for p in pairs], label=label,
-                          color=_COLORS[i % len(_COLORS)],
-                          marker="braille" if len(pairs) > 12 else "●")
-        logy = logy and positive
-    if logy:
+            color = _COLORS[i % len(_COLORS)]
+            xs_, ys_ = [p[0] for p in pairs], [p[1] for p in pairs]
+            plot.plt.plot(xs_, ys_, color=color, marker="braille")
+            if len(pairs) <= 12:  # a few measured points: mark each on its line
+                plot.plt.scatter(xs_, ys_, color=color, marker="●")
+            legend.append((label, color))
+            xs_all.update(p[0] for p in pairs)
+            shown += [p[1] for p in pairs]
+        if xs_all and xlabel.startswith("log10"):  # x = log10 of a rate: label the rate
+            ticks = whole_ticks(min(xs_all), max(xs_all), 6)
+            plot.plt.xticks(ticks, [f"{10.0 ** t:g}" for t in ticks])
+            xlabel = xlabel[len("log10"):].strip(" ()")  # the ticks show the log scale
+        elif xs_all and all(float(x).is_integer() for x in xs_all):
+            if len(xs_all) <= 6:  # a few counted points: label each of them
+                ticks = sorted(int(x) for x in xs_all)
+                plot.plt.xticks(ticks, [str(t) for t in ticks])
+            else:
+                plot.whole_xticks(min(xs_all), max(xs_all))
+    if logy and shown and all(v > 0 for v in shown):
         plot.plt.yscale("log")
-    plot.plt.xlabel(panel.get("xlabel", ""))
+        plot.log_yticks(shown)
+    plot.plt.xlabel(xlabel)
     plot.plt.ylabel(panel.get("ylabel", ""))
+    return legend
+
+
+def _legend(entries: list[tuple[str, int]], width: int) -> Text:
+    """Each line's colour and label, as many to a row of ``width`` columns as fit, no entry
+    split across rows (nothing for a single line)."""
+    text = Text(no_wrap=True, overflow="fold")
+    if len(entries) < 2:
+        return text
+    column = 0
+    for label, color in entries:
+        size = len(label) + 3
+        if column and column + 2 + size > width:
+            text.append("\n")
+            column = 0
+        elif column:
+            text.append("  ")
+            column += 2
+        text.append("━━ ", style=f"color({color})")
+        text.append(label)
+        column += size
+    return text
+
+
+def _bar_chart(panel: dict[str, Any], width: int) -> Text:
+    """One row per series: its name, a bar as long as its last y value (from 0) and the value
+    itself, so every bar is named and can be read to three digits."""
+    series = panel["series"]
+    values = {n: ys[-1] for n, (_, ys) in series.items() if ys and _finite(ys[-1])}
+    text = Text(f"{panel.get('ylabel', '')}\n", style="dim")
+    if not values:
+        return text
+    name_width = max(len(n) for n in values)
+    shown = {n: f"{v:#.3g}" for n, v in values.items()}  # 1.20 and 1.78 in one format
+    room = max(4, width - name_width - max(len(v) for v in shown.values()) - 3)
+    top = max(abs(v) for v in values.values()) or 1.0
+    for i, (name, value) in enumerate(values.items()):
+        length = round(abs(value) / top * room)
+        text.append(f"{name:>{name_width}} ")
+        text.append("█" * length, style=f"color({_COLORS[0]})")
+        text.append(f" {shown[name]}" + ("\n" if i < len(values) - 1 else ""))
+    return text
 
 
 def _finite(x: Any) -> bool:

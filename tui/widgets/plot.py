@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
@@ -32,3 +35,54 @@ class Plot(PlotextPlot):
         self.plt.clear_figure()
         if title:
             self.plt.title(title)
+
+    def whole_xticks(self, low: float, high: float, most: int = 5) -> None:
+        """Label the x axis at whole numbers only (epochs, steps, layers): plotext's own
+        labels split the range evenly and print 100.8 or 8.5 epochs."""
+        ticks = whole_ticks(low, high, most)
+        self.plt.xticks(ticks, [str(t) for t in ticks])
+
+    def log_yticks(self, values: Iterable[float]) -> None:
+        """Label a log y axis inside the values' range: at powers of ten (1e-06 ... 1e-01)
+        when they span three decades or more, else at 1, 2 and 5 times a power of ten
+        (0.1 0.2 0.5 1 2); plotext's own labels would print 0.000003 or only one label."""
+        ticks, labels = log_ticks([v for v in values if v > 0 and math.isfinite(v)])
+        if ticks:
+            self.plt.yticks(ticks, labels)
+
+
+def whole_ticks(low: float, high: float, most: int = 5) -> list[int]:
+    """At most ``most`` whole numbers between ``low`` and ``high``: the multiples of the
+    smallest step 1, 2, 5, 10, 20, ... that fits, with ``low`` itself in front (the first
+    epoch) when it sits more than half a step before the first multiple."""
+    first, last = math.ceil(low), math.floor(high)
+    size = 1
+    while last > first:
+        for step in (size, 2 * size, 5 * size):
+            ticks = list(range(-(-first // step) * step, last + 1, step))
+            if ticks[0] - first > step / 2:
+                ticks.insert(0, first)
+            if len(ticks) <= most:
+                return ticks
+        size *= 10
+    return [first]
+
+
+def log_ticks(values: list[float], most: int = 6) -> tuple[list[float], list[str]]:
+    """Ticks and labels for a log axis over ``values`` (all positive), none outside their
+    range: powers of ten when three or more fall inside, else the first of the 1-2-5, 1-3,
+    1 and 1..9 multiples of powers of ten that gives two to ``most`` ticks; else none."""
+    if not values:
+        return [], []
+    low, high = min(values), max(values)
+    first, last = math.ceil(math.log10(low) - 1e-9), math.floor(math.log10(high) + 1e-9)
+    if last - first >= 2:
+        step = max(1, math.ceil((last - first + 1) / most))
+        powers = range(first, last + 1, step)
+        return [10.0 ** k for k in powers], [f"1e{k:+03d}" for k in powers]
+    for multiples in ((1, 2, 5), (1, 3), (1,), tuple(range(1, 10))):
+        ticks = [m * 10.0 ** k for k in range(first - 1, last + 1) for m in multiples
+                 if low <= m * 10.0 ** k * (1 + 1e-9) and m * 10.0 ** k <= high * (1 + 1e-9)]
+        if 2 <= len(ticks) <= most:
+            return ticks, [f"{t:.3g}" for t in ticks]
+    return [], []
