@@ -87,9 +87,33 @@ async def test_gradient_norms_are_numbered_by_the_layers_that_hold_parameters():
         layers = app.screen.data["layers"]
         plot = app.screen.query_one("#norm-plot")
         ticks = sorted(plot._plot.monitor.xticks[0])
+        legend = plot.border_subtitle
+        drawn = plot._plot.monitor
+        points = sorted(x for xs in drawn.x for x in xs)
     # Linear, BN, (ReLU), Linear, BN, (ReLU), Linear: five layers hold parameters
     assert list(layers.values()) == ["Linear", "BatchNorm1d", "Linear", "BatchNorm1d", "Linear"]
     assert list(ticks) == [1, 2, 3, 4, 5]
+    assert points == [1, 2, 3, 4, 5]  # one point per layer, no module indices 0, 1, 4, ...
+    assert not any(drawn.lines)  # points, not a curve interpolated between layers
+
+
+async def test_the_gradient_norm_plot_has_a_legend_naming_each_kind_of_layer_in_its_colour(
+        screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _fill(pilot, epochs="1", depth="2")
+        app.screen.query_one("#batchnorm").value = True
+        await pilot.pause()
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: app.screen.history is not None)
+        await pilot.pause()
+        await pilot.press("g")  # at 80x24 the gradient norms are on the second page
+        await pilot.pause()
+        shown = [line for line in screen_text(app).splitlines() if "╰" in line]
+        colours = [list(c) for c in app.screen.query_one("#norm-plot")._plot.monitor.color]
+    assert any("─ ● Linear  ● BatchNorm1d ─" in line for line in shown), shown
+    assert colours[0] != colours[1]  # Linear and BatchNorm1d points differ in colour
 
 
 async def test_a_one_epoch_run_says_epoch_in_the_singular(screen_text):

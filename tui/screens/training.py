@@ -382,19 +382,23 @@ class TrainingScreen(SymnnScreen):
                 xs, ys = kinds.setdefault(kind, ([], []))
                 xs.append(number)
                 ys.append(value)
+        legend = Text()
         if kinds:
-            colors = iter(("yellow", "cyan", "green", "magenta"))
-            for kind, (xs, ys) in kinds.items():
-                plot.plt.scatter(xs, ys, color=next(colors, "white"), marker="●",
-                                 label=kind if len(kinds) > 1 else None)
+            colors = ("yellow", "cyan", "green", "magenta")
+            for i, (kind, (xs, ys)) in enumerate(kinds.items()):
+                color = colors[i % len(colors)]
+                plot.plt.scatter(xs, ys, color=color, marker="●")
+                legend.append(("  " if i else "") + "● ", style=color)
+                legend.append(kind)
             plot.plt.yscale("log")
-            _decade_ticks(plot, [y for _, ys in kinds.values() for y in ys])
+            plot.log_yticks(y for _, ys in kinds.values() for y in ys)
             count = len(layers)
             step = max(1, math.ceil(count / 12))  # at most about 12 labels
             ticks = list(range(1, count + 1, step))
             plot.plt.xticks(ticks, [str(t) for t in ticks])
             plot.plt.xlim(0.5, count + 0.5)
             plot.plt.xlabel("layer (1 = input side)")
+        plot.border_subtitle = legend  # which point is which layer, below the plot
         plot.refresh()
 
     def _boundary(self, snap: dict[str, Any]) -> None:
@@ -417,16 +421,6 @@ class TrainingScreen(SymnnScreen):
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
         self.set_focus(None)
-
-
-def _decade_ticks(plot: Plot, values: list[float]) -> None:
-    """Label a log axis at powers of ten (1e-06 ... 1e-01) when the values span a decade or
-    more; plotext's own labels would print 0.000003."""
-    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
-    if high - low >= 2:
-        step = max(1, math.ceil((high - low) / 6))
-        ticks = [10.0 ** k for k in range(low, high + 1, step)]
-        plot.plt.yticks(ticks, [f"1e{k:+03d}" for k in range(low, high + 1, step)])
 
 
 def _epochs(n: int) -> str:
@@ -458,9 +452,7 @@ def _line(plot: Plot, xs, ys, color: str) -> None:
 def _epoch_axis(plot: Plot, epochs: int) -> None:
     """Epochs 1..N on the x axis with whole-number ticks (at most five labels)."""
     last = max(epochs, 2)
-    step = max(1, math.ceil((last - 1) / 4))
-    ticks = list(range(1, last + 1, step))
-    plot.plt.xticks(ticks, [str(t) for t in ticks])
+    plot.whole_xticks(1, last)
     plot.plt.xlim(1, last)
 
 
