@@ -14,6 +14,8 @@ What a block is decides how it is checked:
   doctest) and a timing such as ``(0.2 s)`` for any timing.
 - ``bash``: each line runs in bash and must exit with status 0.
 - ``text``: what a program prints, or a synopsis; never run, so it must not hold a command.
+  One marked ``<!-- readme-test: output of the block above -->`` is an excerpt of what the
+  Python block before it prints, and is compared with it (``...`` for the lines left out).
 
 An HTML comment ``<!-- readme-test: skip REASON -->`` on the line before a fence skips that
 block, with the reason shown in the test report.
@@ -39,6 +41,7 @@ TIMEOUT = 120
 
 FENCE = re.compile(r"^```(\S*)\s*$")
 SKIP = re.compile(r"^<!--\s*readme-test:\s*skip\s+(.+?)\s*-->\s*$")
+OUTPUT_ABOVE = re.compile(r"^<!--\s*readme-test:\s*output of the block above\s*-->\s*$")
 FILE_BLOCK = re.compile(r"^#\s*([\w.-]+\.py)\s*$")
 CONTINUES = re.compile(r"^#\s*continues\b", re.IGNORECASE)
 TIMING = re.compile(r"\(\d+(?:\.\d+)? s\)")
@@ -50,6 +53,7 @@ class Block:
     kind: str
     body: str
     skip: str | None
+    output_above: bool = False
 
     @property
     def first_line(self) -> str:
@@ -87,9 +91,10 @@ def parse_blocks(text: str) -> list[Block]:
             end += 1
         if end == len(lines):
             raise ValueError(f"README.md line {start + 1}: the code block is never closed")
-        skip = SKIP.match(lines[start - 1]) if start > 0 else None
+        before = lines[start - 1] if start > 0 else ""
+        skip = SKIP.match(before)
         blocks.append(Block(start + 1, kind, "\n".join(lines[start + 1:end]) + "\n",
-                            skip.group(1) if skip else None))
+                            skip.group(1) if skip else None, bool(OUTPUT_ABOVE.match(before))))
         i = end + 1
     return blocks
 
@@ -110,6 +115,13 @@ BASH_PRELUDE = f'symnn() {{ {shlex.quote(sys.executable)} -m symnn "$@"; }}\n'
 def _bash(command: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", "-c", BASH_PRELUDE + command], capture_output=True,
                           text=True, cwd=cwd, env=_env(), timeout=TIMEOUT)
+
+
+def _python_above(block: Block) -> Block:
+    """The last Python script block before ``block``."""
+    earlier = [b for b in BLOCKS[:BLOCKS.index(block)] if b.kind == "python" and not b.is_doctest]
+    assert earlier, f"README.md line {block.line}: no Python block precedes it"
+    return earlier[-1]
 
 
 def _python_source(block: Block) -> str:
@@ -167,8 +179,8 @@ def test_text_blocks_hold_no_commands_or_sessions():
     assert not hidden, f"text blocks at README lines {hidden} hold commands: mark them console/python"
 
 
-@pytest.mark.parametrize("block", [b for b in BLOCKS if b.kind in {"python", "console", "bash"}],
-                         ids=lambda b: b.id)
+@pytest.mark.parametrize("block", [b for b in BLOCKS if b.kind in {"python", "console", "bash"}
+                                   or b.output_above], ids=lambda b: b.id)
 def test_readme_block_runs(block: Block, workdir: Path):
     if block.skip:
         pytest.skip(f"README.md line {block.line}: {block.skip}")
@@ -194,6 +206,13 @@ def test_readme_block_runs(block: Block, workdir: Path):
         out = subprocess.run([sys.executable, "-c", _python_source(block)], capture_output=True,
                              text=True, cwd=workdir, env=_env(), timeout=TIMEOUT)
         assert out.returncode == 0, f"{where} failed:\n{out.stderr[-3000:]}"
+    elif block.output_above:
+        above = _python_above(block)
+        out = subprocess.run([sys.executable, "-c", _python_source(above)], capture_output=True,
+                             text=True, cwd=workdir, env=_env(), timeout=TIMEOUT)
+        assert out.returncode == 0, f"README.md line {above.line} failed:\n{out.stderr[-3000:]}"
+        assert _same_output(out.stdout, "...\n" + block.body + "..."), (
+            f"{where}: the excerpt is not in what the block above prints:\n{out.stdout}")
     elif block.kind == "console":
         for command, expected in _console_commands(block.body):
             out = _bash(command, workdir)
@@ -214,6 +233,19 @@ def test_console_comparison_ignores_timings_and_ellipses_but_not_numbers():
     assert not _same_output("loss 0.00050", "loss 0.00049")
     assert _same_output("step 0\nstep 1\nstep 2\ndone\n", "step 0\n...\ndone")
     assert not _same_output("step 0\nstep 1\n", "step 0\n...\ndone")
+
+
+def test_an_excerpt_must_appear_in_order_in_the_output():
+    output = "header\n  1. a = 1\n  2. b = 2\n  3. c = 3\nfooter\n"
+    assert _same_output(output, "...\n  1. a = 1\n...\n  3. c = 3\n...")
+    assert not _same_output(output, "...\n  3. c = 3\n  1. a = 1\n...")
+    assert not _same_output(output, "...\n  2. b = 20\n...")
+
+
+def test_parse_blocks_reads_the_output_above_marker():
+    text = "```python\nprint(1)\n```\n<!-- readme-test: output of the block above -->\n```text\n1\n```\n"
+    code, shown = parse_blocks(text)
+    assert not code.output_above and shown.output_above and shown.body == "1\n"
 
 
 def test_parse_blocks_reads_kind_body_and_skip_reason():

@@ -289,3 +289,29 @@ def test_an_overflowing_numeric_gradient_reports_infinite_errors_and_warns_nothi
     assert report.max_abs_error == np.inf and report.max_rel_error == np.inf
     assert [m.rel_error for m in report.mismatches] == [np.inf, np.inf]
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+class _CubeSquareForgotten(sn.Function):
+    """The README's Cube with the bug it shows: the backward's square forgotten."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return sn.tensor(x.data ** 3, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad.data * 3 * x.data
+
+
+def test_the_readme_shows_the_report_gradcheck_prints_for_a_forgotten_square():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"\(the square forgotten\):\n\n```text\n(.*?)```", readme, re.S)
+    assert shown, "README's gradcheck section lost its failure example"
+    x = t64([0.5, -1.0, 2.0])
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: _CubeSquareForgotten.apply(x).sum(), (x,))
+    assert f"GradcheckError: {info.value}\n" == shown.group(1)
