@@ -208,3 +208,28 @@ def test_reducing_the_nonempty_dim_of_an_empty_tensor_gives_an_empty_result_as_i
     theirs = getattr(torch.zeros((0, 3)), name)(dim=1)
     theirs = theirs[0] if isinstance(theirs, tuple) else theirs  # (values, indices)
     assert ours.shape == tuple(theirs.shape) == (0,)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape, dim", [((0, 3), 0), ((2, 0), 1), ((2, 0), -1), ((), 0), ((), -1)])
+def test_softmax_over_an_empty_dim_or_a_0d_tensor_matches_torch(name, shape, dim):
+    import symnn.nn.functional as F
+
+    x = sn.tensor(np.full(shape, 0.5), requires_grad=True, dtype=np.float64)
+    tx = torch.full(shape, 0.5, dtype=torch.float64, requires_grad=True)
+    y, ty = getattr(F, name)(x, dim=dim), getattr(torch.nn.functional, name)(tx, dim=dim)
+    assert y.shape == tuple(ty.shape)
+    np.testing.assert_allclose(y.data, ty.detach().numpy())
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("shape, dim", [((), 1), ((2, 3), 2), ((2, 3), -3)])
+def test_softmax_over_a_dim_the_tensor_lacks_raises_index_error_as_in_torch(shape, dim):
+    import symnn.nn.functional as F
+
+    with pytest.raises(IndexError):
+        torch.softmax(torch.zeros(shape), dim=dim)
+    with pytest.raises(IndexError, match=f"dimension {dim} out of range"):
+        F.softmax(sn.tensor(np.zeros(shape)), dim=dim)

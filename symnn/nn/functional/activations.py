@@ -59,9 +59,26 @@ def _softmax_dim(ndim: int, dim: int | None, name: str) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
+def _trivial(input: Tensor, dim: int, fn) -> Tensor | None:
+    """``fn`` where PyTorch's softmax has nothing to normalize: a 0-d tensor is one element
+    (dim 0 or -1), and over an empty ``dim`` the result is as empty as the input."""
+    ndim = max(input.ndim, 1)
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"dimension {dim} out of range for a tensor with {input.ndim} "
+                         "dimensions")
+    if input.ndim == 0:
+        return fn(input.reshape(1), 0).reshape(())
+    if input.shape[dim] == 0:
+        return input.clone()
+    return None
+
+
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """log softmax(x) = (x - m) - log Σ exp(x - m), with m = max(x) (detached: it cancels)."""
     dim = _softmax_dim(input.ndim, dim, "log_softmax")
+    trivial = _trivial(input, dim, log_softmax)
+    if trivial is not None:
+        return trivial
     shifted = input - input.max(dim=dim, keepdim=True).detach()
     return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
 
@@ -69,5 +86,8 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """softmax(x)_i = exp(x_i - m) / Σ_j exp(x_j - m)."""
     dim = _softmax_dim(input.ndim, dim, "softmax")
+    trivial = _trivial(input, dim, softmax)
+    if trivial is not None:
+        return trivial
     e = (input - input.max(dim=dim, keepdim=True).detach()).exp()
     return e / e.sum(dim=dim, keepdim=True)
