@@ -35,18 +35,18 @@ async def test_conv_output_size_follows_stride_and_padding(screen_text):
     app = SymnnApp(start="layers")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("c", "s", "d")  # stride 2, padding 1
+        await pilot.press("c", "s", "d")  # stride 2, padding 2
         text = screen_text(app)
-    out = F.conv2d(sn.zeros(1, 1, 6, 6), sn.zeros(1, 1, 3, 3), stride=2, padding=1)
-    assert f"⌊(6 + 2·1 − 3) / 2⌋ + 1 = {out.shape[-1]}" in text
+    out = F.conv2d(sn.zeros(1, 1, 6, 6), sn.zeros(1, 1, 3, 3), stride=2, padding=2)
+    assert f"⌊(6 + 2·2 − 3) / 2⌋ + 1 = {out.shape[-1]}" in text
 
 
 async def test_conv_slide_wraps_around_the_output_positions(screen_text):
     app = SymnnApp(start="layers")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("c", "p")  # from (0, 0) back to the last position of 4x4
-        assert "position (3, 3) of 4×4" in screen_text(app)
+        await pilot.press("c", "p")  # from (0, 0) back to the last position of 6x6
+        assert "position (5, 5) of 6×6" in screen_text(app)
 
 
 async def test_batchnorm_training_batches_move_running_mean_and_eval_uses_them():
@@ -138,10 +138,13 @@ async def test_the_convolution_input_shows_edges_of_both_signs_and_flat_zeros(sc
         await pilot.press("c")
         text = screen_text(app)
     out = F.conv2d(sn.tensor([[SQUARE]], dtype=np.float64),
-                   sn.tensor([[KERNEL]], dtype=np.float64)).data[0, 0]
-    assert out.min() < 0 < out.max() and len(np.unique(out)) >= 3  # not one value everywhere
-    first_row = " ".join(f"{v:g}" for v in out[0])  # the output's first row, right of the kernel
-    assert any(" ".join(line.split()).endswith(first_row) for line in text.splitlines())
+                   sn.tensor([[KERNEL]], dtype=np.float64), padding=1).data[0, 0]
+    assert "padded by 1" in text and "output 6×6" in text  # the default: "same" padding
+    assert (out[:, 1:3] < 0).all() and (out[:, 3:5] > 0).all()  # left edge -, right edge +
+    assert (out[:, [0, 5]] == 0).all()  # flat input on both sides: 0
+    for row in out:  # every output row on screen, right of the kernel
+        shown = " ".join(f"{v:g}" for v in row)
+        assert any(" ".join(line.split()).endswith(shown) for line in text.splitlines()), shown
     assert "negative at the block's left edge" in " ".join(text.split())
 
 
@@ -188,7 +191,7 @@ async def test_a_panes_keys_act_only_in_that_pane():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("s", "d", "b")  # on the activations pane
-        assert (app.screen.stride, app.screen.padding, app.screen.bn_batches) == (1, 0, 0)
+        assert (app.screen.stride, app.screen.padding, app.screen.bn_batches) == (1, 1, 0)
         await pilot.press("c", "s")
         assert app.screen.stride == 2
 
@@ -228,3 +231,18 @@ async def test_batchnorm_says_batch_in_the_singular_and_prints_every_sample_with
     for value in x[0]:
         shown = f"{value:.3f}"
         assert shown in text  # one fixed format: 6.200 next to 7.240 and -0.026
+
+
+async def test_the_activation_plots_legend_sits_on_its_lower_border_not_over_the_curves(
+        screen_text):
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "f")  # relu
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+    border = [line for line in lines if "━━ relu(x)  ━━ relu'(x)" in line]
+    assert border and "╰" in border[0]  # the plot's lower border carries the legend
+    plot = [line[:line.index("┤") + 44] for line in lines if "┤" in line]  # inside the axes
+    assert plot and not any("relu" in line or "derivative" in line for line in plot)
+    assert any("╭─ relu(x) and its derivative (from autograd) ─╮" in line for line in lines)

@@ -74,7 +74,9 @@ class LayersScreen(SymnnScreen):
     def __init__(self) -> None:
         super().__init__(name="layers")
         self.activation = 0
-        self.stride, self.padding, self.kernel_size = 1, 0, 3
+        # padding 1 ("same"): the output is as large as the input, and its outer columns see
+        # only flat input (0) on both sides of the block's edges
+        self.stride, self.padding, self.kernel_size = 1, 1, 3
         self.position = 0
         self.bn = None
         self.bn_batches = 0
@@ -136,10 +138,16 @@ class LayersScreen(SymnnScreen):
         y.sum().backward()  # d(sum y)/dx_i = f'(x_i): the derivative at every point at once
         xs, ys, ds = x.data, y.data, x.grad.data
         plot = self.query_one("#act-plot", Plot)
-        plot.reset(f"{name}(x) and its derivative (from autograd)")
-        plot.plt.plot(xs.tolist(), ys.tolist(), label=name, marker="braille")
-        plot.plt.plot(xs.tolist(), ds.tolist(), label="derivative", color="yellow",
-                      marker="braille")
+        plot.reset()
+        plot.border_title = f"{name}(x) and its derivative (from autograd)"
+        plot.plt.plot(xs.tolist(), ys.tolist(), color="cyan", marker="braille")
+        plot.plt.plot(xs.tolist(), ds.tolist(), color="yellow", marker="braille")
+        legend = Text()  # below the plot, where it hides no line
+        legend.append("━━ ", style="cyan")
+        legend.append(f"{name}(x)  ")
+        legend.append("━━ ", style="yellow")
+        legend.append(f"{name}'(x)")
+        plot.border_subtitle = legend
         plot.refresh()
         text = Text()
         text.append(f"{name}\n\n", style="bold")
