@@ -16,8 +16,10 @@ the parser's whitelist, graph building, convexity's rewrites and the printers al
 :data:`UNARY`, so adding a function is one entry here. Numeric conventions follow PyTorch:
 relu'(0) = 0, |x|'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha, softplus is linear above
 20, and out-of-domain inputs give nan or inf instead of raising (log(0) = -inf, sqrt(-1) = nan).
-The SymPy parts are written with the lazy namespaces ``sp`` (SymPy) and ``fn`` (symnn's SymPy
-functions), so importing this module never imports SymPy.
+The SymPy parts are written with the lazy namespace ``sp`` (SymPy), so importing this module
+never imports SymPy; a form that needs another declared function (softplus' = σ) takes it
+from :data:`SYMPY_FUNCTIONS`, which ``symnn.symbolic.functions`` fills as it makes them, so
+this module never imports the symbolic side.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["UnaryOp", "UNARY", "scalar_value", "array_value", "zeros_cached", "ieee_div"]
+__all__ = ["UnaryOp", "UNARY", "SYMPY_FUNCTIONS", "scalar_value", "array_value", "zeros_cached",
+           "ieee_div"]
 
 _INF = math.inf
 _NAN = math.nan
@@ -58,7 +61,20 @@ class _Lazy:
 
 np = _Lazy("numpy", "np")
 sp = _Lazy("sympy", "sp")
-fn = _Lazy("symnn.symbolic.functions", "fn")
+
+# name -> symnn's SymPy function made from the declaration below (sigmoid, relu, ...), filled
+# by symnn.symbolic.functions when it makes them; the SymPy forms here run on expressions
+# that hold those functions, so the table is full by the time a form asks for one
+SYMPY_FUNCTIONS: dict[str, Any] = {}
+
+
+def _declared(name: str) -> Any:
+    """symnn's SymPy function ``name``, for a form that uses another declared function."""
+    try:
+        return SYMPY_FUNCTIONS[name]
+    except KeyError:
+        raise RuntimeError(f"symnn's SymPy function {name!r} is made by symnn.symbolic.functions; "
+                           "import it before using the SymPy forms of symnn.unary") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -477,7 +493,7 @@ _UNARY_LIST = (
         "softplus", "log(1 + exp(x)), linear above 20; derivative σ(x)", _softplus,
         _np_softplus, _np_softplus_vjp,
         rewrites=(("log", lambda x: sp.log(1 + sp.exp(x))), ("exp", lambda x: sp.log(1 + sp.exp(x)))),
-        derivative=lambda x, y: fn.sigmoid(x),
+        derivative=lambda x, y: _declared("sigmoid")(x),
         exact=lambda x: sp.log(2) if x == 0 else None, sign="positive",
         method="softplus",
     ),
@@ -504,8 +520,9 @@ _UNARY_LIST = (
     UnaryOp(
         "silu", "x σ(x) (also called swish); derivative σ(x) (1 + x (1 - σ(x)))", _silu,
         _np_silu, _np_silu_vjp,
-        rewrites=(("exp", lambda x: x / (1 + sp.exp(-x))), ("sigmoid", lambda x: x * fn.sigmoid(x))),
-        derivative=lambda x, y: fn.sigmoid(x) * (1 + x * (1 - fn.sigmoid(x))),
+        rewrites=(("exp", lambda x: x / (1 + sp.exp(-x))),
+                  ("sigmoid", lambda x: x * _declared("sigmoid")(x))),
+        derivative=lambda x, y: _declared("sigmoid")(x) * (1 + x * (1 - _declared("sigmoid")(x))),
         exact=_zero_at_zero, label="SiLU", method="silu",
     ),
 )

@@ -154,3 +154,29 @@ def test_the_deep_modules_tui_may_import_are_exactly_those_their_packages_list_a
     allowed = {rule.split(" -> ")[1] for rule in _contract("tui imports only")["ignore_imports"]}
     assert allowed == declared
     assert {"symnn.nn.functional", "symnn.train.pipeline"} <= allowed
+
+
+
+def _sources() -> list[Path]:
+    return sorted([*ROOT.glob("symnn/**/*.py"), *ROOT.glob("tui/**/*.py")])
+
+
+def test_every_lazy_package_namespace_comes_from_the_one_helper():
+    """A package's ``__getattr__`` is ``lazy_exports(...)`` from symnn/_lazy.py, never a
+    hand-written copy."""
+    import ast
+
+    for path in _sources():
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                assert node.name != "__getattr__", path
+            if isinstance(node, ast.Assign) and "__getattr__" in ast.unparse(node.targets[0]):
+                assert ast.unparse(node.value).startswith("lazy_exports("), path
+
+
+def test_only_the_two_names_that_are_both_a_module_and_a_function_make_their_module_callable():
+    """``sn.tensor(data)`` and ``sn.explain(model, ...)`` are functions while ``symnn.tensor``
+    and ``symnn.explain`` are documented modules; no other module changes its own class."""
+    swapping = {str(path.relative_to(ROOT)) for path in _sources()
+                if "sys.modules[__name__].__class__" in path.read_text()}
+    assert swapping == {"symnn/explain.py", "symnn/tensor/__init__.py"}

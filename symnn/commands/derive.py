@@ -119,7 +119,7 @@ def build(args: argparse.Namespace):
         tree = parse_tree(args.expression)
     except ParseError as exc:
         raise _pointed(exc.message, args.expression, exc.position) from None
-    names = _names(tree)
+    names = tree.names()
     values = parse_at(args.at)
     unknown = sorted(set(values) - names)
     if unknown:
@@ -155,16 +155,6 @@ def build(args: argparse.Namespace):
     if out.parents:
         out.named(_free_name("yhat", names))
     return _wrap_loss(args.loss, out, args.target).named(_free_name("L", names | {"yhat"}))
-
-
-def _names(tree) -> set[str]:
-    found, stack = set(), [tree]
-    while stack:
-        node = stack.pop()
-        if node.kind == "name":
-            found.add(node.text)
-        stack.extend(node.args)
-    return found
 
 
 def _finite(x: float | None) -> float | None:

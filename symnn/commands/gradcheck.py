@@ -223,7 +223,7 @@ def child_main() -> None:
 
 def _check(args: argparse.Namespace) -> tuple[str, int]:
     """Import and run the check; (the report to print, exit status)."""
-    from symnn.testing.gradcheck import GradcheckError, gradient_report
+    from symnn.testing.finite_differences import GradcheckError, gradient_report
 
     fn, inputs = resolve(args.target)
     try:

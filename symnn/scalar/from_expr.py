@@ -78,7 +78,7 @@ class _TreeBuilder:
         self.leaves: dict[str, Scalar] = {}
 
     def build(self, tree) -> Scalar:
-        _check_names(self.values, _names(tree))
+        _check_names(self.values, tree.names())
         return self.node(tree)
 
     def node(self, t) -> Scalar:
@@ -131,16 +131,6 @@ class _TreeBuilder:
             params = {p: a.value for (p, _), a in zip(UNARY[name].params, args[1:])}
             return apply(name, args[0], **params)
         return apply(name, *args)
-
-
-def _names(tree) -> set[str]:
-    found, stack = set(), [tree]
-    while stack:
-        t = stack.pop()
-        if t.kind == "name":
-            found.add(t.text)
-        stack.extend(t.args)
-    return found
 
 
 _BINARY = {

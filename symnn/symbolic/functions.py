@@ -27,7 +27,7 @@ from mpmath.libmp import prec_to_dps
 from sympy import Function, S
 from sympy.core.logic import fuzzy_and
 
-from symnn.unary import UNARY, UnaryOp, array_value
+from symnn.unary import SYMPY_FUNCTIONS, UNARY, UnaryOp, array_value
 
 __all__ = [
     "DeclaredFunction",
@@ -167,6 +167,7 @@ def _make_function(d: UnaryOp) -> type[DeclaredFunction]:
 _FUNCTIONS: dict[str, type[DeclaredFunction]] = {
     d.name: _make_function(d) for d in UNARY.values() if d.sympy_name is None
 }
+SYMPY_FUNCTIONS.update(_FUNCTIONS)  # the declarations' forms name them (softplus' = σ)
 sigmoid = _FUNCTIONS["sigmoid"]
 relu = _FUNCTIONS["relu"]
 leaky_relu = _FUNCTIONS["leaky_relu"]

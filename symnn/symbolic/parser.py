@@ -78,6 +78,16 @@ class ParseNode:
     ops: tuple[str, ...] = ()
     op_pos: tuple[int, ...] = ()
 
+    def names(self) -> set[str]:
+        """The variable names in this tree (walked without recursion, so any depth)."""
+        found, stack = set(), [self]
+        while stack:
+            node = stack.pop()
+            if node.kind == "name":
+                found.add(node.text)
+            stack.extend(node.args)
+        return found
+
 
 def _declared() -> dict[str, dict]:
     """One entry per declared elementwise op (symnn.unary): its number parameters follow x."""

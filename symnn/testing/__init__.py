@@ -10,15 +10,14 @@ heavy when pytest starts.
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from typing import Any
+from symnn._lazy import lazy_exports
 
+# gradcheck lives in finite_differences.py, so symnn.testing.gradcheck is always the function
+# (as torch.autograd.gradcheck is), never a submodule of that name
 _EXPORTS = {
-    "gradcheck": "symnn.testing.gradcheck",
-    "gradient_report": "symnn.testing.gradcheck",
-    "GradcheckError": "symnn.testing.gradcheck",
+    "gradcheck": "symnn.testing.finite_differences",
+    "gradient_report": "symnn.testing.finite_differences",
+    "GradcheckError": "symnn.testing.finite_differences",
     "assert_grads_match": "symnn.testing.assertions",
     "check_op": "symnn.testing.scalar_ops",
 }
@@ -26,25 +25,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-class _TestingModule(types.ModuleType):
-    """Keeps ``symnn.testing.gradcheck`` the function, as ``torch.autograd.gradcheck`` is,
-    although the submodule ``symnn/testing/gradcheck.py`` has the same name: importing a
-    submodule binds it on its package, and this refuses that one binding."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "gradcheck" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _EXPORTS:
-            value = getattr(importlib.import_module(_EXPORTS[name]), name)
-            super().__setattr__(name, value)
-            return value
-        raise AttributeError(f"module 'symnn.testing' has no attribute {name!r}")
-
-    def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | set(__all__))
-
-
-sys.modules[__name__].__class__ = _TestingModule
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

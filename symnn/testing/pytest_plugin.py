@@ -22,7 +22,7 @@ import pytest
 @pytest.fixture
 def gradcheck() -> Callable[..., bool]:
     """``gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)`` from ``symnn.testing``."""
-    from symnn.testing.gradcheck import gradcheck as check
+    from symnn.testing.finite_differences import gradcheck as check
 
     return check
 

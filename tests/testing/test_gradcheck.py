@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 
 import symnn as sn
 from symnn.testing import GradcheckError, gradcheck
-from symnn.testing.gradcheck import gradient_report
+from symnn.testing.finite_differences import gradient_report
 
 
 def t64(values, requires_grad: bool = True) -> sn.Tensor:

@@ -12,7 +12,7 @@ import numpy  # noqa: F401  (imported before the inner sessions: NumPy cannot lo
 import symnn.explain  # noqa: F401
 import symnn.nn  # noqa: F401
 import symnn.testing.assertions  # noqa: F401
-import symnn.testing.gradcheck  # noqa: F401
+import symnn.testing.finite_differences  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
