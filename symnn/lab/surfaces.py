@@ -17,6 +17,7 @@ import sympy as sp
 
 from symnn.symbolic.budget import Budget, stage
 from symnn.symbolic.degree import check_float_range
+from symnn.symbolic.extrema import derivatives, substitute
 from symnn.symbolic.functions import lambdify, symbol
 
 __all__ = ["Surface", "PRESETS", "surface", "preset_names", "TIME_LIMIT"]
@@ -46,13 +47,11 @@ class Surface:
     def __post_init__(self) -> None:
         # derivatives of the real-valued copy (|x|'' is 2 DiracDelta(x) only for real x)
         real = {v: sp.Symbol(v.name, real=True) for v in self.variables}
-        expr = self.expr.xreplace(real)
+        expr = substitute(self.expr, real)
         args = [real[v] for v in self.variables]
-        with stage("differentiating f (its gradient)"):
-            grad = sp.Matrix([sp.diff(expr, v) for v in args])
         # kinks (abs, relu, max) give DiracDelta terms: the Hessian is taken where it exists
-        with stage("differentiating f twice (its Hessian)"):
-            hess = sp.hessian(expr, args).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+        with stage("differentiating f (its gradient and Hessian)"):
+            grad, hess = derivatives(expr, args)
         self._f = lambdify(args, expr)
         self._g = lambdify(args, grad)
         self._h = lambdify(args, hess)
@@ -218,7 +217,7 @@ def surface(spec: object, name: str | None = None,
         else:
             expr, label = spec, name or sp.sstr(spec)
         check_float_range(expr)
-        expr = expr.xreplace({s: symbol(s.name) for s in expr.free_symbols})
+        expr = substitute(expr, {s: symbol(s.name) for s in expr.free_symbols})
         variables = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
         if not variables:
             raise ValueError(f"{label} has no variable to optimize")

@@ -42,6 +42,7 @@ from symnn.symbolic.composition import (AFFINE, CONCAVE, CONSTANT, CONVEX, Step,
                                         is_concave_kind, is_convex_kind)
 from symnn.symbolic.degree import MAX_EXACT_DEGREE, check_float_range, high_power
 from symnn.symbolic.domain import Domain, DomainError, parse_domain
+from symnn.symbolic.extrema import substitute
 from symnn.symbolic.functions import DeclaredFunction
 from symnn.symbolic.readable import math_text
 from symnn.symbolic.sign import (ANY, NEG, NONNEG, NONPOS, NONZERO, POS, SOLVER_ERRORS, ZERO,
@@ -150,9 +151,14 @@ def _to_expr(f: object) -> sp.Expr:
     raise TypeError(f"convexity() needs a SymPy expression or text, got {type(f).__name__}")
 
 
+def _real(e: sp.Expr) -> sp.Expr:
+    """e with real symbols of the same names."""
+    return substitute(e, {s: sp.Symbol(s.name, real=True) for s in e.free_symbols})
+
+
 def _elementary(e: sp.Expr) -> sp.Expr:
     """Real symbols, and the activations written with exp, log, Max and Min."""
-    e = e.xreplace({s: sp.Symbol(s.name, real=True) for s in e.free_symbols})
+    e = _real(e)
 
     def is_activation(node: sp.Basic) -> bool:
         return isinstance(node, DeclaredFunction)
@@ -612,7 +618,7 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
     with Budget(None if time_limit is None else max(time_limit, _FLOOR), "reading f"):
         original = _to_expr(f)
     check_float_range(original)
-    original = original.xreplace({s: sp.Symbol(s.name, real=True) for s in original.free_symbols})
+    original = _real(original)
     expr = _elementary(original)
     vars_, params = _variables(expr, variables)
     try:

@@ -19,7 +19,7 @@ there). Leaky ReLU's derivative is 1 for x > 0 and the slope for x <= 0, also as
 from __future__ import annotations
 
 import math
-from functools import partial
+from functools import cache, partial
 from typing import Any, ClassVar
 
 import sympy
@@ -27,6 +27,7 @@ from mpmath.libmp import prec_to_dps
 from sympy import Function, S
 from sympy.core.logic import fuzzy_and
 
+from symnn.symbolic.extrema import substitute
 from symnn.unary import SYMPY_FUNCTIONS, UNARY, UnaryOp, array_value
 
 __all__ = [
@@ -196,9 +197,37 @@ def lambdify(args, expr):
     variable named ``maximum``, ``sign`` or ``array`` can never shadow a NumPy function the
     generated code calls."""
     args = list(args)
-    renamed = {s: sympy.Dummy(f"a{i}", **s.assumptions0) for i, s in enumerate(args)}
     expr = sympy.sympify(expr, strict=True)
-    others = expr.free_symbols - set(args)
-    renamed.update({s: sympy.Dummy(f"p{i}", **s.assumptions0) for i, s in enumerate(others)})
-    return sympy.lambdify([renamed[s] for s in args], expr.xreplace(renamed),
-                          modules=[LAMBDIFY_MODULES, "numpy"])
+    others = sorted(expr.free_symbols - set(args), key=lambda s: s.name)
+    # plain symbols with a prefix no symbol of f uses (Dummy arguments would make lambdify
+    # rebuild f once per argument, and a max of many arguments is costly to rebuild)
+    taken = {s.name for s in expr.free_symbols} | {s.name for s in args}
+    prefix = "_"
+    while any(n.startswith(prefix) for n in taken):
+        prefix += "_"
+    renamed = {s: sympy.Symbol(f"{prefix}a{i}", **s.assumptions0) for i, s in enumerate(args)}
+    renamed.update({s: sympy.Symbol(f"{prefix}p{i}", **s.assumptions0)
+                    for i, s in enumerate(others)})
+    return sympy.lambdify([renamed[s] for s in args], substitute(expr, renamed),
+                          modules=[LAMBDIFY_MODULES, "numpy"], printer=_numpy_printer())
+
+
+def _numpy_printer():
+    """lambdify's NumPy printer, printing Heaviside(u, h) as ``numpy.heaviside(u, h)``: SymPy's
+    own rewrites it as a Piecewise and simplifies the conditions, seconds for a max of many
+    arguments."""
+    return _numpy_printer_class()({"fully_qualified_modules": False, "inline": True,
+                                   "allow_unknown_functions": True,
+                                   "user_functions": {k: k for k in LAMBDIFY_MODULES}})
+
+
+@cache
+def _numpy_printer_class() -> type:
+    from sympy.printing.numpy import NumPyPrinter
+
+    class Printer(NumPyPrinter):
+        def _print_Heaviside(self, expr):
+            u, h = expr.args
+            return f"{self._module_format('numpy.heaviside')}({self._print(u)}, {self._print(h)})"
+
+    return Printer

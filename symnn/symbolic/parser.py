@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import sympy
 
+from symnn.symbolic.extrema import extremum
 from symnn.symbolic.functions import symbol, sympy_function
 from symnn.unary import UNARY
 
@@ -101,8 +103,8 @@ def _declared() -> dict[str, dict]:
 FUNCTIONS: dict[str, dict] = {
     **_declared(),
     "ln": {"arity": (1, 1), "build": sympy.log, "params": ()},
-    "max": {"arity": (2, 64), "build": sympy.Max, "params": ()},
-    "min": {"arity": (2, 64), "build": sympy.Min, "params": ()},
+    "max": {"arity": (2, 64), "build": partial(extremum, sympy.Max), "params": ()},
+    "min": {"arity": (2, 64), "build": partial(extremum, sympy.Min), "params": ()},
 }
 _CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 _UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity)
