@@ -17,6 +17,7 @@ import textwrap
 from collections.abc import Sequence
 
 from symnn import __version__
+from symnn.commands import UsageError
 
 # subcommand -> module implementing it (imported only when the command line is parsed)
 COMMANDS: dict[str, str] = {
@@ -31,10 +32,6 @@ COMMANDS: dict[str, str] = {
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE from sysexits.h
-
-
-class UsageError(Exception):
-    """Bad input from the command line; reported on stderr with exit status 2."""
 
 
 class _HelpFormatter(argparse.HelpFormatter):

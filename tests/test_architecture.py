@@ -24,6 +24,7 @@ PROBES = {
     "symnn/scalar/derivation.py": "symnn.scalar.node",  # closes node -> derivation -> node
     "symnn/scalar/ops.py": "symnn.scalar.registry",  # closes registry -> ops -> registry
     "tui/screens/help.py": "symnn.scalar.render",  # a module inside a package, from the app
+    "symnn/commands/derive.py": "symnn.cli",  # closes cli -> commands -> cli
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 from symnn.commands._argtypes import positive_float
 
 # the library's default, repeated so that --help needs no SymPy import (a test keeps them equal)

@@ -15,7 +15,7 @@ import math
 import sys
 import textwrap
 
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 
 HELP = "print the chain-rule derivation of dEXPR/dNAME (text, LaTeX or JSON)"
 

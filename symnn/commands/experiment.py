@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 from symnn.commands._argtypes import positive_int
 
 HELP = "run a lesson experiment and check its claims; --list describes every lesson"

@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 
 HELP = "check a function's analytic gradient against finite differences (MODULE:FUNCTION)"
 

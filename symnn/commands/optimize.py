@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from symnn._install import install_hint
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 
 HELP = "run an optimizer on a loss surface and print (or plot) its trajectory"
 

@@ -16,7 +16,7 @@ import argparse
 import json
 from typing import Any
 
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 from symnn.commands._argtypes import positive_float, positive_int, seed
 from symnn.train.models import ACTIVATION_CHOICES
 from symnn.train.pipeline import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 
 from tui.registry import SCREENS, lookup  # a plain table: no Textual import
 

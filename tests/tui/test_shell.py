@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from symnn.cli import UsageError
+from symnn.commands import UsageError
 from symnn.commands import tui as tui_command
 from tui.app import SymnnApp, make_screen
 from tui.commands import SymnnCommands
