@@ -246,3 +246,19 @@ async def test_the_activation_plots_legend_sits_on_its_lower_border_not_over_the
     plot = [line[:line.index("┤") + 44] for line in lines if "┤" in line]  # inside the axes
     assert plot and not any("relu" in line or "derivative" in line for line in plot)
     assert any("╭─ relu(x) and its derivative (from autograd) ─╮" in line for line in lines)
+
+
+async def test_relus_derivative_is_drawn_in_two_pieces_with_a_dot_at_the_value_autograd_uses():
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "f")  # relu
+        await pilot.pause()
+        drawn = app.screen.query_one("#act-plot")._plot.monitor
+        series = list(zip(drawn.x, drawn.y))
+    function, *derivative = series
+    pieces, dots = derivative[:-1], derivative[-1]
+    assert len(pieces) == 2  # no line from 0 up to 1 at the kink
+    (left_x, left_y), (right_x, right_y) = pieces
+    assert max(left_x) == 0 and set(left_y) == {0} and min(right_x) > 0 and set(right_y) == {1}
+    assert (list(dots[0]), list(dots[1])) == ([0.0], [0.0])  # relu'(0) = 0, as autograd says

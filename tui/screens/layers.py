@@ -141,7 +141,14 @@ class LayersScreen(SymnnScreen):
         plot.reset()
         plot.border_title = f"{name}(x) and its derivative (from autograd)"
         plot.plt.plot(xs.tolist(), ys.tolist(), color="cyan", marker="braille")
-        plot.plt.plot(xs.tolist(), ds.tolist(), color="yellow", marker="braille")
+        # the derivative drawn in pieces between its jumps (ReLU's at 0): a line joining 0 to
+        # 1 there would read as every slope in between; a dot marks the value autograd uses
+        jumps = np.flatnonzero(np.abs(np.diff(ds)) > 0.25 * max(float(np.ptp(ds)), 1e-12)) + 1
+        for part_x, part_d in zip(np.split(xs, jumps), np.split(ds, jumps)):
+            plot.plt.plot(part_x.tolist(), part_d.tolist(), color="yellow", marker="braille")
+        kink = _kink_at_zero(fn)
+        if kink is not None:
+            plot.plt.scatter([0.0], [kink[2]], color="yellow", marker="●")
         legend = Text()  # below the plot, where it hides no line
         legend.append("━━ ", style="cyan")
         legend.append(f"{name}(x)  ")
@@ -154,7 +161,6 @@ class LayersScreen(SymnnScreen):
         text.append(f"output range on [-6, 6]: {fmt(ys.min(), 4)} .. {fmt(ys.max(), 4)}\n")
         text.append(f"largest derivative: {_where_largest(xs, ds)}\n")
         text.append(f"smallest derivative: {fmt(ds.min(), 4)}\n")
-        kink = _kink_at_zero(fn)
         if kink is not None:
             left, right, used = kink
             text.append(f"at x = 0 the slope jumps from {fmt(left, 3)} (left) to "
