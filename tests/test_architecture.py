@@ -54,6 +54,7 @@ def probed_report(tmp_path_factory) -> tuple[int, str]:
 
                     return {imported}
                 """))
+    (copy / "symnn" / "unplaced.py").write_text('"""A module no layer lists."""\n')
     run = subprocess.run(
         [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
          "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True))"],
@@ -101,11 +102,24 @@ def test_no_circles_is_checked_in_every_package_of_symnn_and_tui_with_no_excepti
     assert circles.get("depth", 10) >= 4  # symnn.nn.functional.losses is 4 deep
 
 
-def test_the_symbolic_side_and_the_scalar_engine_are_layered():
-    side = _contract("the symbolic side")
-    assert side["type"] == "layers"
-    assert side["layers"][-3:] == ["symnn.scalar | symnn.assignments", "symnn.symbolic",
-                                   "symnn.unary"]
+def _depth(layers: list[str]) -> dict[str, int]:
+    """module -> its layer's index, counted from the top."""
+    return {m.strip(): i for i, layer in enumerate(layers) for m in layer.split("|")}
+
+
+def test_every_module_of_symnn_has_its_layer_both_sides_in_order():
+    whole = _contract("layers:")
+    assert whole["type"] == "layers" and whole["containers"] == ["symnn"]
+    assert whole["exhaustive"] is True
+    depth = _depth(whole["layers"])
+    numeric = ["experiments", "train", "optim", "nn", "tensor"]
+    symbolic = ["cli", "commands", "testing", "practice", "scalar", "symbolic", "unary"]
+    for chain in (numeric, symbolic):
+        assert [depth[m] for m in chain] == sorted({depth[m] for m in chain}), chain
+    assert depth["optim"] == depth["data"] and depth["explain"] == depth["lab"]
+
+
+def test_the_scalar_engine_is_layered_with_the_node_above_its_derivation():
     engine = _contract("inside the scalar engine")
     assert engine["containers"] == ["symnn.scalar"] and engine["exhaustive"] is True
     assert engine["layers"].index("node") < engine["layers"].index("derivation") < \
@@ -123,9 +137,14 @@ def test_an_import_inside_a_function_that_closes_a_circle_is_reported(probed_rep
     assert "No cycles are allowed in symnn." in report
     assert "No cycles are allowed in symnn.scalar." in report
     broken = report[report.index("Broken contracts"):]
-    for name in ("the symbolic side", "inside the scalar engine", "no import circles",
+    for name in ("layers:", "inside the scalar engine", "no import circles",
                  "tui imports only symnn's public names"):
         assert name in broken
+
+
+def test_a_new_module_of_symnn_that_no_layer_lists_is_reported(probed_report):
+    status, report = probed_report
+    assert "symnn.unplaced" in report[report.index("Broken contracts"):]
 
 
 def test_tui_may_import_symnn_and_its_packages_but_no_module_inside_them():
