@@ -81,7 +81,10 @@ def _load(name: str):
         raise
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``symnn`` parser with every subcommand, or only the one named ``only`` (what a
+    command line naming it needs: the other commands' modules are not imported, so
+    `symnn` and `symnn tui` start without NumPy and the training stack)."""
     parser = _Parser(
         prog="symnn",
         description="The mathematics of neural networks, visible and checkable. "
@@ -89,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"symnn {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else [only]:
         module = _load(name)
         if module is None:
             continue
@@ -102,14 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if not argv:
-        tui = _load("tui")
-        if tui is None:
-            parser.print_help()
+    typed_alone = not argv
+    if typed_alone:
+        if _load("tui") is None:
+            build_parser().print_help()
             return 0
         argv = ["tui"]
+    parser = build_parser(only=argv[0] if argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
+    args._typed = " ".join(["symnn", *([] if typed_alone else argv)])  # for messages
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 0

@@ -2,7 +2,7 @@
 
 The app needs a terminal on standard input and output: piped or redirected (`symnn | cat`,
 a cron job), it would write escape codes nobody can read, so the command says so in one line
-and exits with status 2 instead.
+naming what was typed (`symnn`, `symnn tui layers`) and exits with status 2 instead.
 """
 
 from __future__ import annotations
@@ -38,9 +38,11 @@ def run(args: argparse.Namespace) -> int:
         start = info.name
     not_a_terminal = _not_a_terminal()
     if not_a_terminal:
-        raise UsageError(f"{not_a_terminal} is not a terminal, so the app cannot be shown; "
-                         "run symnn in a terminal (symnn --help lists the commands that print "
-                         "plain text)")
+        typed = getattr(args, "_typed", "symnn tui")
+        print(f"{typed}: the terminal app needs a terminal, and {not_a_terminal} is not one; "
+              f"run `{typed}` in a terminal, or see `symnn --help` for the command-line tools",
+              file=sys.stderr)
+        return 2  # the status of any bad input (symnn.cli.EXIT_BAD_INPUT)
     from tui.app import run as run_app  # Textual only now, so `import symnn` stays light
 
     return run_app(start)

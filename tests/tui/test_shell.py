@@ -143,16 +143,40 @@ def test_symnn_and_symnn_tui_open_the_app_on_the_chosen_screen(argv, start, monk
     assert opened == [start]
 
 
-@pytest.mark.parametrize("argv", [[], ["tui"], ["tui", "layers"]])
-def test_without_a_terminal_symnn_says_so_in_one_line_and_exits_2(argv):
+@pytest.mark.parametrize("argv,typed", [([], "symnn"), (["tui"], "symnn tui"),
+                                        (["tui", "layers"], "symnn tui layers")])
+def test_without_a_terminal_symnn_names_what_was_typed_in_one_line_and_exits_2(argv, typed):
     import subprocess
     import sys
 
     out = subprocess.run([sys.executable, "-m", "symnn", *argv], capture_output=True,
                          text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert out.returncode == 2 and out.stdout == ""
-    assert out.stderr.count("\n") == 1 and "not a terminal" in out.stderr, out.stderr
-    assert "\x1b" not in out.stderr
+    assert out.stderr == (
+        f"{typed}: the terminal app needs a terminal, and standard output is not one; "
+        f"run `{typed}` in a terminal, or see `symnn --help` for the command-line tools\n")
+
+
+@pytest.mark.parametrize("command", ["symnn", "symnn tui"])
+def test_symnn_piped_into_another_program_says_so_and_exits_2(command, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    # as a learner types it in a shell: `symnn | cat`, with the terminal app's own entry
+    script = tmp_path / "symnn"
+    script.write_text(f"#!{sys.executable}\nimport sys\nfrom symnn.cli import main\n"
+                      "sys.exit(main())\n")
+    script.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}"}
+    out = subprocess.run(["sh", "-c", f"{command} | cat"],
+                         capture_output=True, text=True, timeout=30, env=env)
+    done = subprocess.run(["sh", "-c", f"{command} > /dev/null; echo $?"],
+                          capture_output=True, text=True, timeout=30, env=env)
+    assert done.stdout.strip() == "2"
+    assert out.stdout == "" and out.stderr.startswith(f"{command}: the terminal app needs a "
+                                                      "terminal")
+    assert out.stderr.count("\n") == 1 and "error" not in out.stderr
 
 
 def test_app_runs_headless_and_quits_on_q():
