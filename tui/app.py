@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from textual import events
 from textual.app import App
@@ -54,6 +54,8 @@ class SymnnApp(App):
         super().__init__()
         self.start = start if start in BY_NAME else "backprop"
         self.errors: list[BaseException] = []  # errors that handlers turned into notifications
+        self.first_frame_shown = False
+        self._after_first_frame: list[Callable[[], object]] = []
 
     def on_load(self) -> None:
         use_daemon_threads()  # quitting never waits for a long computation in a worker
@@ -67,6 +69,26 @@ class SymnnApp(App):
         if isinstance(event, events.Key) and not self.is_running:
             return
         await super().on_event(event)
+
+    def on_ready(self) -> None:
+        """The first layout is done: paint it, then run the slow work deferred until the
+        first frame is on the terminal. (Textual's first layout falls inside its start-up
+        batch and is not written; the screen's callbacks after a refresh run once a frame
+        has been written.)"""
+        self.first_frame_shown = True
+        pending, self._after_first_frame = self._after_first_frame, []
+        self.screen.refresh()
+        for callback in pending:
+            self.screen.call_after_refresh(callback)
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the app's first frame has been drawn (a screen's slow
+        start-up work, such as loading SymPy, then never delays the first frame), or
+        shortly after this screen's first frame when the app is already showing."""
+        if self.first_frame_shown:
+            self.set_timer(0.05, callback)
+        else:
+            self._after_first_frame.append(callback)
 
     @guarded
     async def action_show(self, name: str) -> None:

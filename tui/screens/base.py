@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header
 
+from tui.widgets.footer import KeyFooter
+
 
 class SymnnScreen(Screen):
     """A screen of the app. Subclasses provide ``compose_body`` and a short ``HELP`` text.
@@ -30,7 +32,7 @@ class SymnnScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def on_resize(self, event) -> None:
         """Below 110 columns the footer leaves out the palette hint (ctrl+p still works and
