@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tui.app import SymnnApp
+from tui.screens.backprop_presets import PRESETS
 
 SIZE = (120, 34)
 
@@ -88,9 +89,104 @@ async def test_enter_steps_through_the_chosen_weight_in_the_stepper(screen_text)
         stepper = app.screen
         assert type(stepper).__name__ == "BackpropScreen"
         assert stepper.derivation.wrt is leaf and stepper.output is screen.explanation.loss
-        assert f"∂L/∂{leaf.name}" in stepper.source
+        assert stepper.source == "weight W^(1)[0,1], 2-2-1 sigmoid MLP"
         await pilot.press("z")
         assert f"{screen.explanation.grads[p.name][p.index]:.6g}" in screen_text(app)
+
+
+async def _send(pilot, downs: int, model_presses: int = 0):
+    """Open the network view's model (m pressed ``model_presses`` times), choose the weight
+    ``downs`` rows down and press Enter; the stepper it lands on."""
+    screen = await _open(pilot)
+    for _ in range(model_presses):
+        await pilot.press("m")
+        screen = await _open(pilot)
+    for _ in range(downs):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    return screen, pilot.app.screen
+
+
+async def test_a_sent_weight_fills_f_with_the_loss_as_text_that_builds_the_same_graph(
+        screen_text):
+    import symnn as sn
+    from symnn.assignments import parse_assignments
+    from symnn.scalar.forward import forward_order
+
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        network, stepper = await _send(pilot, downs=1)
+        text = stepper.query_one("#expr").value
+        values = parse_assignments(stepper.query_one("#values").value)
+        assert text.startswith("(sigmoid(sigmoid(1*W1_0_0 + 0*W1_0_1 + b1_0)*W2_0_0")
+        assert values["W1_0_1"] == float(network.values["0.weight"][0, 1])
+        typed = sn.graph(text, **values)
+        loss = network.explanation.loss
+        assert [n.op.name for n in forward_order(typed)] == [
+            n.op.name for n in forward_order(loss)]
+        assert typed.value == loss.value  # the same numbers, node for node
+        assert stepper.query_one("#preset").value == -2
+        preset_row = screen_text(app).splitlines()[1]
+        assert "Preset" in preset_row and "Weight W^(1)[0,1], 2-2-1 sigmoid MLP (network view)" in preset_row
+
+
+async def test_editing_a_sent_weights_values_keeps_stepping_that_weight(screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        network, stepper = await _send(pilot, downs=1)
+        await pilot.press("v")
+        field = stepper.query_one("#values")
+        field.value = ", ".join("W1_0_0=2" if pair.startswith("W1_0_0=") else pair
+                                for pair in field.value.split(", "))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert stepper.derivation.wrt.name == "W1_0_1"  # the same weight, as typed
+        assert stepper.source == "weight W^(1)[0,1], 2-2-1 sigmoid MLP"
+        changed = stepper.output.leaves()["W1_0_0"]
+        assert changed.value == 2.0 and stepper.output.value != network.explanation.loss.value
+        # the fields back as sent: the network's own graph again
+        field.value = stepper.weight.values
+        await pilot.press("v", "enter")
+        await pilot.pause()
+        assert stepper.output is network.explanation.loss
+
+
+async def test_editing_a_sent_weights_expression_makes_it_a_typed_one(screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        _, stepper = await _send(pilot, downs=0, model_presses=2)  # the ReLU regressor
+        expr = stepper.query_one("#expr")
+        assert expr.value.startswith("(relu(0.8*W1_0_0 + b1_0)*W2_0_0")
+        expr.value = expr.value.replace("^2/1", "^2/2")
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert stepper.query_one("#preset").value == -1 and stepper.source == expr.value
+        assert stepper.derivation.wrt is None
+
+
+async def test_the_sent_weight_stays_in_the_preset_list_after_choosing_a_preset():
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        network, stepper = await _send(pilot, downs=4)  # the bias b^(1)[0]
+        assert stepper.source == "bias b^(1)[0], 2-2-1 sigmoid MLP"
+        sent = stepper.query_one("#expr").value
+        await pilot.press("r")  # the next preset: its own text in f =
+        await pilot.pause()
+        assert stepper.query_one("#expr").value == PRESETS[stepper.preset_index].text
+        stepper.query_one("#preset").value = -2
+        await pilot.pause()
+        assert stepper.output is network.explanation.loss
+        assert stepper.query_one("#expr").value == sent
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 34)])
+async def test_the_stepper_title_for_a_sent_weight_fits_the_terminal(size, screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=size) as pilot:
+        await _send(pilot, downs=5, model_presses=1)  # a weight of the 2-3-2 classifier
+        header = screen_text(app).splitlines()[0]
+        assert "Backprop stepper — weight W^(1)[2,1], 2-3-2 tanh classifier" in header
 
 
 async def test_practice_asks_the_chosen_weights_steps_and_scores(screen_text):

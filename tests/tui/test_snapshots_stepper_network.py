@@ -46,3 +46,15 @@ def test_stepper_parse_error_with_caret(snap_compare, size):
 def test_network_view_second_weight_highlighted(snap_compare, size):
     assert snap_compare(SymnnApp(start="network"), run_before=_ready, press=["down"],
                         terminal_size=size)
+
+
+@SIZES
+def test_stepper_stepping_a_weight_sent_from_the_network_view(snap_compare, size):
+    async def send_second_weight(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await _ready(pilot)
+
+    assert snap_compare(SymnnApp(start="network"), run_before=send_second_weight,
+                        press=["b", "n"], terminal_size=size)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Group
@@ -26,6 +27,7 @@ from symnn.scalar import forward_order, reading_order
 from tui.safety import guarded
 from tui.screens.backprop_presets import PRESETS
 from tui.screens.base import SymnnScreen
+from tui.typed_text import NotTypeable, typed_text
 from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.graph_tree import GraphView
@@ -35,6 +37,7 @@ from tui.widgets.practice_panel import PracticePanel
 _STEP = Binding.Group("Step", compact=True)
 _JUMP = Binding.Group("Jump", compact=True)
 CUSTOM = -1  # the Select value meaning "typed expression"
+NETWORK = -2  # the Select value meaning "the weight sent from the network view"
 _WIDE_ONLY = ("toggle_symbolic", "focus_field('expr')", "focus_field('values')")
 PREPARE_SLICE = 0.012  # seconds of step printing per idle tick after a graph is loaded
 
@@ -85,16 +88,16 @@ class BackpropScreen(SymnnScreen):
         self._to_prepare: list = []
         self._preparing = None
         self._last_feedback = None  # the practice session's verdict on the last answer
+        self._narrow: bool | None = None  # whether the footer shows the narrow key set
+        self.weight: SentWeight | None = None  # the last weight sent from the network view
 
     # ---- layout --------------------------------------------------------------------
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(classes="field-row"):
             yield Label("Preset", classes="label")
-            yield SafeSelect(
-                [(p.title, i) for i, p in enumerate(PRESETS)] + [("Typed expression", CUSTOM)],
-                value=0, allow_blank=False, id="preset", compact=True,
-            )
+            yield SafeSelect(self._choices(), value=0, allow_blank=False, id="preset",
+                             compact=True)
         with Horizontal(classes="field-row"):
             yield Label("f =", classes="label")
             yield Input(placeholder="type an expression, e.g. (sigmoid(w*x + b) - y)^2",
@@ -122,6 +125,9 @@ class BackpropScreen(SymnnScreen):
         import dataclasses
 
         narrow = event.size.width < 110
+        if narrow == self._narrow:
+            return  # the same keys: rebuilding the footer would cost a frame for nothing
+        self._narrow = narrow
         for key, bindings in self._bindings.key_to_bindings.items():
             self._bindings.key_to_bindings[key] = [
                 dataclasses.replace(b, show=not narrow) if b.action in _WIDE_ONLY else b
@@ -135,7 +141,11 @@ class BackpropScreen(SymnnScreen):
         self.query_one("#step", Static).update(Text("Building the graph ...", style="dim"))
         self.query_one("#graph", GraphView).focus()
         # The first frame goes out before SymPy is loaded for the derivation.
-        self.set_timer(0.05, self._first_load)
+        after_first_frame = getattr(self.app, "after_first_frame", None)
+        if after_first_frame is None:
+            self.set_timer(0.05, self._first_load)
+        else:
+            after_first_frame(self._first_load)
 
     @guarded
     def _first_load(self) -> None:
@@ -157,12 +167,37 @@ class BackpropScreen(SymnnScreen):
 
     def show_weight(self, output, leaf, source: str) -> None:
         """Step through the backward pass from ``output`` to one leaf (a weight chosen in
-        the network view): the whole forward pass, then the edges on the paths to ``leaf``."""
-        self._set_select(CUSTOM)
-        self.query_one("#expr", Input).value = ""
-        self.query_one("#values", Input).value = ""
-        self.source = source
-        self._show_graph(output, wrt=leaf)
+        the network view): the whole forward pass, then the edges on the paths to ``leaf``.
+        ``source`` names it ("weight W^(1)[0,1], 2-2-1 sigmoid MLP"); the fields show
+        the graph as text with its values, to read or edit like a typed expression."""
+        from symnn.assignments import format_assignments
+
+        try:
+            text, values, names = typed_text(output)
+        except NotTypeable:
+            text, values, names = "", {}, {}
+        self.weight = SentWeight(output, leaf, source, text, format_assignments(values),
+                                 names.get(leaf, ""))
+        select = self.query_one("#preset", Select)
+        with self.prevent(Select.Changed):
+            select.set_options(self._choices())
+        self._set_select(NETWORK)
+        self._show_weight()
+
+    def _show_weight(self) -> None:
+        weight = self.weight
+        self.query_one("#expr", Input).value = weight.text
+        self.query_one("#values", Input).value = weight.values
+        self.source = weight.source
+        self._show_graph(weight.output, wrt=weight.leaf)
+
+    def _choices(self) -> list[tuple[str, int]]:
+        """The preset list: the presets, a typed expression, and the last weight sent from
+        the network view."""
+        choices = [(p.title, i) for i, p in enumerate(PRESETS)] + [("Typed expression", CUSTOM)]
+        if self.weight is not None:
+            choices.append((_capitalized(self.weight.source) + " (network view)", NETWORK))
+        return choices
 
     def _show_graph(self, output, wrt=None) -> None:
         derivation = output.derivation(wrt=wrt)  # SymPy work happens here, once per graph
@@ -220,11 +255,13 @@ class BackpropScreen(SymnnScreen):
         expr_field = self.query_one("#expr", Input)
         expr_text, values_text = expr_field.value, self.query_one("#values", Input).value
         preset = PRESETS[self.preset_index]
-        custom = self.query_one("#preset", Select).value == CUSTOM
+        chosen = self.query_one("#preset", Select).value
+        weight = self.weight if chosen == NETWORK else None
         if not expr_text.strip():
             # an emptied field is not a request for a new graph: the current one stays
-            expr_field.value = self.source if custom and self.source != preset.title else (
-                "" if custom else preset.text)
+            expr_field.value = (weight.text if weight is not None else preset.text
+                                if chosen != CUSTOM else self.source
+                                if self.source != preset.title else "")
             error.show_message("type an expression (r picks a preset); the current one stays")
             return
         try:
@@ -232,7 +269,11 @@ class BackpropScreen(SymnnScreen):
         except AssignmentError as exc:
             error.show_error(values_text, exc)
             return
-        use_preset = not custom and expr_text.strip() == preset.text
+        use_preset = chosen not in (CUSTOM, NETWORK) and expr_text.strip() == preset.text
+        same_weight = weight is not None and expr_text.strip() == weight.text
+        if same_weight and values == parse_assignments(weight.values):
+            self._show_weight()  # as sent: the network's own graph, with its names
+            return
         try:
             if use_preset:
                 unknown_names(values, set(preset.values), values_text, "this preset")
@@ -253,6 +294,10 @@ class BackpropScreen(SymnnScreen):
         problem = _non_finite(output)
         if problem:
             error.show_message(problem + " The graph shown is the previous one.")
+            return
+        if same_weight:  # the weight's graph with other values: still its backward pass
+            self.source = weight.source
+            self._show_graph(output, wrt=output.leaves().get(weight.leaf_name))
             return
         if not use_preset:
             self.source = expr_text
@@ -279,7 +324,11 @@ class BackpropScreen(SymnnScreen):
     @on(Select.Changed, "#preset")
     @guarded
     def _preset_chosen(self, event: Select.Changed) -> None:
-        if isinstance(event.value, int) and event.value != CUSTOM:
+        if event.value == self.preset_index and self.output is None:
+            return  # the list's first value, announced at mount: the first load follows
+        if event.value == NETWORK and self.weight is not None:
+            self._show_weight()
+        elif isinstance(event.value, int) and event.value >= 0:
             self.load_preset(event.value)
         elif event.value == CUSTOM:
             self.set_focus(self.query_one("#expr", Input))
@@ -633,6 +682,23 @@ class BackpropScreen(SymnnScreen):
             return Group(table, Text("No gradient yet: the backward pass has not started.",
                                      style="dim"))
         return table
+
+
+@dataclass(frozen=True)
+class SentWeight:
+    """A weight sent from the network view: the loss graph, the weight's leaf, where it
+    comes from, the graph as typed text with its values, and the leaf's name in that text."""
+
+    output: object
+    leaf: object
+    source: str
+    text: str
+    values: str
+    leaf_name: str
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _warm_imports() -> None:

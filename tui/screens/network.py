@@ -309,7 +309,15 @@ class NetworkScreen(SymnnScreen):
         await self.app.action_show("backprop")
         stepper = self.app.screen
         if hasattr(stepper, "show_weight"):
-            stepper.show_weight(loss, leaf, f"{PRESETS[self.preset].title}: ∂L/∂{leaf.name}")
+            stepper.show_weight(loss, leaf, self._describe(p))
+
+    def _describe(self, p: Parameter) -> str:
+        """The parameter as the stepper's title names it: "weight W^(1)[0,1], 2-2-1 sigmoid
+        MLP" (the model's short title keeps the header within 80 columns)."""
+        kind, letter = ("bias", "b") if p.source is None else ("weight", "W")
+        index = ",".join(str(i) for i in p.index)
+        model = PRESETS[self.preset].title.split(",")[0]
+        return f"{kind} {letter}^({p.layer})[{index}], {model}"
 
     @guarded
     def action_practice(self) -> None:
