@@ -464,3 +464,67 @@ async def test_a_typed_difference_keeps_its_order(screen_text):
         text = screen_text(app)
         assert "w·x + b - (y - yhat)" in text
         assert "y - yhat" in text and "-yhat" not in text
+
+
+async def test_choosing_each_preset_from_the_list_puts_its_text_in_f(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("v", "ctrl+u", *"x=2, y=3", "enter")  # a typed one first
+        await pilot.press("e", "ctrl+u", *"x*y", "enter")
+        await pilot.pause()
+        assert screen.query_one("#preset").value == -1 and screen.output.value == 6
+        for index, preset in enumerate(PRESETS):
+            await pilot.click("#preset")  # opens the list, as a learner does
+            await pilot.pause()
+            await pilot.press("home")  # the top of the list
+            for _ in range(index):
+                await pilot.press("down")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.query_one("#expr").value == preset.text
+            assert screen.source == preset.title and preset.title in screen_text(app)
+        for _ in range(len(PRESETS)):  # r cycles: each preset's text again
+            await pilot.press("r")
+            await pilot.pause()
+            assert screen.query_one("#expr").value == PRESETS[screen.preset_index].text
+
+
+async def test_typed_values_are_read_by_one_rule_with_the_keys_a_learner_uses(screen_text):
+    """Every value typed through the v field: a name not in the expression and a name given
+    twice are refused by name, 1/2 and pi are numbers, and no exception class shows."""
+    import re
+
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        seen = []
+
+        async def values(text: str) -> None:
+            await pilot.press("v", "ctrl+u", *text, "enter")
+            await pilot.pause()
+            seen.append(screen_text(app))
+
+        await values("x=2, w=-3, b=1, y=1, q=5")  # the preset: q is not one of its names
+        assert "q is not in" in seen[-1] and screen.output.value == pytest.approx(
+            (1 / (1 + 2.718281828459045 ** 5) - 1) ** 2)
+        await values("x=2, y=1")
+        await pilot.press("e", "ctrl+u", *"x*y", "enter")
+        await pilot.pause()
+        assert screen.output.value == 2
+        await values("x=2, x=3, y=1")
+        assert "x is given twice" in seen[-1]
+        await values("x=1/2, y=pi")
+        assert not screen.query_one("#error").shown
+        assert screen.output.value == pytest.approx(1.5707963267948966, rel=1e-15)
+        await pilot.press("z")  # the end: every value and gradient on screen
+        assert "x = 0.5" in screen_text(app) and "y = 3.14159" in screen_text(app)
+        assert "= 1.5708" in screen_text(app)
+        await values("x=2, y=3, z=1")
+        assert "z is not in" in seen[-1]
+        await pilot.press("escape", "v", "ctrl+u", "enter", "e", "ctrl+u", *"1e308*10", "enter")
+        await pilot.pause()
+        seen.append(screen_text(app))
+        assert "too large" in seen[-1] and "oo" not in seen[-1].replace("too", "")
+    for text in seen:
+        assert not re.search(r"\b[A-Z]\w*(Error|Exception)\b", text), text
