@@ -90,6 +90,7 @@ class BackpropScreen(SymnnScreen):
         self._last_feedback = None  # the practice session's verdict on the last answer
         self._narrow: bool | None = None  # whether the footer shows the narrow key set
         self.weight: SentWeight | None = None  # the last weight sent from the network view
+        self._collected_before = False  # the first graph's tidy-up only freezes
 
     # ---- layout --------------------------------------------------------------------
 
@@ -222,7 +223,9 @@ class BackpropScreen(SymnnScreen):
         """Print every step of the new graph ahead of the step keys, a slice per idle tick
         (so keys stay responsive meanwhile), then tidy memory once: the collector would
         otherwise walk every SymPy object of the graph in the middle of a later step key
-        (pauses of 20-500 ms); freezing what is alive takes it out of later collections."""
+        (pauses of 20-500 ms); freezing what is alive takes it out of later collections.
+        After the first graph only freezing: what start-up loaded (Textual, SymPy) stays
+        for good, and a full collection of it would hold the first step key 0.1-0.2 s."""
         if self._preparing is not None:
             self._preparing.stop()
         self._to_prepare = list(range(self.last_position, -1, -1))
@@ -239,7 +242,9 @@ class BackpropScreen(SymnnScreen):
         if not self._to_prepare and self._preparing is not None:
             self._preparing.stop()
             self._preparing = None
-            gc.collect()
+            if self._collected_before:
+                gc.collect()
+            self._collected_before = True
             gc.freeze()
             _warm_imports()
 
