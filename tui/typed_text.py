@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 
-from symnn.scalar.forward import forward_order
+from symnn.scalar import forward_order
 from symnn.unary import UNARY
 
 # binding strength of what a node is written as: a sum binds loosest, a leaf tightest
