@@ -21,7 +21,7 @@ SHOTS: dict[str, tuple[str, list[str], float]] = {
     "training.svg": ("training", ["t"], 12.0),
     "layers.svg": ("layers", ["c", "n", "n", "n", "n", "n"], 0.0),
     "help.svg": ("backprop", ["question_mark"], 0.0),
-    "lessons.svg": ("lessons", ["down", "down", "down", "down", "down", "s", "r"], 60.0),
+    "lessons.svg": ("lessons", ["down", "s", "r"], 60.0),
 }
 
 
