@@ -200,3 +200,16 @@ def test_only_the_two_names_that_are_both_a_module_and_a_function_make_their_mod
     swapping = {str(path.relative_to(ROOT)) for path in _sources()
                 if "sys.modules[__name__].__class__" in path.read_text()}
     assert swapping == {"symnn/explain.py", "symnn/tensor/__init__.py"}
+
+
+@pytest.mark.parametrize("first", ["", "import symnn.symbolic.convexity, symnn.testing.finite_differences; "])
+def test_a_public_name_means_the_same_thing_whatever_was_imported_first(first):
+    """A package's name for a submodule is rebound to the module when the submodule is
+    imported, so a function may not share a submodule's name: sn.convexity and
+    sn.testing.gradcheck stay functions and sn.symbolic.convexity stays the module."""
+    code = (first + "import types, symnn as sn; "
+            "print(callable(sn.convexity), callable(sn.testing.gradcheck), "
+            "isinstance(sn.symbolic.convexity, types.ModuleType))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert run.stdout.split() == ["True", "True", "True"], run.stderr
