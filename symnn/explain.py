@@ -20,13 +20,13 @@ With ``symbolic=True`` the inputs are named leaves too (``x_0``, ``x_1``, ...; f
 from __future__ import annotations
 
 import itertools
-import sys
-import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from symnn._lazy import callable_module
 
 if TYPE_CHECKING:
     import sympy
@@ -377,15 +377,4 @@ def explain(
     return Explanation(loss, _as_array(output), leaves, inputs)
 
 
-class _CallableModule(types.ModuleType):
-    """``sn.explain(...)`` is this function, although ``symnn.explain`` is also the name of
-    this module: once the module is imported, ``symnn.explain`` names it, so calling the
-    module calls ``explain``."""
-
-    def __call__(
-        self, model: Module, x: Any, target: Any, loss_fn: Any, symbolic: bool = False
-    ) -> Explanation:
-        return explain(model, x, target, loss_fn, symbolic=symbolic)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+callable_module(__name__, explain)  # symnn.explain is this module and sn.explain(model, ...)

@@ -8,9 +8,7 @@ here. Convolution and pooling are in ``symnn.tensor.conv``. The package is calla
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
+from symnn._lazy import callable_module
 
 from . import methods as _methods  # noqa: F401  (attaches the ops to Tensor)
 from .core import Tensor
@@ -33,15 +31,7 @@ clip = clamp
 _raise_malloc_thresholds()
 
 
-class _CallableModule(types.ModuleType):
-    """``symnn.tensor`` is both this package and the factory ``sn.tensor(data, ...)``: once the
-    package is imported, ``symnn.tensor`` names the module, so the module itself is callable."""
-
-    def __call__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-        return tensor(data, requires_grad=requires_grad, dtype=dtype)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+callable_module(__name__, tensor)  # symnn.tensor is this package and sn.tensor(data, ...)
 
 from . import conv  # noqa: E402  (needs the ops above)
 
