@@ -251,7 +251,7 @@ def _x_tick_labels(text: str) -> list[str]:
     for i, line in enumerate(lines):
         if "└" in line and "┘" in line and "┬" in line:
             below = lines[i + 1][line.index("└") - 6:line.index("┘") + 2]
-            return [t for t in below.split() if t != "│"]
+            return [t for t in below.split() if not set(t) <= set("│║")]
     return []
 
 
@@ -292,3 +292,15 @@ async def test_every_lessons_plot_is_readable_at_80x24_tall_uncut_with_its_legen
                 await pilot.press("g")
                 await pilot.pause()
         assert not app.errors
+
+
+def test_round_ticks_are_round_numbers_inside_the_range():
+    from tui.widgets.plot import round_ticks
+
+    assert round_ticks(-2.51, 2.08) == [-2, -1, 0, 1, 2]  # not -2.2 -1.1 -0.0 1.0 2.1
+    assert round_ticks(0.0, 1.0, most=6) == [0, 0.2, 0.4, 0.6, 0.8, 1]
+    assert round_ticks(0.0884, 0.423) == [0.1, 0.2, 0.3, 0.4]
+    for low, high in [(0.817, 0.933), (-0.98, 4.84), (0.154, 0.693), (-6, 2)]:
+        ticks = round_ticks(low, high)
+        assert 2 <= len(ticks) <= 5 and all(low <= t <= high for t in ticks)
+        assert all(str(t) != "-0.0" for t in ticks)

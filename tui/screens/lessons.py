@@ -462,9 +462,13 @@ def _draw_panel(plot: Plot, panel: dict[str, Any]) -> list[tuple[str, int]]:
                 plot.plt.xticks(ticks, [str(t) for t in ticks])
             else:
                 plot.whole_xticks(min(xs_all), max(xs_all))
+        elif xs_all:
+            plot.round_ticks("x", xs_all)
     if logy and shown and all(v > 0 for v in shown):
         plot.plt.yscale("log")
         plot.log_yticks(shown)
+    elif shown and panel.get("kind") != "bar":
+        plot.round_ticks("y", shown, most=6)
     plot.plt.xlabel(xlabel)
     plot.plt.ylabel(panel.get("ylabel", ""))
     return legend

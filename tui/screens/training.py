@@ -353,6 +353,8 @@ class TrainingScreen(SymnnScreen):
         loss.reset()
         _line(loss, epochs, h["train_loss"], "cyan")
         _line(loss, epochs, h["val_loss"], "magenta")
+        loss.round_ticks("y", [v for v in (*h["train_loss"], *h["val_loss"]) if v is not None],
+                         most=6)
         _epoch_axis(loss, snap["epochs"])
         loss.refresh()
         acc = self.query_one("#acc-plot", Plot)
@@ -361,6 +363,7 @@ class TrainingScreen(SymnnScreen):
         _line(acc, epochs, h["val_accuracy"], "magenta")
         _epoch_axis(acc, snap["epochs"])
         acc.plt.ylim(0, 1)
+        acc.round_ticks("y", [0.0, 1.0], most=6)
         acc.refresh()
         self._norms(snap)
         self._boundary(snap)
@@ -415,6 +418,8 @@ class TrainingScreen(SymnnScreen):
             if len(points):
                 plot.plt.scatter(points[:, 0].tolist(), points[:, 1].tolist(), color=color,
                                  marker="●")
+        plot.round_ticks("x", grid[:, 0].tolist())
+        plot.round_ticks("y", grid[:, 1].tolist())
         plot.refresh()
 
     @on(Input.Submitted)

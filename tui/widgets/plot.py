@@ -42,6 +42,17 @@ class Plot(PlotextPlot):
         ticks = whole_ticks(low, high, most)
         self.plt.xticks(ticks, [str(t) for t in ticks])
 
+    def round_ticks(self, axis: str, values: Iterable[float], most: int = 5) -> None:
+        """Label the ``axis`` ("x" or "y") at round numbers (steps of 1, 2 or 5 times a power
+        of ten) inside the values' range: plotext's own labels split the range evenly and
+        print -2.2 -1.1 -0.0 1.0 2.1."""
+        values = [v for v in values if math.isfinite(v)]
+        if values:
+            ticks = round_ticks(min(values), max(values), most)
+            if len(ticks) >= 2:
+                (self.plt.xticks if axis == "x" else self.plt.yticks)(
+                    ticks, [f"{t:g}" for t in ticks])
+
     def log_yticks(self, values: Iterable[float]) -> None:
         """Label a log y axis inside the values' range: at powers of ten (1e-06 ... 1e-01)
         when they span three decades or more, else at 1, 2 and 5 times a power of ten
@@ -86,3 +97,17 @@ def log_ticks(values: list[float], most: int = 6) -> tuple[list[float], list[str
         if 2 <= len(ticks) <= most:
             return ticks, [f"{t:.3g}" for t in ticks]
     return [], []
+
+
+def round_ticks(low: float, high: float, most: int = 5) -> list[float]:
+    """At most ``most`` round numbers between ``low`` and ``high``: the multiples of the
+    smallest step 1, 2 or 5 times a power of ten that leaves no more than ``most``."""
+    if not high > low:
+        return [low]
+    size = 10.0 ** math.floor(math.log10((high - low) / most))
+    for step in (size, 2 * size, 5 * size, 10 * size, 20 * size, 50 * size):
+        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+        if last - first + 1 <= most:
+            digits = max(0, -math.floor(math.log10(step)) + 1)
+            return [round(i * step, digits) + 0.0 for i in range(first, last + 1)]
+    return [low, high]
