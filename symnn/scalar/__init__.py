@@ -5,6 +5,10 @@ derivatives, SymPy form); ``register_op`` adds an op; ``graph`` turns typed text
 ``Derivation`` is the backward pass as readable steps (text, LaTeX, DOT); ``forward_order`` and
 ``reading_order`` list the forward pass; ``derivation_document`` and ``write_new_file`` export a
 derivation with its setup and forward pass as a LaTeX document that never replaces a file.
+
+The modules import downwards only: ``ops`` (the table) and ``traversal`` (graph order) <
+``render`` < ``derivation`` < ``node`` (the Scalar, whose symbolic methods load the derivation
+on first use) < ``registry`` < ``forward``, ``from_expr`` < ``export``.
 """
 
 from __future__ import annotations
