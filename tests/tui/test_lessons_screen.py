@@ -167,19 +167,27 @@ def test_a_table_too_wide_for_the_panel_becomes_one_block_per_variant_with_no_cu
     assert " ".join(wide.splitlines()[1].split()) == "variant measure 0 measure 1"
 
 
-async def test_every_lessons_result_draws_its_table_claims_and_every_plot_at_80x24(screen_text):
+async def _each_lessons_result(pilot):
+    """Each lesson in turn, highlighted with its one-seed quick result drawn as when its run
+    finishes; yields the lesson's name."""
     from tui.lesson_runner import lesson_data
 
+    screen = pilot.app.screen
+    for index, name in enumerate(experiments.names()):
+        screen.results[name] = lesson_data(experiments.run(name, seeds=1, quick=True))
+        screen.query_one("#ls-list").highlighted = index
+        await pilot.pause()
+        screen.draw()
+        await pilot.pause()
+        yield name
+
+
+async def test_every_lessons_result_draws_its_table_claims_and_every_plot_at_80x24(screen_text):
     app = SymnnApp(start="lessons")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        for index, name in enumerate(experiments.names()):
-            screen.results[name] = lesson_data(experiments.run(name, seeds=1, quick=True))
-            screen.query_one("#ls-list").highlighted = index
-            await pilot.pause()
-            screen.draw()  # as when its run finishes
-            await pilot.pause()
+        async for name in _each_lessons_result(pilot):
             assert screen.lesson == name
             for _ in screen.results[name]["panels"]:
                 text = screen_text(app)
@@ -260,18 +268,11 @@ async def test_every_lessons_plot_is_readable_at_80x24_tall_uncut_with_its_legen
     """At 80x24 each line plot has at least 15 rows, its whole title, its legend visible
     without scrolling, and whole-number ticks when x counts epochs, steps or layers; each
     bar chart names every bar with its value."""
-    from tui.lesson_runner import lesson_data
-
     app = SymnnApp(start="lessons")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        for index, name in enumerate(experiments.names()):
-            screen.results[name] = lesson_data(experiments.run(name, seeds=1, quick=True))
-            screen.query_one("#ls-list").highlighted = index
-            await pilot.pause()
-            screen.draw()
-            await pilot.pause()
+        async for name in _each_lessons_result(pilot):
             for panel in screen.results[name]["panels"]:
                 text = screen_text(app)
                 flat = " ".join(text.split())

@@ -75,19 +75,24 @@ async def test_choosing_a_dataset_fills_in_the_recipe_symnn_train_uses():
     assert spec.hidden == recipe.hidden and spec.lr == recipe.lr
 
 
+async def _one_epoch_with_batch_norm(pilot) -> None:
+    """One epoch of 2 hidden layers with batch norm, finished."""
+    await pilot.pause()
+    await _fill(pilot, epochs="1", depth="2")
+    pilot.app.screen.query_one("#batchnorm").value = True
+    await pilot.pause()
+    await pilot.press("t")
+    await _wait_until(pilot, lambda: pilot.app.screen.history is not None)
+    await pilot.pause()
+
+
 async def test_gradient_norms_are_numbered_by_the_layers_that_hold_parameters():
     app = SymnnApp(start="training")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await _fill(pilot, epochs="1", depth="2")
-        app.screen.query_one("#batchnorm").value = True
-        await pilot.pause()
-        await pilot.press("t")
-        await _wait_until(pilot, lambda: app.screen.history is not None)
+        await _one_epoch_with_batch_norm(pilot)
         layers = app.screen.data["layers"]
         plot = app.screen.query_one("#norm-plot")
         ticks = sorted(plot._plot.monitor.xticks[0])
-        legend = plot.border_subtitle
         drawn = plot._plot.monitor
         points = sorted(x for xs in drawn.x for x in xs)
     # Linear, BN, (ReLU), Linear, BN, (ReLU), Linear: five layers hold parameters
@@ -101,13 +106,7 @@ async def test_the_gradient_norm_plot_has_a_legend_naming_each_kind_of_layer_in_
         screen_text):
     app = SymnnApp(start="training")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await _fill(pilot, epochs="1", depth="2")
-        app.screen.query_one("#batchnorm").value = True
-        await pilot.pause()
-        await pilot.press("t")
-        await _wait_until(pilot, lambda: app.screen.history is not None)
-        await pilot.pause()
+        await _one_epoch_with_batch_norm(pilot)
         await pilot.press("g")  # at 80x24 the gradient norms are on the second page
         await pilot.pause()
         shown = [line for line in screen_text(app).splitlines() if "╰" in line]
