@@ -43,7 +43,8 @@ def _analyse(args: argparse.Namespace):
     from symnn.symbolic.parser import ParseError, parse
 
     try:
-        with Budget(max(args.time_limit, TIME_LIMIT), "reading EXPR"):
+        # as in sn.convexity: reading takes at most half the time limit (at least 1 s)
+        with Budget(max(args.time_limit / 2, 1.0), "reading EXPR"):
             expr = parse(args.expression)
     except ParseError as exc:
         raise UsageError(f"cannot read EXPR: {exc}\n{exc.pointer()}") from None

@@ -20,16 +20,19 @@ a guess. ``convex`` is never answered when a counterexample was found.
 The default domain is all real values of every symbol. A domain restricts symbols, e.g.
 ``"x > 0"`` for log(x) or ``"p > 0, p < 1"`` for a probability (see ``symnn.symbolic.domain``).
 
-SymPy can take minutes on a short input, so the symbolic tools share a time limit
-(``time_limit``, :data:`TIME_LIMIT` seconds by default; see ``symnn.symbolic.budget``). When it
-runs out, the reason says "gave up after N s: <the stage that was hard>", and the verdict rests
-on the chord test alone: ``neither`` when it refutes both, otherwise ``unknown``.
+SymPy can take minutes on a short input, so the whole analysis has a time limit
+(``time_limit``, :data:`TIME_LIMIT` seconds by default; see ``symnn.symbolic.budget``): reading
+f and the first checks get at most half of it, so the chord test always has the other half, and
+the proofs the time that is left. When a stage runs out, the reason says "gave up after N s:
+<the stage that was hard>", and the verdict rests on the chord test alone: ``neither`` when it
+refutes both, otherwise ``unknown``.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from functools import partial
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -58,23 +61,41 @@ _MAX_SYMBOLIC_VARS = 4
 # a constant Hessian (a quadratic) is checked exactly up to this many variables
 _MAX_CONSTANT_HESSIAN_VARS = 12
 _SIMPLIFY_MAX_OPS = 200
-#: seconds the symbolic tools may spend on one function (the chord test has its own limit)
+#: seconds one analysis may take, the chord test included
 TIME_LIMIT = 10.0
-# reading f and the numeric chord test may always take this long (usually well under a second)
-_FLOOR = 10.0
 # once the chord test has refuted both convexity and concavity, a proof only explains: it
-# gets at most this many seconds
+# gets at most this many seconds (within the time limit)
 _EXPLAIN_LIMIT = 2.0
+# an explanation is not started with less time than this left
+_EXPLAIN_MIN = 0.1
+# reading f (and the domain) and the chord test may take this long whatever the time limit
+# (usually well under a second each), so even a tiny limit gets the numeric answer
+_READ_FLOOR = 1.0
+_CHORD_FLOOR = 2.0
 
 
 class _Clock:
-    """The analysis' time limit: each symbolic stage runs under a budget for the time left, and
-    the first stage that runs out is kept for the reason. A cancellation is passed on."""
+    """A share of the analysis' time limit, ``seconds`` from ``start``: each stage runs under a
+    budget for the time left, and the first stage that runs out is kept for the reason. A
+    cancellation is passed on."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, start: float | None = None) -> None:
         self.seconds = seconds
-        self.deadline = None if seconds is None else time.monotonic() + seconds
+        start = time.monotonic() if start is None else start
+        self.deadline = None if seconds is None else start + seconds
         self.gave_up: BudgetExceeded | None = None
+
+    @property
+    def left(self) -> float | None:
+        """Seconds left (None without a limit)."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def budget(self, what: str) -> Budget:
+        """A budget for work that must raise when the time is up (reading f)."""
+        left = self.left
+        if left is not None and left <= 0:
+            raise BudgetExceeded(self.seconds, what)
+        return Budget(left, what)
 
     def run(self, what: str, fn: Callable, *args):
         """fn(*args) within the time left; None when time ran out."""
@@ -158,15 +179,13 @@ def _real(e: sp.Expr) -> sp.Expr:
 
 def _elementary(e: sp.Expr) -> sp.Expr:
     """Real symbols, and the activations written with exp, log, Max and Min."""
-    e = _real(e)
+    def rewrite(node: sp.Basic) -> sp.Expr | None:
+        if isinstance(node, DeclaredFunction):
+            return node.declaration.elementary(*node.args)  # its first rewrite in symnn.unary
+        return None
 
-    def is_activation(node: sp.Basic) -> bool:
-        return isinstance(node, DeclaredFunction)
-
-    def rewrite(node: sp.Basic) -> sp.Expr:
-        return node.declaration.elementary(*node.args)  # its first rewrite in symnn.unary
-
-    return e.replace(is_activation, rewrite)
+    return substitute(e, {s: sp.Symbol(s.name, real=True) for s in e.free_symbols},
+                      rewrite=rewrite)
 
 
 def _simplify(e: sp.Expr) -> sp.Expr:
@@ -305,6 +324,13 @@ class _Analysis:
             return True
         s = self.oracle.sign(den)
         return s in (POS, NEG, NONZERO)
+
+    def explanation(self, smooth: bool) -> Callable[[], _Proof | None] | None:
+        """The proof attempt that explains a "neither" (where f bends each way), if any."""
+        if smooth:
+            one = len(self.variables) == 1
+            return partial(self.second_derivative if one else self.hessian, True)
+        return self.piecewise if len(self.variables) == 1 else None
 
     def second_derivative(self, explain_only: bool = False) -> _Proof | None:
         """f'' and its sign on the domain; with ``explain_only`` (f is already known to be
@@ -605,24 +631,26 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
     for every parameter value in the domain. ``domain`` defaults to all real numbers for every
     symbol; give text such as ``"x > 0"`` or ``"p > 0, p < 1"`` (comma-joined conditions), a
     SymPy relational or a list of them, or ``{name: (low, high)}``. The chord test uses
-    ``seed``, so the same call gives the same counterexample. The symbolic tools stop after
-    ``time_limit`` seconds (None: no limit) and the chord test after as long again (at least
-    10 s); the reason
-    then says what was hard; reading f itself beyond the limit raises
-    ``symnn.symbolic.budget.BudgetExceeded``. A number beyond floating point (``10^309``)
-    raises ValueError.
+    ``seed``, so the same call gives the same counterexample. The analysis, chord test
+    included, stops after about ``time_limit`` seconds (None: no limit; the chord test gets
+    at least 2 s) and the reason then says what was hard; reading f (or the domain) beyond
+    half the limit (at least 1 s) raises ``symnn.symbolic.budget.BudgetExceeded``
+    (DomainError). A number beyond floating point (``10^309``) raises ValueError.
     """
     if time_limit is not None and not time_limit > 0:
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit}")
-    # max(a0, ..., a63) alone takes SymPy minutes
-    with Budget(None if time_limit is None else max(time_limit, _FLOOR), "reading f"):
+    start = time.monotonic()
+    # reading f and the first checks take at most half the time: the chord test has the rest
+    half = None if time_limit is None else time_limit / 2
+    reading = _Clock(None if half is None else max(half, _READ_FLOOR), start)
+    with reading.budget("reading f"):
         original = _to_expr(f)
-    check_float_range(original)
-    original = _real(original)
-    expr = _elementary(original)
+        check_float_range(original)
+        original = _real(original)
+        expr = _elementary(original)
     vars_, params = _variables(expr, variables)
     try:
-        with Budget(time_limit, "solving the domain's conditions"):
+        with reading.budget("solving the domain's conditions"):
             dom = parse_domain(domain)
     except BudgetExceeded as exc:
         if exc.cancelled:
@@ -658,19 +686,23 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
             f"exact polynomial algebra (factoring, second derivatives) is skipped at such "
             f"degrees, so only the composition rules and the chord test apply."))
 
-    search = ChordSearch(expr, vars_, params, dom, seed=seed)
-    clock = _Clock(time_limit)
-    # the chord test's own time, spent even when SymPy's ran out
-    numeric = _Clock(None if time_limit is None else max(time_limit, _FLOOR))
-    undefined = (clock.run("finding where f is defined", analysis.undefined)
-                 or numeric.run("looking for points where f is undefined",
-                                analysis.undefined_numeric, search))
+    first = _Clock(half, start)
+    undefined = first.run("finding where f is defined", analysis.undefined)
+    # the chord test: the time left, and never less than _CHORD_FLOOR
+    now = time.monotonic()
+    numeric = _Clock(None if time_limit is None else
+                     round(max(start + time_limit - now, _CHORD_FLOOR), 1), now)
+    search = numeric.run("compiling f for the numeric chord test", ChordSearch, expr, vars_,
+                         params, dom, seed)
+    if undefined is None and search is not None:
+        undefined = numeric.run("looking for points where f is undefined",
+                                analysis.undefined_numeric, search)
     if undefined is not None:
         result.steps.append(undefined)
         result.method = "domain"
         return result
 
-    if clock.run("checking whether f is affine", analysis.affine):
+    if first.run("checking whether f is affine", analysis.affine):
         result.verdict, result.method = "affine", "polynomial degree"
         result.steps.append(_step(
             "f is a polynomial of degree at most 1 in the variables: affine, hence both convex "
@@ -679,22 +711,24 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
 
     # the chord test first: when it refutes both convexity and concavity, no proof is
     # attempted (only a cheap explanation), which keeps hard "neither" cases fast
-    if not search.usable:
+    if search is not None and not search.usable:
         result.steps.append(_step("f cannot be evaluated numerically, so the chord test was "
                                   "skipped; only a proof can settle the question."))
-    against_convex, against_concave = numeric.run(
-        "the numeric chord test", _chord_test, search) or (None, None)
+    against_convex, against_concave = (search is not None and numeric.run(
+        "the numeric chord test", _chord_test, search)) or (None, None)
+    clock = _Clock(time_limit, start)  # the proofs: what is left of the time
     smooth = _is_smooth(expr)
-    explainer = _Clock(_EXPLAIN_LIMIT if time_limit is None else min(_EXPLAIN_LIMIT,
-                                                                       time_limit))
+    explainer, unexplained = None, False
     if against_convex is not None and against_concave is not None:
         proof = None
-        if smooth and len(vars_) == 1:
-            proof = explainer.run("explaining", analysis.second_derivative, True)
-        elif smooth:
-            proof = explainer.run("explaining", analysis.hessian, True)
-        elif len(vars_) == 1:
-            proof = explainer.run("explaining", analysis.piecewise)
+        explain = analysis.explanation(smooth)
+        left = clock.left
+        if explain is not None and left is not None and left < _EXPLAIN_MIN:
+            unexplained = True
+        elif explain is not None:
+            explainer = _Clock(_EXPLAIN_LIMIT if left is None
+                               else round(min(_EXPLAIN_LIMIT, left), 1))
+            proof = explainer.run("explaining", explain)
     else:
         proof = clock.run("applying the composition rules", analysis.composition)
         if proof is None and smooth and clock.gave_up is None:
@@ -707,10 +741,13 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
 
     # the proof may point at places where f bends the wrong way: search there too
     hints = proof.not_convex_near + proof.not_concave_near
-    if hints and not params and (against_convex is None or against_concave is None):
+    if (hints and not params and search is not None
+            and (against_convex is None or against_concave is None)):
         a, b = _local_pairs(hints, len(vars_), len(params))
-        against_convex = against_convex or search.search(a, b, "convexity")
-        against_concave = against_concave or search.search(a, b, "concavity")
+        against_convex = against_convex or numeric.run(
+            "the chord test near the bends", search.search, a, b, "convexity")
+        against_concave = against_concave or numeric.run(
+            "the chord test near the bends", search.search, a, b, "concavity")
 
     steps = list(proof.steps)
     convex = proof.convex and against_convex is None
@@ -719,13 +756,17 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
         steps.append(_step("The numeric chord test contradicts the symbolic argument above "
                            "(the function may not be differentiable everywhere), so the "
                            "counterexample wins."))
-    for gave_up in (clock.gave_up, numeric.gave_up):
+    for gave_up in (first.gave_up, numeric.gave_up, clock.gave_up):
         if gave_up is not None:
             steps.append(_step(f"The analysis {gave_up} (a time limit; give more time with "
                                f"time_limit, or --time-limit on the command line)."))
-    if explainer.gave_up is not None:
+    if explainer is not None and explainer.gave_up is not None:
         steps.append(_step(f"The explanation {explainer.gave_up}; the chord test below "
                            f"settles the verdict."))
+    elif unexplained:
+        steps.append(_step(f"No explanation was attempted: the time limit "
+                           f"({time_limit:g} s) was used up; the chord test below settles "
+                           f"the verdict."))
     result.steps.extend(steps)
     result.method = proof.method
     if convex and concave:

@@ -6,42 +6,50 @@ symbols, lambdify's dummy symbols, every partial derivative ``Heaviside(a1 - Max
 Arguments that were compared once need no second look: a renaming keeps them apart, and leaving
 one out keeps the rest apart. So here they are rebuilt unevaluated:
 
-- :func:`extremum`: max or min of distinct names, built without comparisons;
+- :func:`extremum`: max or min of many arguments, built without comparing every pair;
 - :func:`substitute`: ``expr.xreplace(mapping)`` that rebuilds every Max and Min unevaluated;
 - :func:`derivatives`: gradient and Hessian with d max(a, b, c)/da = H(a - max(b, c)).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import sympy as sp
+from sympy.core.operations import ShortCircuit
 
 __all__ = ["extremum", "substitute", "derivatives"]
 
-# a symbol known to have a sign could be ordered against another (a positive one against a
-# negative one); extremum compares such symbols as SymPy does
-_SIGNS = ("positive", "negative", "zero", "nonnegative", "nonpositive", "extended_positive",
-          "extended_negative", "extended_nonnegative", "extended_nonpositive")
+# up to this many arguments SymPy compares every pair (about 35 ms for 8)
+_COMPARED = 8
 
 
 def extremum(kind: type, *args: sp.Expr) -> sp.Expr:
-    """``kind(*args)`` (kind is ``sympy.Max`` or ``sympy.Min``), without SymPy's pairwise
-    comparisons when the arguments are distinct symbols with the same assumptions (no pair of
-    them can be ordered, so nothing would be removed)."""
-    if (len(args) > 2 and all(isinstance(a, sp.Symbol) for a in args)
-            and len(set(args)) == len(args)
-            and len({frozenset(a.assumptions0.items()) for a in args}) == 1
-            and not any(args[0].assumptions0.get(k) is not None for k in _SIGNS)):
-        return kind(*args, evaluate=False)
-    return kind(*args)
+    """``kind(*args)``, kind being ``sympy.Max`` or ``sympy.Min``. Up to 8 arguments (or only
+    numbers), SymPy's own, which also drops an argument that another one bounds (max(x, x + 1)
+    is x + 1). Beyond that SymPy would compare every pair, seconds for 64 arguments, so the
+    arguments are kept as typed, with nested maxima flattened, repeats dropped and the
+    numbers among them reduced to one: the same function, perhaps not in its shortest form."""
+    if len(args) <= _COMPARED or all(a.is_number for a in args):
+        return kind(*args)
+    try:
+        flat = list(kind._new_args_filter(args))  # refuses complex numbers, as SymPy does
+    except ShortCircuit:
+        return kind.zero
+    numbers = [a for a in flat if a.is_number]
+    kept = list(dict.fromkeys(a for a in flat if not a.is_number))
+    if numbers:
+        kept.append(kind(*numbers))
+    return kept[0] if len(kept) == 1 else kind(*kept, evaluate=False)
 
 
 def _rebuild(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic] | None = None,
-             swap: Mapping[type, type] | None = None) -> sp.Basic:
-    """Rebuild ``expr`` bottom-up (no recursion): each node found in ``mapping`` is replaced
-    whole, each Max / Min (or stand-in) takes the class ``swap`` gives it, and every Max and
-    Min is rebuilt unevaluated."""
+             swap: Mapping[type, type] | None = None,
+             rewrite: Callable[[sp.Basic], sp.Basic | None] | None = None) -> sp.Basic:
+    """Rebuild ``expr`` bottom-up (no recursion): a node found in ``mapping`` is replaced
+    whole; a node of a class in ``swap`` is rebuilt (unevaluated) as that class; then
+    ``rewrite(node)``, when not None, replaces the rebuilt node. A Max or Min whose arguments
+    changed is rebuilt by :func:`extremum`."""
     mapping, swap = mapping or {}, swap or {}
     done: dict[sp.Basic, sp.Basic] = {}
     stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
@@ -52,29 +60,39 @@ def _rebuild(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic] | None = None,
         if not args_done:
             if node in mapping:
                 done[node] = mapping[node]
-            elif not node.args:
-                done[node] = node
-            else:
+                continue
+            if node.args:
                 stack.append((node, True))
                 stack.extend((a, False) for a in node.args if a not in done)
-            continue
-        args = tuple(done[a] for a in node.args)
-        kind = swap.get(type(node))
-        if kind is not None:
-            done[node] = kind(*args, evaluate=False)
-        elif args == node.args:
-            done[node] = node
-        elif isinstance(node, (sp.Max, sp.Min, _Largest)):
-            done[node] = node.func(*args, evaluate=False)
+                continue
+            new = node
         else:
-            done[node] = node.func(*args)
+            args = tuple(done[a] for a in node.args)
+            kind = swap.get(type(node))
+            if kind is not None:
+                new = kind(*args, evaluate=False)
+            elif args == node.args:
+                new = node
+            elif isinstance(node, _Largest):
+                new = node.func(*args, evaluate=False)
+            elif isinstance(node, (sp.Max, sp.Min)):
+                new = extremum(node.func, *args)
+            else:
+                new = node.func(*args)
+        if rewrite is not None:
+            new = rewrite(new) or new
+        done[node] = new
     return done[expr]
 
 
-def substitute(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic]) -> sp.Basic:
-    """``expr.xreplace(mapping)`` for a renaming of symbols, keeping every Max and Min as it
-    was (unevaluated): linear in the size of ``expr``."""
-    return _rebuild(expr, mapping) if mapping else expr
+def substitute(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic] | None = None, *,
+               rewrite: Callable[[sp.Basic], sp.Basic | None] | None = None) -> sp.Basic:
+    """``expr.xreplace(mapping)`` for a renaming of symbols, then ``rewrite`` (bottom-up, as
+    ``expr.replace`` does) on every node it does not return None for; linear in the size of
+    ``expr``, and a max of many arguments is not compared pair by pair again."""
+    if not mapping and rewrite is None:
+        return expr
+    return _rebuild(expr, mapping, rewrite=rewrite)
 
 
 class _Largest(sp.Function):
