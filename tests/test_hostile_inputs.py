@@ -15,14 +15,19 @@ handled within the limit stated. The limits checked here:
   at most 4 deep, arrays no larger than the bytes that hold them;
 - data: a dataset's tensors must agree in length, a batch size is a positive integer;
 - graphs: the scalar engine's backward pass is iterative, so a chain 100,000 nodes deep
-  works (as does a 20,000-op chain on the NumPy backend's tape).
+  works (as does a 20,000-op chain on the NumPy backend's tape);
+- symbolic work on short input (ReLU sums, nested sigmoid and abs, max of 64 names): answered
+  within the time limit (``sn.convexity(time_limit=S)``, ``--time-limit S``; the chord test
+  gets at least 2 s), with "gave up after N s: <what was hard>" when SymPy ran out of time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
+import time
 
 import numpy as np
 import pytest
@@ -30,6 +35,7 @@ import pytest
 import symnn as sn
 from symnn.cli import EXIT_BAD_INPUT, main
 from symnn.data import DataLoader, TensorDataset
+from symnn.symbolic import Budget
 
 PARSER = [
     ("x" * 2001, "longer than 2000 characters", 2000),
@@ -72,18 +78,92 @@ CLI = [
 ]
 
 
-@pytest.mark.parametrize("argv, message", CLI,
-                         ids=[f"{a[0]}-{i}" for i, (a, _) in enumerate(CLI)])
-def test_the_command_line_refuses_hostile_arguments_with_exit_2(argv, message):
+def run_cli(argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv)
         except SystemExit as exc:
             code = exc.code
-    assert code == EXIT_BAD_INPUT and out.getvalue() == "", (code, err.getvalue()[:300])
-    assert message in err.getvalue() and "Traceback" not in err.getvalue()
-    assert "\x1b" not in err.getvalue() and "\x00" not in err.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("argv, message", CLI,
+                         ids=[f"{a[0]}-{i}" for i, (a, _) in enumerate(CLI)])
+def test_the_command_line_refuses_hostile_arguments_with_exit_2(argv, message):
+    code, out, err = run_cli(argv)
+    assert code == EXIT_BAD_INPUT and out == "", (code, err[:300])
+    assert message in err and "Traceback" not in err
+    assert "\x1b" not in err and "\x00" not in err
+
+
+# --- symbolic work on short input ------------------------------------------------------------
+
+# SymPy took 39 s to minutes on each before there were time limits
+HARD_NEITHER = {
+    "relu-sum-10": "+".join(f"relu(x-{k})*(-1)^{k}" for k in range(10)),
+    "relu-sum-15": "+".join(f"relu(x-{k})*(-1)^{k}" for k in range(15)),
+    "sigmoid-nested-5": "sigmoid(" * 5 + "x" + ")" * 5,
+    "abs-nested-4": "abs(abs(abs(abs(x-1)-2)-3)-4)",
+}
+# the chord test's floor (2 s), and room for a machine shared with other work
+MARGIN = 2.0 + 2.5
+
+
+def max_of(n: int) -> str:
+    return "max(" + ", ".join(f"a{i}" for i in range(n)) + ")"
+
+
+@pytest.mark.parametrize("text", HARD_NEITHER.values(), ids=HARD_NEITHER.keys())
+def test_a_function_that_took_sympy_minutes_is_neither_within_its_time_limit(text):
+    start = time.monotonic()
+    r = sn.convexity(text, time_limit=0.5)
+    elapsed = time.monotonic() - start
+    assert elapsed < 0.5 + MARGIN, f"took {elapsed:.1f} s"
+    assert re.search(r"gave up after [0-9.]+ s: [a-z]", r.reason), r.reason
+    if re.search(r"gave up after [0-9.]+ s: (compiling f for the numeric chord test|looking "
+                 r"for points where f is undefined|the numeric chord test)", r.reason):
+        # only on a crowded machine: the chord test found no time either
+        assert r.verdict == "unknown"
+    else:  # SymPy gave up, and the chord test refutes both convexity and concavity
+        assert r.verdict == "neither", r.reason
+        assert r.counterexample is not None and r.concavity_counterexample is not None
+
+
+@pytest.mark.parametrize("n", [32, 64])
+def test_max_of_many_names_is_proved_convex_by_the_composition_rules_in_seconds(n):
+    with Budget(8, "the convexity of a max"):  # 21 s for 32 names and over 2 minutes for 64
+        r = sn.convexity(max_of(n))
+    assert r.verdict == "convex" and r.method == "composition"
+    assert "max is convex, applied to affine arguments" in r.reason
+
+
+def test_optimize_on_max_of_64_names_moves_only_the_largest_name():
+    start = ",".join(str(i) for i in range(64))
+    with Budget(10, "optimize on a max"):  # it gave up after 10 s deriving the gradient
+        code, out, err = run_cli(["optimize", max_of(64), "--start", start, "--steps", "3",
+                                  "--json"])
+    assert code == 0, err
+    run = json.loads(out)
+    assert run["losses"] == pytest.approx([63, 62.9, 62.8, 62.7])  # gd, lr 0.1, gradient e63
+    assert run["points"][-1][:63] == list(range(63))
+
+
+def test_derive_of_max_of_64_names_prints_its_derivation_in_seconds():
+    with Budget(10, "derive on a max"):  # over 60 s before
+        code, out, err = run_cli(["derive", max_of(64), "--wrt", "a1"])
+    assert code == 0, err
+    assert "∂f/∂a1 = " in out
+
+
+def test_optimize_gives_up_within_its_time_limit_and_says_what_was_hard():
+    start = time.monotonic()
+    code, out, err = run_cli(["optimize", "sigmoid(" * 5 + "x*y" + ")" * 5,
+                              "--time-limit", "0.2"])  # about 1.5 s of SymPy
+    elapsed = time.monotonic() - start
+    assert code == EXIT_BAD_INPUT and out == ""
+    assert re.search(r"gave up after 0\.2 s: [a-z]", err), err
+    assert elapsed < 0.2 + 2.5, f"took {elapsed:.1f} s"
 
 
 @pytest.mark.parametrize("make, message", [

@@ -29,8 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated variables (default: every symbol); the others "
                         "are parameters")
     parser.add_argument("--time-limit", type=positive_float, default=TIME_LIMIT, metavar="S",
-                        help="seconds the symbolic analysis may take before it gives up and "
-                        f"the chord test decides alone (default: {TIME_LIMIT:g})")
+                        help="seconds the whole analysis may take (the numeric chord test "
+                        "always gets 2); when SymPy runs out, the reason says 'gave up after N "
+                        f"s: ...' and the chord test decides alone (default: {TIME_LIMIT:g})")
     parser.add_argument("--latex", action="store_true", help="print the reason as LaTeX")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 

@@ -1,4 +1,5 @@
-"""``symnn optimize EXPR --optimizer NAME --lr 0.1 --start 1,1 --steps 50 [--json] [--plot F]``.
+"""``symnn optimize EXPR --optimizer NAME --lr 0.1 --start 1,1 --steps 50 [--time-limit S] [--json]
+[--plot F]``.
 
 EXPR is typed math or a preset surface (bowl, ill_conditioned, rosenbrock, beale, himmelblau,
 saddle, w_shaped). NAME is ``gd``, ``newton`` or an ``sn.optim`` optimizer in lower case;
@@ -21,6 +22,10 @@ from typing import Any
 
 from symnn._install import install_hint
 from symnn.commands import UsageError
+from symnn.commands._argtypes import positive_float
+
+# the library's default (sn.lab.surfaces.TIME_LIMIT), repeated so that --help needs no SymPy
+TIME_LIMIT = 10.0
 
 HELP = "run an optimizer on a loss surface and print (or plot) its trajectory"
 
@@ -42,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="optimizer setting, e.g. momentum=0.9 or betas=0.9,0.99")
     parser.add_argument("--explain", type=int, default=None, metavar="K",
                         help="also print step K's update formula with its numbers")
+    parser.add_argument("--time-limit", type=positive_float, default=TIME_LIMIT, metavar="S",
+                        help="seconds SymPy may take to read EXPR and derive its gradient and "
+                        f"Hessian before the command gives up (default: {TIME_LIMIT:g})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--plot", default=None, metavar="FILE",
                         help="write a plot of the run (PNG, SVG or PDF by suffix)")
@@ -124,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown preset {word!r}{hint}; presets: {', '.join(preset_names())}, "
                          "or type a function such as 'x^2 + 10*y^2'")
     try:
-        surf = surface(args.expression)
+        surf = surface(args.expression, time_limit=args.time_limit)
     except ParseError as exc:
         raise UsageError(f"cannot read EXPR: {exc}\n{exc.pointer()}") from None
     except BudgetExceeded as exc:

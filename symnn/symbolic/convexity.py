@@ -764,9 +764,8 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
         steps.append(_step(f"The explanation {explainer.gave_up}; the chord test below "
                            f"settles the verdict."))
     elif unexplained:
-        steps.append(_step(f"No explanation was attempted: the time limit "
-                           f"({time_limit:g} s) was used up; the chord test below settles "
-                           f"the verdict."))
+        steps.append(_step(f"The explanation gave up after {time_limit:g} s: the chord test "
+                           f"used the time up; it settles the verdict below."))
     result.steps.extend(steps)
     result.method = proof.method
     if convex and concave:

@@ -30,6 +30,7 @@ def extremum(kind: type, *args: sp.Expr) -> sp.Expr:
     is x + 1). Beyond that SymPy would compare every pair, seconds for 64 arguments, so the
     arguments are kept as typed, with nested maxima flattened, repeats dropped and the
     numbers among them reduced to one: the same function, perhaps not in its shortest form."""
+    args = tuple(sp.sympify(a, strict=True) for a in args)
     if len(args) <= _COMPARED or all(a.is_number for a in args):
         return kind(*args)
     try:

@@ -161,11 +161,12 @@ def test_convexity_time_limit_option_reaches_the_analysis(capsys):
     assert out.splitlines()[0] == "unknown" and "gave up after 0.001 s" in out
 
 
-def test_the_command_line_time_limit_default_is_the_library_default():
-    from symnn.commands.convexity import TIME_LIMIT
-    from symnn.symbolic.convexity import TIME_LIMIT as LIBRARY
+def test_the_command_line_time_limit_defaults_are_the_library_defaults():
+    from symnn.commands import convexity, optimize
+    from symnn.lab.surfaces import TIME_LIMIT as SURFACES
+    from symnn.symbolic.convexity import TIME_LIMIT as CONVEXITY
 
-    assert TIME_LIMIT == LIBRARY
+    assert convexity.TIME_LIMIT == CONVEXITY and optimize.TIME_LIMIT == SURFACES
 
 
 def test_optimize_json_gives_the_first_converged_step(capsys):
