@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from tui.capabilities import missing
 from tui.commands import SymnnCommands
+from tui.keys import KeysInTurn
 from tui.registry import BY_NAME, SCREENS, ScreenInfo
 from tui.safety import describe, guarded
 from tui.threads import use_daemon_threads
@@ -35,7 +36,7 @@ def make_screen(info: ScreenInfo) -> Screen:
         return UnavailableScreen(info, [], detail=f"It could not start: {describe(exc)}")
 
 
-class SymnnApp(App):
+class SymnnApp(KeysInTurn, App):
     """One screen per lesson area, keys 1-7 to switch, ? for help, ctrl+p for the palette."""
 
     TITLE = "symnn"

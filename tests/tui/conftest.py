@@ -31,6 +31,32 @@ def screen_text():
     return _screen_text
 
 
+def key_event(key: str):
+    """The event a terminal sends for ``key`` (as Textual's Pilot builds it)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _get_unicode_name_from_key
+
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(key))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+@pytest.fixture
+def burst():
+    """A function posting keys to the app all at once, as a terminal delivers fast typing
+    (Pilot's press waits for each key to be handled; a real terminal does not)."""
+
+    def post(app, *keys: str) -> None:
+        for key in keys:
+            app.post_message(key_event(key))
+
+    return post
+
+
 @pytest.fixture(autouse=True)
 def _run_in_a_scratch_directory(tmp_path, monkeypatch):
     """Exports (the backprop screen's .tex file) land in a temporary folder, not the checkout."""

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import unicodedata
 
 import pytest
-from textual import events
-from textual.keys import _get_unicode_name_from_key
 
 from tui.app import SymnnApp
 from tui.commands import SymnnCommands
@@ -44,26 +41,22 @@ class MashApp(SymnnApp):
     COMMANDS = {SymnnCommands}
 
 
-def _key_event(key: str) -> events.Key:
-    """The event a terminal sends for ``key`` (as Textual's Pilot builds it)."""
-    try:
-        char = unicodedata.lookup(_get_unicode_name_from_key(key))
-    except KeyError:
-        char = key if len(key) == 1 else None
-    return events.Key(key, char)
-
-
 async def _until_handled(app, pilot) -> None:
     """Wait until the app has handled every key posted so far (a callback queued behind them
     runs), however slow the machine, then for the screens to settle."""
     handled = asyncio.Event()
     app.call_later(handled.set)
     await asyncio.wait_for(handled.wait(), timeout=120)
+    for _ in range(2400):  # and the keys waiting for their turn (tui.keys), one at a time
+        if not app.keys_waiting:
+            break
+        await pilot.pause(0.05)
+    assert not app.keys_waiting
     await pilot.pause()
 
 
 @pytest.mark.parametrize("info", SCREENS, ids=lambda info: info.name)
-async def test_key_mash_leaves_app_running_without_errors(info):
+async def test_key_mash_leaves_app_running_without_errors(info, burst):
     app = MashApp(start=info.name)
     rng = random.Random(f"mash-{info.name}")
     async with app.run_test(size=SIZE) as pilot:
@@ -71,8 +64,7 @@ async def test_key_mash_leaves_app_running_without_errors(info):
         keys = _keys_for(type(app.screen))
         for _ in range(4):  # keys arrive faster than a person types, as in a real mash
             batch = [rng.choice(keys) for _ in range(25)]
-            for key in batch:
-                app.post_message(_key_event(key))
+            burst(app, *batch)
             await pilot.pause(0.05)
             assert app.is_running, f"app stopped after keys {batch}"
         await _until_handled(app, pilot)
@@ -85,15 +77,14 @@ SCREEN_KEYS = [info.key for info in SCREENS]
 @pytest.mark.parametrize("keys", [SCREEN_KEYS * 10, ["b", "f", "t", "x", "a", "r", "n"] * 15],
                          ids=["screen-keys", "screen-actions"])
 @pytest.mark.parametrize("start", ["training", "layers", "lessons"])
-async def test_keys_still_queued_when_the_app_shuts_down_are_dropped(start, keys):
+async def test_keys_still_queued_when_the_app_shuts_down_are_dropped(start, keys, burst):
     """The app closes while keys wait in its queue (a storm, then quit): shutting down must
     neither look a binding up on a screen already closed nor switch to a new screen while the
     screens are being closed (both raised inside Textual before)."""
     app = MashApp(start=start)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for key in keys:
-            app.post_message(_key_event(key))
+        burst(app, *keys)
     assert not app.is_running and app._exception is None  # run_test re-raises it, too
 
 

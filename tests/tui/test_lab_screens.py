@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 import symnn as sn
 from tui.app import SymnnApp
 
@@ -64,34 +66,135 @@ async def test_chord_keys_move_the_chord_ends():
         assert app.screen.a[0] < a[0] and app.screen.b[0] > b[0]
 
 
-async def test_convexity_analyses_in_a_worker_showing_analysing_while_keys_keep_working(
-        screen_text, monkeypatch):
-    release = threading.Event()
+def _held(release: threading.Event, held: str):
+    """sn.convexity that waits for ``release`` on the function ``held`` (SymPy taking long)."""
     real = sn.convexity
 
-    def slow(text, domain=None, **kw):  # a function SymPy takes long over, held until released
-        if text == "(x+1)^99*(x-1)^99":
+    def slow(text, domain=None, **kw):
+        if text == held:
             release.wait(10)
         return real(text, domain=domain, **kw)
 
+    return slow
+
+
+async def _start_slow_analysis(pilot, monkeypatch, release, held: str = "(x+1)^99*(x-1)^99"):
+    await _settle(pilot)
+    monkeypatch.setattr(sn, "convexity", _held(release, held))
+    screen = pilot.app.screen
+    screen.query_one("#fx").value = held
+    screen.query_one("#fx").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert screen.analysing and screen.focused is None
+
+
+async def test_convexity_analyses_in_a_worker_showing_analysing_while_keys_keep_working(
+        screen_text, monkeypatch):
+    release = threading.Event()
     app = SymnnApp(start="convexity")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
-        monkeypatch.setattr(sn, "convexity", slow)
         screen = app.screen
+        await _settle(pilot)
         before = screen.result
-        screen.query_one("#fx").value = "(x+1)^99*(x-1)^99"
-        screen.query_one("#fx").focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert screen.analysing and "analysing" in screen_text(app)
-        a = screen.a
-        await pilot.press("h")  # the UI thread is free: the chord still moves
-        assert screen.a[0] < a[0] and screen.result is before
+        await _start_slow_analysis(pilot, monkeypatch, release)
+        assert "analysing" in screen_text(app)
+        await pilot.press("d")  # the UI thread is free: the cursor goes to the domain field
+        assert screen.focused is screen.query_one("#domain") and screen.result is before
         release.set()
         await _settle(pilot)
         assert not screen.analysing and "analysing" not in screen_text(app)
         assert screen.result.verdict == "neither" and "(x+1)" in screen_text(app).replace(" ", "")
+
+
+async def test_while_analysing_c_and_the_chord_keys_wait_with_a_note(screen_text, monkeypatch):
+    release = threading.Event()
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await _settle(pilot)
+        a, b, example = screen.a, screen.b, screen.example
+        await _start_slow_analysis(pilot, monkeypatch, release)
+        await pilot.press("c", "h", "k")
+        text = screen_text(app)
+        assert (screen.a, screen.b, screen.example) == (a, b, example)
+        assert screen.query_one("#fx").value == "(x+1)^99*(x-1)^99"
+        assert "analysing" in text and "the chord keys wait for the verdict" in text
+        release.set()
+        await _settle(pilot)
+        await pilot.press("c")  # the verdict is in: c works again
+        await _settle(pilot)
+        assert screen.example == example + 1
+
+
+async def test_typing_fast_during_an_analysis_goes_into_the_field_not_to_the_shortcuts(
+        burst, monkeypatch):
+    release = threading.Event()
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await _settle(pilot)
+        a, example = screen.a, screen.example
+        await _start_slow_analysis(pilot, monkeypatch, release)
+        # e opens f =; the letters c, h, k, l, d, q are all shortcuts when no field has the cursor
+        burst(app, "e", *"tanh(x)*cos(d)", "ctrl+a", *"ck", "escape", "d", *"x>1")
+        for _ in range(200):
+            if not app.keys_waiting and screen.query_one("#domain").value == "x>1":
+                break
+            await pilot.pause(0.05)
+        assert screen.query_one("#fx").value == "cktanh(x)*cos(d)"
+        assert screen.query_one("#domain").value == "x>1"
+        assert screen.a == a and screen.example == example and app.is_running
+        release.set()
+        await _settle(pilot)
+
+
+async def test_escape_cancels_a_running_analysis_and_the_last_verdict_comes_back(
+        screen_text, monkeypatch):
+    release = threading.Event()
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await _settle(pilot)
+        before = screen.result
+        await _start_slow_analysis(pilot, monkeypatch, release)
+        budget = screen.budget
+        assert "esc Cancel" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen_text(app)
+        assert budget.cancelled and not screen.analysing and screen.result is before
+        assert "cancelled" in text and "analysing" not in text and "verdict: neither" in text
+        release.set()  # the held worker ends; its answer must not replace the verdict
+        await _settle(pilot)
+        assert screen.result is before and "esc Cancel" not in screen_text(app)
+
+
+async def test_the_shifted_chord_keys_move_the_second_coordinate_and_the_drawing_agrees(
+        screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert "HLJK" not in screen_text(app)  # one variable: no keys for a second
+        await _analyse(pilot, "x^2 + x*y + y^2")
+        screen = app.screen
+        (x0, x1), (y0, y1) = screen.window
+        a, b = screen.a, screen.b
+        await pilot.press("K", "K", "L", "h")
+        await pilot.pause()
+        step_x, step_y = (x1 - x0) / 20, (y1 - y0) / 20
+        assert screen.a == pytest.approx((a[0] - step_x, a[1] + step_y))
+        assert screen.b == pytest.approx((b[0], b[1] + 2 * step_y))
+        plot = screen.query_one("#cv-plot")
+        assert plot.tracks[0].points.tolist() == [list(screen.a), list(screen.b)]
+        text = screen_text(app)
+        assert "HLJK" in text
+        ax, ay = screen.a
+        bx, by = screen.b
+        fa, fb = ax * ax + ax * ay + ay * ay, bx * bx + bx * by + by * by
+        assert f"f(a) = {fa:.4g}, f(b) = {fb:.4g}" in text
+        chord = screen.query_one("#chord").content.plain.replace("\n", " ")
+        assert f"b: (x, y) = ({bx:.4g}, {by:.4g})" in chord
 
 
 async def test_a_newer_convexity_request_supersedes_a_slower_older_one(monkeypatch):
@@ -545,18 +648,22 @@ async def test_quitting_during_a_long_analysis_stops_it_within_a_second(monkeypa
     assert time.monotonic() - start < 1.0
 
 
-async def test_typing_while_runs_compute_stays_in_the_field_the_learner_focused(monkeypatch):
-    release = threading.Event()
+def _held_descend(release: threading.Event):
     real = sn.lab.descend
 
     def slow(*args, **kwargs):  # a 5000-step run, held until the keys are typed
         release.wait(10)
         return real(*args, **kwargs)
 
+    return slow
+
+
+async def test_typing_while_runs_compute_stays_in_the_field_the_learner_focused(monkeypatch):
+    release = threading.Event()
     app = SymnnApp(start="optimizer")
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        monkeypatch.setattr(sn.lab, "descend", slow)
+        monkeypatch.setattr(sn.lab, "descend", _held_descend(release))
         screen = app.screen
         screen.query_one("#steps").value = "5000"
         await pilot.press("g")
@@ -573,6 +680,36 @@ async def test_typing_while_runs_compute_stays_in_the_field_the_learner_focused(
         assert focused.value.endswith("0.525"), focused.value
         others = [w for w in screen.query("Input") if w is not focused]
         assert not any("0.5" in w.value or "25" in w.value for w in others)
+
+
+@pytest.mark.parametrize("release_after", [0.0, 0.3, 2.0])
+async def test_keys_typed_together_during_a_run_land_where_the_tabs_lead(
+        burst, monkeypatch, release_after):
+    """The issue's race as a terminal delivers it: steps=5000 and enter, then esc f tab tab
+    tab and the text, all in one read; the run finishes before, during or after the keys."""
+    release = threading.Event()
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        monkeypatch.setattr(sn.lab, "descend", _held_descend(release))
+        screen = app.screen
+        steps = screen.query_one("#steps")
+        steps.value = "5000"
+        steps.focus()
+        await pilot.pause()
+        burst(app, "enter", "escape", "f", "tab", "tab", "tab", *"0.5, 1")
+        await pilot.pause(release_after)
+        release.set()
+        for _ in range(200):
+            if not app.keys_waiting and not screen.computing:
+                break
+            await pilot.pause(0.05)
+        await _settle(pilot)
+        start = screen.query_one("#start")
+        assert app.focused is start, f"focus moved to {app.focused!r}"
+        assert {w.id: w.value for w in screen.query("Input")} == {
+            "fx": "", "lr": "", "options": "", "start": "0.5, 1", "steps": "5000"}
+        assert screen.runs[0][1].steps == 5000 and app.screen.SCREEN_NAME == "optimizer"
 
 
 async def _enter_bad_then_type(pilot, key: str, field: str, bad: str, more: str) -> None:

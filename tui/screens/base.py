@@ -28,6 +28,7 @@ class SymnnScreen(Screen):
     HELP: ClassVar[str] = ""
     SCREEN_NAME: ClassVar[str] = ""
     AUTO_FOCUS = ""  # keys act on the screen until the learner chooses a field (e, v, ...)
+    editing = ""  # the field whose enter asked for the pending computation (its errors refocus it)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,3 +68,22 @@ class SymnnScreen(Screen):
     def action_leave_input(self) -> None:
         """Move the focus from a text field back to the screen's main view."""
         self.set_focus(None)
+
+    def leave_entered_field(self, field: Widget) -> None:
+        """After enter in ``field``: the keys act on the screen again, unless the learner has
+        already moved the focus (keys typed right after enter are handled before this)."""
+        if self.focused is field:
+            self.set_focus(None)
+
+    def _keep_editing(self, field: str = "") -> None:
+        """After an error from an enter in a field, put the cursor back in the field at fault
+        (else the one entered), so the keys typed to correct it do not act as shortcuts; not if
+        the learner has moved the focus since."""
+        from textual.widgets import Input
+
+        if self.editing and self.focused is None:
+            field_input = self.query_one(f"#{field or self.editing}", Input)
+            self.set_focus(field_input)
+            # after its focus event (which selects all): the caret at the end, text kept
+            field_input.call_later(field_input.action_end)
+        self.editing = ""

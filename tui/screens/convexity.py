@@ -28,6 +28,7 @@ EXAMPLES = (("w^4 - 2*w^2", ""), ("x^2 + abs(x)", ""), ("log(x)", "x>0"), ("1/x"
 TIME_LIMIT = 10.0  # seconds SymPy may think about one function before the chord test decides
 CHORD, ABOVE = "color(226)", "color(196)"
 _MOVE = Binding.Group("Chord", compact=True)
+_MOVE_2 = Binding.Group("Chord 2nd var", compact=True)
 VERDICT_STYLE = {"convex": "bold green", "concave": "bold cyan", "affine": "bold blue",
                  "neither": "bold red", "unknown": "bold yellow"}
 
@@ -42,8 +43,11 @@ class ConvexityScreen(SymnnScreen):
         "f(t a + (1-t) b) <= t f(a) + (1-t) f(b). Type f (e) and a domain (d, e.g. x>0); "
         "the verdict comes with its reason and, when f is not convex, a counterexample "
         "(shown in red). Move the chord's ends with h/l (a) and j/k (b); c cycles examples. "
-        "A function of two variables is drawn as a heat map with the chord as a segment. "
-        f"SymPy gets {TIME_LIMIT:g} s per function; then the numeric chord test decides alone."
+        "A function of two variables is drawn as a heat map with the chord as a segment: "
+        "h/l and j/k move the ends along the first variable, H/L and J/K (shifted) along the "
+        f"second. SymPy gets {TIME_LIMIT:g} s per function; then the numeric chord test decides "
+        "alone. While it thinks, typing goes to the field with the cursor, c and the chord keys "
+        "wait for the verdict, and esc cancels the analysis (the last verdict stays)."
     )
     CSS = """
     ConvexityScreen #cv-plot { width: 3fr; }
@@ -56,7 +60,13 @@ class ConvexityScreen(SymnnScreen):
         Binding("l", "move('a', 1)", "a right", group=_MOVE),
         Binding("j", "move('b', -1)", "b left", group=_MOVE),
         Binding("k", "move('b', 1)", "b right", group=_MOVE),
+        # a function of two variables: the same letters, shifted, move along the second one
+        Binding("H", "move('a', -1, 1)", "a down", group=_MOVE_2),
+        Binding("L", "move('a', 1, 1)", "a up", group=_MOVE_2),
+        Binding("J", "move('b', -1, 1)", "b down", group=_MOVE_2),
+        Binding("K", "move('b', 1, 1)", "b up", group=_MOVE_2),
         Binding("escape", "leave_input", "Leave field"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self) -> None:
@@ -69,8 +79,8 @@ class ConvexityScreen(SymnnScreen):
         self.b: tuple[float, ...] = (1.0,)
         self.request = 0  # the latest analysis asked for; older answers are ignored
         self.analysing = False
+        self.asked = ""  # f (and its domain) as the running analysis got it
         self.budget = None  # the running analysis' budget: cancelled when superseded or closed
-        self.editing = ""  # the field whose enter asked for the pending analysis
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(classes="field-row"):
@@ -97,11 +107,13 @@ class ConvexityScreen(SymnnScreen):
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
         """Analyse the fields; on an error the cursor comes back to the field to correct."""
-        self.set_focus(None)
+        self.leave_entered_field(event.input)
         self.analyse(event.input.id or "")
 
     @guarded
     def action_next_example(self) -> None:
+        if self._busy("c (next example)"):
+            return
         self.example = (self.example + 1) % len(EXAMPLES)
         text, domain = EXAMPLES[self.example]
         self.query_one("#fx", Input).value = text
@@ -109,15 +121,49 @@ class ConvexityScreen(SymnnScreen):
         self.analyse()
 
     @guarded
-    def action_move(self, end: str, direction: int) -> None:
-        """Move one end of the chord along the first variable by a twentieth of the window."""
-        if self.surface is None or self.surface.dim > 2 or not self.window:
+    def action_move(self, end: str, direction: int, axis: int = 0) -> None:
+        """Move one end of the chord along variable ``axis`` (0 the first, 1 the second) by a
+        twentieth of the window, inside the window."""
+        if self._busy("the chord keys"):
             return
-        lo, hi = self.window[0]
+        if self.surface is None or not axis < self.surface.dim <= 2 or not self.window:
+            return
+        lo, hi = self.window[axis]
         point = list(getattr(self, end))
-        point[0] = min(hi, max(lo, point[0] + (hi - lo) / 20 * direction))
+        point[axis] = min(hi, max(lo, point[axis] + (hi - lo) / 20 * direction))
         setattr(self, end, tuple(point))
         self.draw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc cancels only while an analysis runs (and no field has the cursor); the keys
+        for the second variable show only for a function of two."""
+        if action == "cancel":
+            return self.analysing and self.focused is None
+        if action == "move" and len(parameters) > 2 and parameters[2] == 1:
+            return self.surface is not None and self.surface.dim == 2
+        return super().check_action(action, parameters)
+
+    def _busy(self, what: str) -> bool:
+        """While an analysis runs, ``what`` would act on the previous function: say so and
+        do nothing (the verdict would otherwise hide the "analysing…" note)."""
+        if not self.analysing:
+            return False
+        self._show_analysing(f"{what} wait for the verdict; esc cancels the analysis")
+        return True
+
+    @guarded
+    def action_cancel(self) -> None:
+        """Stop the running analysis; the previous verdict and chord come back."""
+        if not self.analysing:
+            return
+        self._cancel()
+        self.request += 1  # an answer already on its way is ignored
+        self._finished()
+        self.editing = ""
+        self.draw()
+        self.query_one("#error", ErrorPanel).show_message(
+            f"analysis of f = {self.asked} cancelled: the verdict shown is for the previous "
+            "function (enter in f = analyses again)")
 
     # ---- analysing -----------------------------------------------------------------
 
@@ -139,17 +185,30 @@ class ConvexityScreen(SymnnScreen):
         self._cancel()
         self.request += 1
         self.analysing = True
+        self.refresh_bindings()
+        self.asked = text + (f" on {domain}" if domain else "")
         self.budget = Budget(None, "the convexity analysis")
         self.query_one("#error", ErrorPanel).clear()
-        shown = Text()
-        shown.append("analysing… ", style="bold yellow")
-        shown.append(f"f = {text}" + (f" on {domain}" if domain else "") + "\n", style="yellow")
-        shown.append(f"(SymPy gets {TIME_LIMIT:g} s, then the chord test decides; the keys "
-                     "keep working and a new function replaces this request)", style="dim")
-        self.query_one("#verdict", Static).update(shown)
+        self._show_analysing()
         self.query_one("#chord", Static).update("")
         self.sub_title = f"analysing… (at most about {TIME_LIMIT:g} s)"
         self._analyse(self.request, text, domain, self.budget)
+
+    def _show_analysing(self, note: str = "") -> None:
+        shown = Text()
+        shown.append("analysing… ", style="bold yellow")
+        shown.append(f"f = {self.asked}\n", style="yellow")
+        shown.append(f"(SymPy gets {TIME_LIMIT:g} s, then the chord test decides; esc cancels, "
+                     "and a new function replaces this request)", style="dim")
+        if note:
+            shown.append(f"\n\n{note}", style="bold yellow")
+        self.query_one("#verdict", Static).update(shown)
+
+    def _finished(self) -> None:
+        self.analysing = False
+        self.budget = None
+        self.sub_title = ""
+        self.refresh_bindings()
 
     @work(thread=True, group="convexity")
     def _analyse(self, request: int, text: str, domain: str | None, budget) -> None:
@@ -183,9 +242,7 @@ class ConvexityScreen(SymnnScreen):
 
         if request != self.request:
             return  # stale: the learner asked about another function since
-        self.analysing = False
-        self.budget = None
-        self.sub_title = ""
+        self._finished()
         error = self.query_one("#error", ErrorPanel)
         if exc is not None:
             field = ""
@@ -203,19 +260,9 @@ class ConvexityScreen(SymnnScreen):
         self.editing = ""
         error.clear()
         self.result, self.surface, self.window = result, surface, window
+        self.refresh_bindings()  # the keys for a second variable show or hide
         self._place_chord()
         self.draw()
-
-    def _keep_editing(self, field: str = "") -> None:
-        """After an error from an enter in a field, put the cursor back in the field at fault
-        (else the one entered), so the keys typed to correct it do not act as shortcuts; not if
-        the learner has moved the focus since."""
-        if self.editing and self.focused is None:
-            field_input = self.query_one(f"#{field or self.editing}", Input)
-            self.set_focus(field_input)
-            # after its focus event (which selects all): the caret at the end, text kept
-            field_input.call_later(field_input.action_end)
-        self.editing = ""
 
     def _place_chord(self) -> None:
         """The chord for a new function: the counterexample's points when there is one (the

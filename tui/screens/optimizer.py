@@ -80,7 +80,6 @@ class OptimizerScreen(SymnnScreen):
         self.note = ""  # said under the fields after a run (options waiting for an optimizer)
         self.view = "surface"  # or "loss": the plot shows loss against step
         self.reset_start = ""  # set by the worker when a typed start did not fit f
-        self.editing = ""  # the field whose enter started the pending run: its errors refocus it
 
     def compose_body(self) -> Iterable[Widget]:
         import symnn as sn
@@ -166,17 +165,6 @@ class OptimizerScreen(SymnnScreen):
         self.note = (f"options for {', '.join(waiting)} apply once ticked" if waiting else "")
         error.clear()
         self._compute(jobs, typed)
-
-    def _keep_editing(self, field: str = "") -> None:
-        """After an error from an enter in a field, put the cursor back in the field at fault
-        (else the one entered), so the keys typed to correct it do not switch screens or quit;
-        not if the learner has moved the focus since."""
-        if self.editing and self.focused is None:
-            field_input = self.query_one(f"#{field or self.editing}", Input)
-            self.set_focus(field_input)
-            # after its focus event (which selects all): the caret at the end, text kept
-            field_input.call_later(field_input.action_end)
-        self.editing = ""
 
     def _compute(self, jobs: list[tuple[str, dict]], typed: str = "") -> None:
         """Start the runs in a worker thread and say so; a newer request supersedes it."""
@@ -362,7 +350,7 @@ class OptimizerScreen(SymnnScreen):
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
         """Run from the fields; on an error the cursor comes back to the field to correct."""
-        self.set_focus(None)
+        self.leave_entered_field(event.input)
         self.action_go(event.input.id or "")
 
     @on(Select.Changed, "#surface")
