@@ -29,11 +29,12 @@ class KeysInTurn:
     _key_since = 0.0
     _keys_waiting: deque | None = None
     _key_poll = False
+    _keys_released: list | None = None  # posted by _release_next, not yet dispatched
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             if not event.is_forwarded:
-                if event is not self._key_in_hand:
+                if not self._is_released(event):
                     if self._keys_waiting or self._key_busy():
                         self._wait_turn(event)
                         return
@@ -53,6 +54,15 @@ class KeysInTurn:
     def keys_waiting(self) -> int:
         """How many keys wait for their turn."""
         return len(self._keys_waiting or ())
+
+    def _is_released(self, event: events.Key) -> bool:
+        """Was ``event`` posted by _release_next (its turn has come)? Forgets it if so."""
+        released = self._keys_released or []
+        for i, key in enumerate(released):
+            if key is event:
+                del released[i]
+                return True
+        return False
 
     def _key_busy(self) -> bool:
         """Is the key in hand still on its way (not stopped, not back, its screen still shown,
@@ -82,10 +92,22 @@ class KeysInTurn:
             self._keys_waiting.clear()  # the app is closing: nothing is left to type into
             return
         if not self._key_busy():
-            waiting = self._keys_waiting.popleft()
-            released = events.Key(waiting.key, waiting.character)
-            self._key_in_hand, self._key_since = released, time.monotonic()
-            self._key_screen = self.screen
-            self.post_message(released)
+            # a field types every printable key without moving the focus: a run of them goes
+            # together (typing fast stays fast); any other key waits for the one before
+            from textual.widgets import Input
+
+            typing = isinstance(self.focused, Input)
+            while self._keys_waiting:
+                waiting = self._keys_waiting.popleft()
+                released = events.Key(waiting.key, waiting.character)
+                self._key_in_hand, self._key_since = released, time.monotonic()
+                self._key_screen = self.screen
+                if self._keys_released is None:
+                    self._keys_released = []
+                self._keys_released.append(released)
+                self.post_message(released)
+                if not (typing and released.is_printable and self._keys_waiting
+                        and self._keys_waiting[0].is_printable):
+                    break
         if self._keys_waiting:
             self._poll_later()
