@@ -112,7 +112,7 @@ class ConvexityScreen(SymnnScreen):
 
     @guarded
     def action_next_example(self) -> None:
-        if self._busy("c (next example)"):
+        if self._busy("c (next example) waits"):
             return
         self.example = (self.example + 1) % len(EXAMPLES)
         text, domain = EXAMPLES[self.example]
@@ -124,7 +124,7 @@ class ConvexityScreen(SymnnScreen):
     def action_move(self, end: str, direction: int, axis: int = 0) -> None:
         """Move one end of the chord along variable ``axis`` (0 the first, 1 the second) by a
         twentieth of the window, inside the window."""
-        if self._busy("the chord keys"):
+        if self._busy("the chord keys wait"):
             return
         if self.surface is None or not axis < self.surface.dim <= 2 or not self.window:
             return
@@ -144,11 +144,11 @@ class ConvexityScreen(SymnnScreen):
         return super().check_action(action, parameters)
 
     def _busy(self, what: str) -> bool:
-        """While an analysis runs, ``what`` would act on the previous function: say so and
-        do nothing (the verdict would otherwise hide the "analysing…" note)."""
+        """While an analysis runs, the key (``what`` waits) would act on the previous
+        function: say so and do nothing (its redraw would hide the "analysing…" note)."""
         if not self.analysing:
             return False
-        self._show_analysing(f"{what} wait for the verdict; esc cancels the analysis")
+        self._show_analysing(f"{what} for the verdict; esc cancels the analysis")
         return True
 
     @guarded
