@@ -17,7 +17,7 @@ from collections import deque
 
 from textual import events
 
-KEY_TIMEOUT = 0.5  # seconds a key may take before the next one goes anyway (a lost key)
+KEY_TIMEOUT = 2.0  # seconds a key may take before the next one goes anyway (a lost key)
 POLL = 0.005  # seconds between checks that the key in hand has been handled
 
 

@@ -138,7 +138,7 @@ async def test_typing_fast_during_an_analysis_goes_into_the_field_not_to_the_sho
         await _start_slow_analysis(pilot, monkeypatch, release)
         # e opens f =; the letters c, h, k, l, d, q are all shortcuts when no field has the cursor
         burst(app, "e", *"tanh(x)*cos(d)", "ctrl+a", *"ck", "escape", "d", *"x>1")
-        for _ in range(200):
+        for _ in range(600):
             if not app.keys_waiting and screen.query_one("#domain").value == "x>1":
                 break
             await pilot.pause(0.05)
@@ -700,7 +700,7 @@ async def test_keys_typed_together_during_a_run_land_where_the_tabs_lead(
         burst(app, "enter", "escape", "f", "tab", "tab", "tab", *"0.5, 1")
         await pilot.pause(release_after)
         release.set()
-        for _ in range(200):
+        for _ in range(600):
             if not app.keys_waiting and not screen.computing:
                 break
             await pilot.pause(0.05)
@@ -780,3 +780,45 @@ async def test_convexity_keeps_the_cursor_in_the_domain_after_a_bad_domain():
         domain = app.screen.query_one("#domain")
         assert app.screen.SCREEN_NAME == "convexity"
         assert app.screen.focused is domain and domain.value == "x>>0e4"
+
+
+async def test_newton_on_a_singular_hessian_says_so_and_names_the_shifted_step():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        optimizers = app.screen.query_one("#optimizers")
+        optimizers.deselect_all()
+        optimizers.select("newton")
+        await _type_and_go(pilot, fx="abs(x) + abs(y)", start="1, 1")
+        await pilot.press("n")
+        shown = " ".join(app.screen.query_one("#update").content.plain.split())
+        run = app.screen.runs[0][1]
+        assert "H is singular (eigenvalues 0, 0)" in shown and "H = [0, 0; 0, 0]" in shown
+        assert "taking the shifted step (H + mu I)^-1 grad f with mu" in shown
+        assert run.points[1].tolist() == [0.0, 0.0]  # (1, 1) - 1 * (I)^-1 (1, 1), by hand
+
+
+async def test_the_status_names_the_first_step_that_converged_not_the_step_count():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        optimizers = app.screen.query_one("#optimizers")
+        optimizers.deselect_all()
+        optimizers.select("gd")
+        # w' = w - 0.4 * 2w = 0.2 w: |grad| = 2 * 0.2^k first <= 1e-6 at k = 10 (2.05e-07)
+        await _type_and_go(pilot, fx="w**2", lr="0.4", start="1", steps="20")
+        await pilot.press("e")
+        shown = app.screen.query_one("#update").content.plain.replace("\n", " ")
+        assert app.screen.runs[0][1].converged_at == 10
+        assert "first at step 10" in shown and "2.05e-07" in shown
+
+
+async def test_a_long_legend_entry_is_shown_whole_at_80_columns(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("w")
+        await _settle(pilot)
+        await pilot.press("e")
+        text = " ".join(line.strip("│ ") for line in screen_text(app).splitlines())
+        assert "gd lr=1.2 (diverged, off the" in text and "plot)" in text

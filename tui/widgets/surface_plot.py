@@ -214,17 +214,23 @@ class SurfacePlot(Widget):
         return Strip(segments).crop_extend(0, width, None)
 
     def _legend_strips(self, width: int) -> list[Strip]:
-        """The legend, as many rows as its entries need (at most a third of the height)."""
+        """The legend, as many rows as its entries need (at most a third of the height); a
+        label wider than the plot goes on over the next rows, broken between words."""
+        import textwrap
+
         rows: list[list[Segment]] = []
         used = width
         for label, color in self.legend:
-            entry = [Segment("━━ ", Style(color=color, bold=True)), Segment(label + "  ")]
-            size = 3 + len(label) + 2
-            if used + size > width and (not rows or used > 0):
+            lines = textwrap.wrap(label, max(8, width - 3)) or [""]
+            size = 3 + len(lines[0]) + 2
+            if used + size - 2 > width and (not rows or used > 0):
                 rows.append([])
                 used = 0
-            rows[-1] += entry
+            rows[-1] += [Segment("━━ ", Style(color=color, bold=True)), Segment(lines[0] + "  ")]
             used += size
+            for line in lines[1:]:
+                rows.append([Segment("   " + line + "  ")])
+                used = width  # the next entry starts a row of its own
         rows = rows[: max(1, self.size.height // 3)]
         return [Strip(row).crop_extend(0, width, None) for row in rows]
 
