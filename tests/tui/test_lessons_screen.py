@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
+
 from symnn import experiments
 from tui.app import SymnnApp
 
@@ -263,13 +265,14 @@ def _x_tick_labels(text: str) -> list[str]:
     return []
 
 
-async def test_every_lessons_plot_is_readable_at_80x24_tall_uncut_with_its_legend_on_screen(
-        screen_text):
-    """At 80x24 each line plot has at least 15 rows, its whole title, its legend visible
-    without scrolling, and whole-number ticks when x counts epochs, steps or layers; each
-    bar chart names every bar with its value."""
+@pytest.mark.parametrize("size", [(80, 24), (120, 34)], ids=["80x24", "120x34"])
+async def test_every_lessons_plot_is_readable_tall_uncut_with_its_legend_on_screen(
+        screen_text, size):
+    """At 80x24 and 120x34 each line plot has at least 15 rows, its whole title, its legend
+    visible without scrolling, and whole-number ticks when x counts epochs, steps or layers;
+    each bar chart names every bar with its value."""
     app = SymnnApp(start="lessons")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         screen = app.screen
         async for name in _each_lessons_result(pilot):
