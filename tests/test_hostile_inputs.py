@@ -9,7 +9,8 @@ handled within the limit stated. The limits checked here:
 - the command line: bad input is exit status 2 with one message on stderr and nothing on
   stdout, and control characters are shown as ``?``, never sent to the terminal;
   ``optimize --steps`` at most 100,000; ``train --n-samples`` 10 to 100,000 and ``--noise``
-  0 to 100; ``gradcheck`` runs user code in a child process;
+  0 to 100; ``experiment --seeds`` at most 100; ``gradcheck`` runs user code in a child
+  process;
 - model files (``tests/nn/test_serialization.py`` holds their corpus: pickles, zip bombs,
   declared shapes, metadata nesting, every single-bit flip): metadata at most 16 MiB nested
   at most 4 deep, arrays no larger than the bytes that hold them;
@@ -73,6 +74,7 @@ CLI = [
     (["train", "--dataset", "moons", "--noise", "1e308", "--no-progress"], "--noise"),
     (["train", "--dataset", "moons", "--noise", "nan", "--no-progress"], "--noise"),
     (["experiment", "../../etc/passwd"], "unknown experiment"),
+    (["experiment", "xor", "--seeds", "1000000"], "--seeds must be at most 100"),
     (["gradcheck", "os:abort"], "Python's own modules"),
     (["tui", "nope"], "unknown screen"),
 ]

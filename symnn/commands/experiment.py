@@ -13,6 +13,7 @@ from symnn.commands import UsageError
 from symnn.commands._argtypes import positive_int
 
 HELP = "run a lesson experiment and check its claims; --list describes every lesson"
+MAX_SEEDS = 100  # each seed trains the lesson's models again: 100 take minutes, not days
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true",
                         help="tiny settings (a few epochs): checks that it runs, not the lesson")
     parser.add_argument("--seeds", type=positive_int, metavar="N",
-                        help="run seeds 0..N-1 (default: the lesson's own, usually 5)")
+                        help=f"run seeds 0..N-1, N at most {MAX_SEEDS} (default: the "
+                        "lesson's own, usually 5)")
     parser.add_argument("--plot", metavar="FILE", help="save the experiment's figure as a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -64,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     if args.name not in experiments.EXPERIMENTS:
         raise UsageError(f"unknown experiment {args.name!r}; choose one of: "
                          + ", ".join(experiments.names()))
+    if args.seeds is not None and args.seeds > MAX_SEEDS:
+        raise UsageError(f"--seeds must be at most {MAX_SEEDS} (each seed trains the lesson's "
+                         f"models again), got {args.seeds}")
     if args.plot:
         check_plot_path(args.plot)
     result = experiments.run(args.name, seeds=args.seeds, quick=args.quick)
