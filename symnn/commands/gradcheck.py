@@ -164,6 +164,8 @@ def _json_safe(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not (math.isfinite(args.eps) and args.eps > 0):
+        raise UsageError(f"--eps must be a finite number > 0, got {args.eps}")
     for name in ("atol", "rtol"):
         value = getattr(args, name)
         if not (math.isfinite(value) and value >= 0):

@@ -267,8 +267,8 @@ def gradient_report(
     ``gradcheck`` raises on a failing report; the ``symnn gradcheck`` command prints it.
     """
     inputs = _as_tuple(inputs)
-    if not eps > 0:
-        raise ValueError(f"gradcheck: eps must be positive, got {eps}")
+    if not 0 < eps < float("inf"):
+        raise ValueError(f"gradcheck: eps must be a finite number > 0, got {eps}")
     checked = _checked_inputs(inputs)
     outs = _outputs_of(fn, inputs)
     for k, out in enumerate(outs):

@@ -315,3 +315,9 @@ def test_the_readme_shows_the_report_gradcheck_prints_for_a_forgotten_square():
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda x: _CubeSquareForgotten.apply(x).sum(), (x,))
     assert f"GradcheckError: {info.value}\n" == shown.group(1)
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, float("nan"), float("inf")])
+def test_a_step_that_is_not_a_finite_positive_number_is_refused(eps):
+    with pytest.raises(ValueError, match="eps must be a finite number > 0"):
+        gradcheck(lambda x: (x * x).sum(), (t64([1.0]),), eps=eps)

@@ -220,3 +220,11 @@ def test_the_check_runs_in_a_child_process_so_the_command_survives_os_abort(host
                           f"{hostile}/hostile.py:aborts"], capture_output=True, text=True,
                          timeout=60, stdin=subprocess.DEVNULL)
     assert out.returncode == 2 and "SIGABRT" in out.stderr and out.stdout == ""
+
+
+@pytest.mark.parametrize("option, value", [("--eps", "inf"), ("--eps", "0"), ("--eps", "nan"),
+                                           ("--atol", "-1"), ("--rtol", "inf")])
+def test_a_tolerance_or_step_out_of_range_is_refused_before_importing_anything(
+        hostile, capsys, option, value):
+    code, out, err = run(capsys, f"{hostile}/exits_on_import.py:f", option, value)
+    assert (code, out) == (2, "") and f"{option} must be a finite number" in err
