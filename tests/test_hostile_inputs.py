@@ -76,6 +76,15 @@ CLI = [
     (["experiment", "../../etc/passwd"], "unknown experiment"),
     (["experiment", "xor", "--seeds", "1000000"], "--seeds must be at most 100"),
     (["gradcheck", "os:abort"], "Python's own modules"),
+    (["gradcheck", "builtins:breakpoint"], "Python's own modules"),
+    (["derive", "sin(10^309)*x", "--wrt", "x"], "too large for a float"),
+    (["derive", "x*10^309", "--wrt", "x"], "too large for a float"),
+    (["convexity", "10^309*x^2"], "outside the range of floating-point numbers"),
+    (["optimize", "x^(10^999)"], "outside the range of floating-point numbers"),
+    (["convexity", "x^2", "--domain", "sin(x)>0"], "periodic function"),
+    (["convexity", "x^2", "--domain", ", ".join(["x>0"] * 3000)], "at most 2000"),
+    (["train", "--dataset", "moons", "--batchnorm", "--batch-size", "1", "--no-progress"],
+     "at least 2 with batch norm"),
     (["tui", "nope"], "unknown screen"),
 ]
 
