@@ -38,6 +38,18 @@ def _check_n(n_samples: int, minimum: int = 1) -> None:
         raise ValueError(f"n_samples must be an integer >= {minimum}, got {n_samples!r}")
 
 
+MAX_NOISE = 1e6  # a standard deviation: larger buries the data and nears float32's range
+
+
+def _check_noise(value: float, name: str = "noise") -> float:
+    """``value`` if it can be a noise level: a finite number from 0 to ``MAX_NOISE``."""
+    if not (isinstance(value, (int, float, np.integer, np.floating))
+            and 0 <= value <= MAX_NOISE):
+        raise ValueError(f"{name} must be a number from 0 to {MAX_NOISE:g} (a standard "
+                         f"deviation), got {value!r}")
+    return float(value)
+
+
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, shuffle: bool):
     if shuffle:
         order = rng.permutation(len(X))
@@ -54,6 +66,7 @@ def xor(n_samples: int = 4, noise: float = 0.0, seed: int | None = 0) -> tuple[n
     noise of standard deviation ``noise``.
     """
     _check_n(n_samples)
+    noise = _check_noise(noise)
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     labels = np.array([0, 1, 1, 0], dtype=np.int64)
     if n_samples == 4 and noise == 0.0:
@@ -73,6 +86,7 @@ def moons(n_samples: int = 200, noise: float = 0.1, seed: int | None = 0,
     noise of standard deviation ``noise``.
     """
     _check_n(n_samples, 2)
+    noise = _check_noise(noise)
     rng = _rng(seed)
     n0 = n_samples // 2
     n1 = n_samples - n0
@@ -89,6 +103,7 @@ def circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
             seed: int | None = 0, shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """A circle (class 0, radius 1) around a smaller one (class 1, radius ``factor``)."""
     _check_n(n_samples, 2)
+    noise = _check_noise(noise)
     if not 0 < factor < 1:
         raise ValueError(f"factor must be in (0, 1), got {factor}")
     rng = _rng(seed)
@@ -110,6 +125,7 @@ def spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
     Arm k: radius r in [0, 1], angle 4 r + 2 pi k / K plus Gaussian angle noise ``noise``.
     """
     _check_n(n_samples, n_classes)
+    noise = _check_noise(noise)
     if n_classes < 2:
         raise ValueError(f"n_classes must be >= 2, got {n_classes}")
     rng = _rng(seed)
@@ -128,6 +144,7 @@ def blobs(n_samples: int = 300, n_classes: int = 3, n_features: int = 2, std: fl
           box: tuple[float, float] = (-10.0, 10.0), seed: int | None = 0,
           shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Isotropic Gaussian blobs, one per class; centers uniform in ``box`` unless given."""
+    std = _check_noise(std, "std")
     rng = _rng(seed)
     if centers is None:
         centers = rng.uniform(box[0], box[1], size=(n_classes, n_features))
@@ -152,6 +169,7 @@ def linear(n_samples: int = 100, n_features: int = 1, noise: float = 0.1,
     (n_samples, 1), ready for ``MSELoss`` against a ``Linear(n_features, 1)``.
     """
     _check_n(n_samples)
+    noise = _check_noise(noise)
     rng = _rng(seed)
     if weight is None:
         weight = np.resize([2.0, -1.0, 0.5], n_features)
@@ -170,6 +188,7 @@ def polynomial(n_samples: int = 100, coefficients: Sequence[float] = (0.0, -1.0,
     The default is the cubic x^3 - x (two bends), which a straight line underfits.
     """
     _check_n(n_samples)
+    noise = _check_noise(noise)
     if len(coefficients) == 0:
         raise ValueError("coefficients must not be empty")
     rng = _rng(seed)

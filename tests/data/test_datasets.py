@@ -103,3 +103,22 @@ def test_load_by_name_and_unknown_name_error():
 def test_bad_sample_count_is_named(bad):
     with pytest.raises(ValueError, match="n_samples"):
         ds.moons(n_samples=bad)
+
+
+NOISY = [("xor", "noise"), ("moons", "noise"), ("circles", "noise"), ("spirals", "noise"),
+         ("linear", "noise"), ("polynomial", "noise"), ("blobs", "std")]
+
+
+@pytest.mark.parametrize("name, option", NOISY, ids=[n for n, _ in NOISY])
+@pytest.mark.parametrize("level", [float("nan"), float("inf"), -0.1, 1e308, "0.1"])
+def test_a_noise_level_that_is_not_a_standard_deviation_is_refused_naming_it(name, option,
+                                                                             level):
+    with pytest.raises(ValueError, match=f"{option} must be a number from 0 to 1e\\+06"):
+        getattr(ds, name)(**{option: level})
+
+
+@pytest.mark.parametrize("name, option", NOISY, ids=[n for n, _ in NOISY])
+def test_the_largest_noise_level_gives_finite_data_without_warnings(name, option, recwarn):
+    X, y = getattr(ds, name)(**{option: ds.MAX_NOISE})
+    assert np.isfinite(X).all() and np.isfinite(y).all()
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
