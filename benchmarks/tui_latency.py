@@ -3,19 +3,21 @@
 Start-up: `python -m symnn` is started in a pseudo-terminal of 120x40; the time runs from
 just before the process is spawned until (a) the first frame (the footer with its keys) and
 (b) the backprop stepper's content (its "Press n (or →) to step" line, drawn once the first
-graph and its derivation are built) have been written to the terminal; then n is sent, as
-a learner would press it at once, and (c) is the time until the first forward step is on
-screen. The app's CPU time (user + system) is read at (a) and (b). Before the runs, symnn's
-and the app's modules are compiled to bytecode (as an installed package is; PYTHONDONTWRITEBYTECODE
-would otherwise have every run compile them again), and one run warms the file cache
-unrecorded. Median of several runs; the load average is printed, since the machine may be
-shared.
+graph and its derivation are built) have been written to the terminal; then n is sent, as a
+learner would press it at once, and (c) is the time until the first forward step is on
+screen. The app's CPU time (user + system) is read at (a) and (b), and (a)-(c) are also
+given less the time the app's main thread spent ready to run but waiting for a core (Linux
+schedstat): on a shared machine, close to what an idle one shows. Before the runs, symnn's
+and the app's modules are compiled to bytecode (as an installed package is; with
+PYTHONDONTWRITEBYTECODE every run would compile them again), and one run warms the file
+cache unrecorded. Median of several runs; the load average is printed, since the machine
+may be shared.
 
 Step redraw: in-process (headless, 120x40), for each backprop preset and for a typed
 expression of about 300 nodes (``typed_expression``: a sum of 43 tanh units against a
-target), every step from the start to the end: the step action plus the screen update Textual runs for the next frame
-(layout if needed, rendering the changed widgets, compositing and writing the frame), timed
-together, once the preset has loaded (loading prints every step's formulas right after the
+target), every step from the start to the end: the step action plus the screen update
+Textual runs for the next frame (layout if needed, rendering the changed widgets,
+compositing and writing the frame), timed together, once the preset has loaded (loading prints every step's formulas right after the
 first view appears). Median and worst step per preset.
 
 Targets (issue 14): ready in under 1 s after `symnn` starts, every key redrawn in under
@@ -55,10 +57,19 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def startup_once(timeout: float = 20.0) -> tuple[float, float, float, float, float]:
+def _waited_for_a_core(pid: int) -> float:
+    """Seconds the process's main thread has spent ready to run but waiting for a core
+    (Linux schedstat): on a shared machine, the part of the wall time an idle one would not
+    have."""
+    with open(f"/proc/{pid}/task/{pid}/schedstat") as handle:
+        return int(handle.read().split()[1]) / 1e9
+
+
+def startup_once(timeout: float = 20.0) -> tuple[float, ...]:
     """Seconds from spawning `python -m symnn` to its first frame, to the stepper's
-    content, and to the first step shown after n is sent at once; and the CPU seconds the
-    app had used at its first frame and when its content appeared."""
+    content, and to the first step shown after n is pressed at once; the CPU seconds the
+    app had used at its first frame and when its content appeared; and the same three
+    times less the time the app's main thread waited for a core."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
@@ -68,6 +79,7 @@ def startup_once(timeout: float = 20.0) -> tuple[float, float, float, float, flo
     os.close(slave)
     seen = ""
     first = ready = stepped = cpu = first_cpu = None
+    waits = {}
     try:
         while time.perf_counter() - start < timeout:
             readable, _, _ = select.select([master], [], [], 0.05)
@@ -81,12 +93,15 @@ def startup_once(timeout: float = 20.0) -> tuple[float, float, float, float, flo
             if first is None and FIRST_FRAME_TEXT in seen:
                 first = time.perf_counter() - start
                 first_cpu = _cpu_seconds(proc.pid)
+                waits["first"] = _waited_for_a_core(proc.pid)
             if ready is None and READY_TEXT in seen:
                 ready = time.perf_counter() - start
                 cpu = _cpu_seconds(proc.pid)
+                waits["ready"] = _waited_for_a_core(proc.pid)
                 os.write(master, b"n")
             if ready is not None and STEPPED_TEXT in seen:
                 stepped = time.perf_counter() - start
+                waits["stepped"] = _waited_for_a_core(proc.pid)
             if first is not None and stepped is not None:
                 break
     finally:
@@ -99,7 +114,8 @@ def startup_once(timeout: float = 20.0) -> tuple[float, float, float, float, flo
         os.close(master)
     if ready is None or first is None or stepped is None:
         raise RuntimeError("the app did not draw its first screen and step in time")
-    return first, ready, stepped, first_cpu, cpu
+    return (first, ready, stepped, first_cpu, cpu, first - waits["first"],
+            ready - waits["ready"], stepped - waits["stepped"])
 
 
 def compile_bytecode() -> None:
@@ -199,7 +215,10 @@ def main() -> None:
     for label, index in (("first frame", 0), ("stepper content", 1),
                          ("the first step shown after n is pressed at once", 2),
                          ("first frame, CPU time of the app", 3),
-                         ("stepper content, CPU time of the app", 4)):
+                         ("stepper content, CPU time of the app", 4),
+                         ("first frame, less the main thread's wait for a core", 5),
+                         ("stepper content, less the main thread's wait for a core", 6),
+                         ("the first step, less the main thread's wait for a core", 7)):
         times = [r[index] for r in runs]
         print(f"start-up to {label}: median {statistics.median(times) * 1000:.0f} ms, "
               f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
