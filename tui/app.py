@@ -52,17 +52,17 @@ class SymnnApp(KeysInTurn, App):
     ]
 
     def __init__(self, start: str = "backprop") -> None:
+        # The first screen is the app's initial mode: Textual then builds it directly,
+        # without a placeholder screen to switch away from and the 50 ms pause of a switch.
+        self.DEFAULT_MODE = start if start in BY_NAME else "backprop"
         super().__init__()
-        self.start = start if start in BY_NAME else "backprop"
+        self.start = self.DEFAULT_MODE
         self.errors: list[BaseException] = []  # errors that handlers turned into notifications
         self.first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
 
     def on_load(self) -> None:
         use_daemon_threads()  # quitting never waits for a long computation in a worker
-
-    def on_mount(self) -> None:
-        self.switch_mode(self.start)
 
     async def on_event(self, event: events.Event) -> None:
         """Drop a key still queued when shutting down began: its screens are being closed,
