@@ -822,3 +822,25 @@ async def test_a_long_legend_entry_is_shown_whole_at_80_columns(screen_text):
         await pilot.press("e")
         text = " ".join(line.strip("│ ") for line in screen_text(app).splitlines())
         assert "gd lr=1.2 (diverged, off the" in text and "plot)" in text
+
+
+async def test_a_start_typed_during_the_run_survives_the_reset_of_the_one_that_did_not_fit(
+        screen_text, monkeypatch):
+    release = threading.Event()
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _type_and_go(pilot, fx="w**2", start="1")
+        monkeypatch.setattr(sn.lab, "descend", _held_descend(release))
+        app.screen.query_one("#fx").value = "x**2 + y**2"
+        await pilot.press("g")  # start "1" does not fit two variables: reset when done
+        await pilot.pause()
+        start = app.screen.query_one("#start")
+        start.value = ""
+        start.focus()
+        await pilot.press(*"0.5, 2")  # the learner's next start, typed while it computes
+        release.set()
+        await _settle(pilot)
+        assert app.screen.runs[0][1].points[0].tolist() == [1.0, 1.0]  # the default start
+        assert "start reset" in screen_text(app)
+        assert start.value == "0.5, 2" and app.focused is start

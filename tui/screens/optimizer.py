@@ -79,7 +79,7 @@ class OptimizerScreen(SymnnScreen):
         self._explained: dict[tuple[int, int], str] = {}
         self.note = ""  # said under the fields after a run (options waiting for an optimizer)
         self.view = "surface"  # or "loss": the plot shows loss against step
-        self.reset_start = ""  # set by the worker when a typed start did not fit f
+        self.start_asked = ""  # the start field's text when the pending runs were asked for
 
     def compose_body(self) -> Iterable[Widget]:
         import symnn as sn
@@ -171,6 +171,7 @@ class OptimizerScreen(SymnnScreen):
         self._stop()
         self.request += 1
         self.computing = True
+        self.start_asked = self.query_one("#start", Input).value
         self.sub_title = "computing…"
         self.query_one("#update", Static).update(Text(
             f"computing {len(jobs)} run(s)… (the keys keep working)", style="yellow"))
@@ -181,14 +182,14 @@ class OptimizerScreen(SymnnScreen):
         """Worker: every run recorded by sn.lab.descend, handed back to the UI thread."""
         import symnn as sn
 
-        runs, failure = [], None
+        runs, failure, reset = [], None, ""
         for label, kwargs in jobs:
             try:
                 surface = sn.lab.surface(kwargs["f"])
                 start = kwargs["start"]
                 if start is not None and len(start) != surface.dim:
                     kwargs["start"] = None  # typed for another function: the default start
-                    self.reset_start = (f"start reset to {surface.name}'s default "
+                    reset = (f"start reset to {surface.name}'s default "
                                         f"({', '.join(fmt(v, 4) for v in surface.start)}): "
                                         f"it has {surface.dim} variable(s)")
                 run = sn.lab.descend(**{**kwargs, "f": surface})
@@ -199,13 +200,15 @@ class OptimizerScreen(SymnnScreen):
                 failure = (kwargs["optimizer"], exc)
                 break
         try:
-            self.app.call_from_thread(self._computed, request, runs, failure, typed)
+            self.app.call_from_thread(self._computed, request, runs, failure, typed, reset)
         except Exception:
             pass  # the app closed while the runs were computed
 
     @guarded
-    def _computed(self, request: int, runs, failure, typed: str) -> None:
-        """Show finished runs (or the error), unless a newer request has superseded them."""
+    def _computed(self, request: int, runs, failure, typed: str, reset: str = "") -> None:
+        """Show finished runs (or the error), unless a newer request has superseded them;
+        ``reset`` says the typed start did not fit f (the field is emptied, unless the learner
+        has typed another start since)."""
         import symnn as sn
 
         if request != self.request:
@@ -223,10 +226,11 @@ class OptimizerScreen(SymnnScreen):
             return
         self.editing = ""
         error.clear()
-        if self.reset_start:
-            self.query_one("#start", Input).value = ""
-            error.show_message(self.reset_start)
-            self.reset_start = ""
+        if reset:
+            start = self.query_one("#start", Input)
+            if start.value == self.start_asked:
+                start.value = ""
+            error.show_message(reset)
         elif self.note:
             error.show_message(self.note)
         select = self.query_one("#surface", Select)
