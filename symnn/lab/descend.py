@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from symnn.lab.optimizer_options import check_options
 from symnn.lab.surfaces import Surface, surface
 
 __all__ = ["descend", "compare", "Run", "StepExplanation", "optimizer_names", "default_lr",
@@ -311,12 +312,15 @@ class _Stepper:
             self.x = start.copy()
             return
         classes = _optim_classes()
+        label = name
         if name in _VARIANTS:
             name, defaults = _VARIANTS[name]
             options = {**defaults, **options}
         if name not in classes:
             raise ValueError(f"unknown optimizer {name!r}; choose one of "
                              f"{', '.join(optimizer_names())}")
+        options = check_options(label, classes[name], options)
+        self.options = {key: options[key] for key in self.options}  # as the optimizer has them
         from symnn.tensor import tensor
 
         self.param = tensor(start.copy(), requires_grad=True, dtype=np.float64)
