@@ -6,6 +6,8 @@ the gradient to the first maximum of each window (and accumulates where windows 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -233,3 +235,23 @@ def test_softmax_over_a_dim_the_tensor_lacks_raises_index_error_as_in_torch(shap
         torch.softmax(torch.zeros(shape), dim=dim)
     with pytest.raises(IndexError, match=f"dimension {dim} out of range"):
         F.softmax(sn.tensor(np.zeros(shape)), dim=dim)
+
+
+@pytest.mark.filterwarnings("ignore:var\\(\\): degrees of freedom")  # torch's own note on n = 0
+@pytest.mark.parametrize("shape, dim", [((0,), None), ((3, 0), 1), ((0, 3), 0), ((0, 3), 1),
+                                        ((2, 0, 3), (1, 2))])
+def test_the_mean_of_nothing_is_nan_without_a_warning_and_its_gradient_is_empty_as_in_torch(
+        shape, dim):
+    args = () if dim is None else (dim,)
+    x = sn.zeros(*shape, requires_grad=True)
+    tx = torch.zeros(*shape, dtype=torch.float64, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's "invalid value" RuntimeWarning fails the test
+        y = x.mean(*args)
+        y.sum().backward()
+        spread = x.detach().var(*args, unbiased=False)
+    ty = tx.mean(*args)
+    ty.sum().backward()
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())  # nan where torch has nan
+    np.testing.assert_array_equal(spread.data, tx.detach().var(*args, unbiased=False).numpy())
+    assert x.grad.shape == tuple(tx.grad.shape)

@@ -66,9 +66,15 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
     n = d.size if axes is None else int(np.prod([d.shape[a] for a in axes]))
     if d.dtype is _OBJECT:
         return _leaf(d.sum(axis=axes, keepdims=keep) / n)
-    y = np.add.reduce(d, axis=axes, keepdims=keep) / n if d.dtype.kind == "f" else d.mean(axis=axes, keepdims=keep)
+    with np.errstate(divide="ignore", invalid="ignore"):  # nothing to average: nan, silently as in PyTorch
+        y = np.add.reduce(d, axis=axes, keepdims=keep) / n if d.dtype.kind == "f" else d.mean(axis=axes, keepdims=keep)
     shape = d.shape
-    return _record1(y, x, lambda g: (np.broadcast_to(_expand_back(g / n, axes, keep, len(shape)), shape),))
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.broadcast_to(_expand_back(g / n, axes, keep, len(shape)), shape),)
+
+    return _record1(y, x, backward)
 
 
 def var(
@@ -91,8 +97,8 @@ def var(
     c = (1 if unbiased else 0) if correction is None else correction
     n = d.size if axes is None else int(np.prod([d.shape[a] for a in axes]))
     denom = n - c
-    centered = d - d.sum(axis=axes, keepdims=True) / n
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # n = 0: nan, without NumPy's warning
+        centered = d - d.sum(axis=axes, keepdims=True) / n
         y = (centered * centered).sum(axis=axes, keepdims=keep) / (denom if denom > 0 else 0.0)
     if d.dtype is _OBJECT:
         return _leaf(y)
