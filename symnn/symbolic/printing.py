@@ -2,8 +2,9 @@
 LaTeX (``sympy.latex``'s output with short floats). A sum or product built as typed keeps its
 terms and factors in the order typed; a name's ``# $ % &`` are escaped in LaTeX, and a name
 with a backslash, a brace or a control character is printed character by character, so a
-name can never inject LaTeX. The derivation renderers and the readable reasons both print with
-these."""
+name can never inject LaTeX. An exact number too long to read (10^309 as an integer, 1/10^300)
+prints in scientific form with a few significant digits. The derivation renderers and the
+readable reasons both print with these."""
 
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ __all__ = ["UnicodePrinter", "MemoLatexPrinter", "unicode", "latex"]
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+# an exact number whose numerator or denominator has more digits than LONGEST prints in
+# scientific form with SIGNIFICANT digits (1/10^300 as 1.0e-300)
+LONGEST = 15
+SIGNIFICANT = 6
+
+
+def _too_long(expr) -> bool:
+    return (isinstance(expr, sympy.Rational)
+            and max(abs(expr.p), expr.q) >= 10 ** LONGEST)
+
+
 class _TypedOrder:
     """Printer mix-in: an Add or Mul in ``typed`` prints its arguments in their stored order
     (the order typed) instead of SymPy's sorted order; every sub-expression is printed once
@@ -29,6 +41,8 @@ class _TypedOrder:
         self._memo: dict = {}
 
     def _print(self, expr, **kwargs) -> str:
+        if _too_long(expr):  # 10^309 written out is 310 digits: print 1.0e+309 instead
+            expr = sympy.Float(expr, SIGNIFICANT)
         if kwargs:
             return super()._print(expr, **kwargs)
         try:

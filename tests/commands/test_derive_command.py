@@ -185,3 +185,17 @@ def test_max_of_64_names_is_differentiated_in_the_graph_not_by_sympy(capsys):
     assert result["value"] == 6.3 and result["gradient"] == 1.0
     code, out, _ = run(capsys, f"max({', '.join(names)})", "--wrt", "a1", "--at", at, "--json")
     assert json.loads(out)["gradient"] == 0.0
+
+
+@pytest.mark.parametrize("expression, at, shown", [
+    ("x*1e308*10", [], "= 1.0e+309"),
+    ("x*1e-300 + x^2", ["--at", "x=1e-200"], "= 2·x + 1.0e-300"),
+    ("(10*x)^20", [], "= 2.0e+21·x¹⁹"),
+])
+def test_a_huge_or_tiny_number_in_the_variables_line_is_shown_in_scientific_form(
+        capsys, expression, at, shown):
+    code, out, err = run(capsys, expression, "--wrt", "x", *at)
+    assert code == 0
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("In the variables: ∂f/∂x ") and last.endswith(shown)
+    assert max(len(line) for line in out.splitlines()) < 120  # no 300-digit integer anywhere
