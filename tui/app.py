@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 from functools import partial
 from pathlib import Path
@@ -81,6 +82,8 @@ class SymnnApp(KeysInTurn, App):
         self.screen.refresh()
         for callback in pending:
             self.screen.call_after_refresh(callback)
+        if not gc.isenabled():  # `symnn` turned collection off while start-up loads
+            self.screen.call_after_refresh(_collect_from_now_on)
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` once the app's first frame has been drawn (a screen's slow
@@ -141,6 +144,13 @@ class SymnnApp(KeysInTurn, App):
         keys = [(", ".join(shown), description) for description, shown in screen_first]
         about = getattr(self.screen, "HELP", "")
         self.push_screen(HelpScreen(self.screen.title or "", about, keys))
+
+
+def _collect_from_now_on() -> None:
+    """Freeze what start-up made (the loaded modules stay for good; the collector would
+    otherwise walk all of them in its first collection, during a key) and collect again."""
+    gc.freeze()
+    gc.enable()
 
 
 def run(screen: str | None = None, **kwargs: Any) -> int:

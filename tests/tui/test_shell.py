@@ -280,3 +280,32 @@ async def test_every_footer_keeps_help_and_quit_visible(name, size):
             if "app.help" in visible and "app.quit" in visible:
                 break
         assert "app.help" in visible and "app.quit" in visible, visible
+
+
+def test_symnn_loads_without_cycle_collection_and_collects_again_once_ready(monkeypatch):
+    import gc
+
+    import tui.app
+
+    real_run, seen = tui.app.run, {}
+
+    async def watch(pilot):
+        seen["while loading"] = gc.isenabled()
+        for _ in range(200):
+            if pilot.app.screen.derivation is not None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        seen["once ready"], seen["frozen"] = gc.isenabled(), gc.get_freeze_count()
+        await pilot.press("q")
+
+    monkeypatch.setattr(tui.app, "run", lambda screen=None: real_run(
+        screen, headless=True, size=SIZE, auto_pilot=watch))
+    monkeypatch.setattr(tui_command, "_not_a_terminal", lambda: None)
+    try:
+        assert tui_command.run(argparse.Namespace(screen=None)) == 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert seen["while loading"] is False and seen["once ready"] is True
+    assert seen["frozen"] > 10_000  # what start-up loaded, out of later collections
