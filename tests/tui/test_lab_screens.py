@@ -844,3 +844,20 @@ async def test_a_start_typed_during_the_run_survives_the_reset_of_the_one_that_d
         assert app.screen.runs[0][1].points[0].tolist() == [1.0, 1.0]  # the default start
         assert "start reset" in screen_text(app)
         assert start.value == "0.5, 2" and app.focused is start
+
+
+async def test_a_start_reset_message_keeps_the_cursor_in_the_start_field_and_reads_as_math(
+        screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.screen.query_one("#fx").value = "x**2 + 10*y**2"
+        await pilot.press("f", "tab", "tab", "tab", *"1, 2, 3", "enter")
+        await _settle(pilot)
+        start = app.screen.query_one("#start")
+        assert app.screen.focused is start
+        await pilot.press("1", "9")  # typed into the field, not the screen's shortcuts
+        assert app.screen.SCREEN_NAME == "optimizer" and start.value == "19"
+        text = screen_text(app)
+        assert "(1, 1) of x² + 10·y²: it has 2 variables" in text
+        assert "variable(s)" not in text

@@ -189,9 +189,7 @@ class OptimizerScreen(SymnnScreen):
                 start = kwargs["start"]
                 if start is not None and len(start) != surface.dim:
                     kwargs["start"] = None  # typed for another function: the default start
-                    reset = (f"start reset to {surface.name}'s default "
-                                        f"({', '.join(fmt(v, 4) for v in surface.start)}): "
-                                        f"it has {surface.dim} variable(s)")
+                    reset = _start_reset(surface)
                 run = sn.lab.descend(**{**kwargs, "f": surface})
                 label = label or (f"{kwargs['optimizer']} lr={run.lr:g}" + "".join(
                     f" {k}={v:g}" for k, v in run.options.items()))
@@ -224,15 +222,16 @@ class OptimizerScreen(SymnnScreen):
             self._keep_editing("fx" if typed and isinstance(exc, sn.ParseError) else "")
             self.draw()  # the previous runs stay on screen
             return
-        self.editing = ""
         error.clear()
         if reset:
             start = self.query_one("#start", Input)
             if start.value == self.start_asked:
                 start.value = ""
             error.show_message(reset)
+            self._keep_editing("start")  # the message is about the start field: type there
         elif self.note:
             error.show_message(self.note)
+        self.editing = ""
         select = self.query_one("#surface", Select)
         if typed and select.value != TYPED:
             self.surface_choice = TYPED
@@ -467,6 +466,18 @@ class OptimizerScreen(SymnnScreen):
 def _row(name: str, ticked: bool) -> str:
     """An optimizer row: its name and, when ticked, the word that says so."""
     return f"{name:<9}{' ✓ ticked' if ticked else ''}"
+
+
+def _start_reset(surface) -> str:
+    """Why a typed start was replaced: f has another number of variables (f in readable
+    math: x² + 10·y², not x**2 + 10*y**2)."""
+    import symnn as sn
+    from symnn.symbolic.readable import math_text
+
+    name = surface.name if surface.name in sn.lab.preset_names() else math_text(surface.expr)
+    start = ", ".join(fmt(v, 4) for v in surface.start)
+    count = f"{surface.dim} variable{'s' if surface.dim != 1 else ''}"
+    return f"start reset to the default ({start}) of {name}: it has {count}"
 
 
 def _column_stack(xs, ys):
