@@ -282,3 +282,76 @@ async def test_at_80x24_epoch_ticks_are_whole_numbers_titles_fit_and_the_legend_
     assert not any("train" in line and "┤" in line for line in first)  # nothing drawn over
     assert "Gradient norms, last epoch" in other and "Decision boundary, val. points" in other
     assert "…" not in other
+
+
+async def test_a_refused_field_gets_the_cursor_so_the_fix_is_typed_into_it(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, depth="abc")
+        await pilot.press("t")  # from the screen, not from a field
+        await pilot.pause()
+        assert "must be a whole number, got 'abc'" in screen_text(app)
+        assert screen.focused is screen.query_one("#depth")
+        await pilot.press("backspace", "backspace", "backspace", "2")
+        await pilot.pause()
+        assert app.screen is screen  # "2" did not switch to the network view
+        assert screen.query_one("#depth").value == "2"
+        assert "must be a whole number" not in screen_text(app)  # the fixed field's error goes
+
+
+async def test_an_error_goes_when_the_vanishing_lesson_replaces_the_refused_value(screen_text):
+    app = SymnnApp(start="training")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, depth="abc")
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("escape", "v")
+        await pilot.pause()
+        assert screen.query_one("#depth").value == "6"
+        assert "got 'abc'" not in screen_text(app)
+        assert not screen.query_one("#error").shown
+
+
+async def test_an_error_stays_while_its_field_is_still_wrong_and_names_what_it_holds():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, lr="fast")
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#lr")
+        await pilot.press("x")  # typed into the field, not the stop key
+        await pilot.pause()
+        error = screen.query_one("#error")
+        assert error.shown and "got 'fastx'" in str(error.render())
+
+
+async def test_enter_in_a_field_starts_training_as_t_does():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, epochs="1")
+        screen.set_focus(screen.query_one("#epochs"))
+        await pilot.press("enter")
+        await _wait_until(pilot, lambda: screen.history is not None)
+        assert len(screen.history.epoch) == 1
+        assert screen.focused is None  # the keys act on the screen again
+
+
+async def test_enter_on_a_refused_value_keeps_the_cursor_in_that_field():
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, width="0")
+        screen.set_focus(screen.query_one("#width"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not screen.running and screen.query_one("#error").shown
+        assert screen.focused is screen.query_one("#width")

@@ -37,6 +37,19 @@ GRID = 36  # decision-boundary resolution per axis
 #: a spec setting -> the field's label, so a refused value is named as the learner sees it
 _LABELS = {"hidden_layers": "hidden (the number of hidden layers)", "width": "width", "lr": "lr", "epochs": "epochs",
            "dropout": "dropout", "strength": "strength", "batch_size": "batch"}
+#: a spec setting -> the id of the field that holds it (the cursor goes there on an error)
+_FIELDS = {"hidden_layers": "depth", "batch_size": "batch", "width": "width", "lr": "lr",
+           "epochs": "epochs", "dropout": "dropout", "strength": "strength",
+           "dataset": "dataset", "activation": "activation", "optimizer": "optimizer",
+           "scheduler": "scheduler", "regularizer": "regularizer"}
+
+
+class FieldError(ValueError):
+    """A field's value is refused; ``field`` is the id of the field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _recipe_fields(dataset: str) -> dict[str, str]:
@@ -92,6 +105,7 @@ class TrainingScreen(SymnnScreen):
         self.data: dict[str, Any] | None = None
         self.history = None  # the last finished run's History
         self.spec = None     # the last run's resolved TrainingSpec
+        self.error_field = ""  # the field whose refused value the error panel shows
 
     # ---- layout --------------------------------------------------------------------
 
@@ -156,7 +170,7 @@ class TrainingScreen(SymnnScreen):
     # ---- reading the fields ----------------------------------------------------------
 
     def _spec(self):
-        """The resolved TrainingSpec the fields describe; ValueError names a bad field."""
+        """The resolved TrainingSpec the fields describe; FieldError names a bad field."""
         from symnn.train.pipeline import SpecError, TrainingSpec, check_range
 
         def value(wid):
@@ -168,7 +182,7 @@ class TrainingScreen(SymnnScreen):
                 return kind(text)
             except ValueError:
                 kind_name = "a whole number" if kind is int else "a number"
-                raise ValueError(f"{what} must be {kind_name}, got {text!r}") from None
+                raise FieldError(wid, f"{what} must be {kind_name}, got {text!r}") from None
 
         depth = number("depth", int, _LABELS["hidden_layers"])
         width = number("width", int, "width")
@@ -183,22 +197,32 @@ class TrainingScreen(SymnnScreen):
                 strength=number("strength", float, "strength"),
                 epochs=number("epochs", int, "epochs")).resolved()
         except SpecError as exc:
-            raise ValueError(f"{_LABELS.get(exc.setting, exc.setting)} {exc.problem}") from None
+            raise FieldError(_FIELDS.get(exc.setting, ""),
+                             f"{_LABELS.get(exc.setting, exc.setting)} {exc.problem}") from None
 
     # ---- actions -------------------------------------------------------------------
 
     @guarded
     def action_start(self) -> None:
-        """Read the fields and train in a worker thread (one run at a time)."""
+        """Read the fields and train in a worker thread (one run at a time); a refused value
+        is shown and the cursor goes to its field, so the keys typed next correct it."""
         if self.running:
             self.notify("A run is in progress: x stops it.", severity="warning")
             return
         error = self.query_one("#error", ErrorPanel)
         try:
             spec = self._spec()
-        except ValueError as exc:
+        except FieldError as exc:
             error.show_message(str(exc))
+            self.error_field = exc.field
+            if exc.field and self.focused is None:
+                if isinstance(self.query_one(f"#{exc.field}"), Input):
+                    self.editing = exc.field
+                    self._keep_editing(exc.field)
+                else:
+                    self.set_focus(self.query_one(f"#{exc.field}"))
             return
+        self.error_field = ""
         error.clear()
         self.pause_event.clear()
         self.stop_event.clear()
@@ -425,7 +449,29 @@ class TrainingScreen(SymnnScreen):
     @on(Input.Submitted)
     @guarded
     def _submitted(self, event: Input.Submitted) -> None:
-        self.set_focus(None)
+        """Enter in a field starts training, as t does (the optimizer playground and the
+        convexity lab run on enter too); during a run it only leaves the field."""
+        self.leave_entered_field(event.input)
+        if not self.running:
+            self.action_start()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @guarded
+    def _field_changed(self, event) -> None:
+        """An error about a field goes once that field holds an acceptable value (typed, or
+        filled in by a recipe or the vanishing lesson)."""
+        if not self.error_field:
+            return
+        try:
+            self._spec()
+        except FieldError as exc:
+            if exc.field == self.error_field:  # still wrong: say what it holds now
+                self.query_one("#error", ErrorPanel).show_message(str(exc))
+                return
+        self.error_field = ""
+        self.query_one("#error", ErrorPanel).clear()
 
 
 def _epochs(n: int) -> str:
