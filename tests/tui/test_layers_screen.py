@@ -245,7 +245,7 @@ async def test_the_activation_plots_legend_sits_on_its_lower_border_not_over_the
     assert border and "╰" in border[0]  # the plot's lower border carries the legend
     plot = [line[:line.index("┤") + 44] for line in lines if "┤" in line]  # inside the axes
     assert plot and not any("relu" in line or "derivative" in line for line in plot)
-    assert any("╭─ relu(x) and its derivative (from autograd) ─╮" in line for line in lines)
+    assert any("╭─ relu and its derivative (autograd) ─" in line for line in lines)
 
 
 async def test_relus_derivative_is_drawn_in_two_pieces_with_a_dot_at_the_value_autograd_uses():
@@ -262,3 +262,26 @@ async def test_relus_derivative_is_drawn_in_two_pieces_with_a_dot_at_the_value_a
     (left_x, left_y), (right_x, right_y) = pieces
     assert max(left_x) == 0 and set(left_y) == {0} and min(right_x) > 0 and set(right_y) == {1}
     assert (list(dots[0]), list(dots[1])) == ([0.0], [0.0])  # relu'(0) = 0, as autograd says
+
+
+async def test_every_activations_plot_has_round_tick_labels_and_a_whole_title_never_minus_zero(
+        screen_text):
+    import re
+
+    from tui.screens.layers import ACTIVATIONS
+
+    app = SymnnApp(start="layers")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for name in ACTIVATIONS:
+            lines = screen_text(app).splitlines()
+            labels = [m.group(1) for line in lines for m in [re.search(r"│\s*(-?[\d.]+)┤", line)]
+                      if m]
+            assert len(labels) >= 2, (name, lines)
+            assert not any(re.fullmatch(r"-0(\.0*)?", label) for label in labels), (name, labels)
+            # round steps: at most two significant digits (1, 0.5, -0.25 is not produced)
+            assert all(len(label.lstrip("-").replace(".", "").strip("0")) <= 2 for label in labels), \
+                (name, labels)
+            assert any(f"─ {name} and its derivative (autograd) ─" in line for line in lines)
+            await pilot.press("f")
+            await pilot.pause()

@@ -355,3 +355,58 @@ async def test_enter_on_a_refused_value_keeps_the_cursor_in_that_field():
         await pilot.pause()
         assert not screen.running and screen.query_one("#error").shown
         assert screen.focused is screen.query_one("#width")
+
+
+def test_the_summary_prints_accuracy_with_four_decimals_as_symnn_train_does():
+    from types import SimpleNamespace
+
+    from tui.screens.training import _summary
+
+    run = SimpleNamespace(epoch=[1, 2], train_loss=[0.5, 0.25], val_loss=[0.4, 0.2],
+                          val_accuracy=[0.5, 1.0], stop_reason="")
+    assert "val accuracy 1.0000" in _summary(run)
+    run.val_accuracy = [0.5, None]  # a stopped epoch: the last recorded one
+    assert "val accuracy 0.5000" in _summary(run)
+
+
+async def test_the_gradient_norm_chart_has_two_labelled_ticks_even_for_one_layer_at_both_sizes(
+        screen_text):
+    import re
+
+    for size in ((80, 24), (120, 34)):
+        app = SymnnApp(start="training")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await _fill(pilot, depth="0", epochs="1")  # one Linear layer: a single point
+            await pilot.press("t")
+            await _wait_until(pilot, lambda: app.screen.history is not None)
+            await pilot.pause()
+            if size == (80, 24):
+                await pilot.press("g")
+                await pilot.pause()
+            region = app.screen.query_one("#norm-plot").region
+            lines = screen_text(app).splitlines()[region.y:region.bottom]
+            inside = [line[region.x:region.right] for line in lines]
+        labels = [m.group(1) for line in inside for m in [re.search(r"│\s*([\d.e+-]+)┤", line)] if m]
+        assert len(labels) >= 2, (size, inside)
+        assert any(re.fullmatch(r"│\s+1\s+│", line) for line in inside), (size, inside)  # layer 1
+        assert any("layer (1 = input side)" in line for line in inside), (size, inside)
+
+
+def test_a_log_axis_too_narrow_for_two_round_ticks_is_widened_until_it_has_two():
+    from tui.widgets.plot import log_range, log_ticks
+
+    for values in ([0.0104], [0.0112, 0.0118], [3.3e-7, 3.4e-7], [0.99, 1.01]):
+        assert len(log_ticks(values)[0]) < 2  # plotext would be left to label these
+        low, high = log_range(values)
+        ticks, labels = log_ticks([low, high])
+        assert low <= min(values) and max(values) <= high and high / low < 4 * max(values) / min(values)
+        assert len(ticks) >= 2 and len(set(labels)) == len(labels), (values, labels)
+    assert log_range([0.001, 0.1]) == (0.001, 0.1)  # wide enough already: unchanged
+
+
+def test_round_ticks_never_label_minus_zero_even_on_an_empty_range():
+    from tui.widgets.plot import round_ticks
+
+    for low, high in ((-0.0, -0.0), (-0.0, 1e-300), (-0.3, 0.3), (-2.51, 2.08)):
+        assert not any(f"{t:g}" == "-0" for t in round_ticks(low, high)), (low, high)

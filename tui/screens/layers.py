@@ -139,7 +139,7 @@ class LayersScreen(SymnnScreen):
         xs, ys, ds = x.data, y.data, x.grad.data
         plot = self.query_one("#act-plot", Plot)
         plot.reset()
-        plot.border_title = f"{name}(x) and its derivative (from autograd)"
+        plot.border_title = f"{name} and its derivative (autograd)"
         plot.plt.plot(xs.tolist(), ys.tolist(), color="cyan", marker="braille")
         # the derivative drawn in pieces between its jumps (ReLU's at 0): a line joining 0 to
         # 1 there would read as every slope in between; a dot marks the value autograd uses
@@ -149,6 +149,9 @@ class LayersScreen(SymnnScreen):
         kink = _kink_at_zero(fn)
         if kink is not None:
             plot.plt.scatter([0.0], [kink[2]], color="yellow", marker="●")
+        # round labels (plotext's own split the range evenly and print -0.00 or 4.9)
+        plot.plt.xticks([-6, -3, 0, 3, 6], ["-6", "-3", "0", "3", "6"])
+        plot.round_ticks("y", [*ys.tolist(), *ds.tolist()], most=6)
         legend = Text()  # below the plot, where it hides no line
         legend.append("━━ ", style="cyan")
         legend.append(f"{name}(x)  ")

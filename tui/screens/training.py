@@ -418,7 +418,7 @@ class TrainingScreen(SymnnScreen):
                 legend.append(("  " if i else "") + "● ", style=color)
                 legend.append(kind)
             plot.plt.yscale("log")
-            plot.log_yticks(y for _, ys in kinds.values() for y in ys)
+            plot.log_yaxis(y for _, ys in kinds.values() for y in ys)
             count = len(layers)
             step = max(1, math.ceil(count / 12))  # at most about 12 labels
             ticks = list(range(1, count + 1, step))
@@ -486,10 +486,16 @@ def _summary(history) -> str:
                f"{fmt(_last_value(history.train_loss), 4)} (mean of the last epoch's batches), "
                f"val loss "
                f"{fmt(_last_value(history.val_loss), 4)}, val accuracy "
-               f"{fmt(_last_value(history.val_accuracy), 3)}")
+               f"{_accuracy(_last_value(history.val_accuracy))}")
     if history.stop_reason:
         summary += f" ({history.stop_reason})"
     return summary
+
+
+def _accuracy(value: float | None) -> str:
+    """An accuracy with four decimals always (1.0000, 0.5000, 0.8667), as ``symnn train``
+    prints it, so the two agree and two runs' numbers line up; ? when none was recorded."""
+    return "?" if value is None else f"{value:.4f}"
 
 
 def _line(plot: Plot, xs, ys, color: str) -> None:

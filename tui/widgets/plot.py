@@ -61,6 +61,15 @@ class Plot(PlotextPlot):
         if ticks:
             self.plt.yticks(ticks, labels)
 
+    def log_yaxis(self, values: Iterable[float]) -> None:
+        """A log y axis over the values with at least two labelled ticks: a range too narrow
+        for two (one point, or values within a few percent) is widened around them."""
+        low, high = log_range([v for v in values if v > 0 and math.isfinite(v)])
+        if low > 0:
+            ticks, labels = log_ticks([low, high])
+            self.plt.ylim(math.log10(low), math.log10(high))  # plotext takes log units here
+            self.plt.yticks(ticks, labels)
+
 
 def whole_ticks(low: float, high: float, most: int = 5) -> list[int]:
     """At most ``most`` whole numbers between ``low`` and ``high``: the multiples of the
@@ -99,15 +108,26 @@ def log_ticks(values: list[float], most: int = 6) -> tuple[list[float], list[str
     return [], []
 
 
+def log_range(values: list[float]) -> tuple[float, float]:
+    """The values' range (all positive), widened by equal factors on both sides until
+    :func:`log_ticks` finds two round numbers inside; (0, 0) when there are no values."""
+    if not values:
+        return 0.0, 0.0
+    low, high = min(values), max(values)
+    while len(log_ticks([low, high])[0]) < 2:
+        low, high = low / 1.25, high * 1.25
+    return low, high
+
+
 def round_ticks(low: float, high: float, most: int = 5) -> list[float]:
     """At most ``most`` round numbers between ``low`` and ``high``: the multiples of the
     smallest step 1, 2 or 5 times a power of ten that leaves no more than ``most``."""
     if not high > low:
-        return [low]
+        return [low + 0.0]
     size = 10.0 ** math.floor(math.log10((high - low) / most))
     for step in (size, 2 * size, 5 * size, 10 * size, 20 * size, 50 * size):
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
         if last - first + 1 <= most:
             digits = max(0, -math.floor(math.log10(step)) + 1)
             return [round(i * step, digits) + 0.0 for i in range(first, last + 1)]
-    return [low, high]
+    return [low + 0.0, high + 0.0]
