@@ -319,18 +319,29 @@ class TrainingScreen(SymnnScreen):
         gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID))
         grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
         layers = train.parameter_layers(model)
-        screen = self
+        screen, app = self, self.app
+
+        def quitting() -> bool:
+            """The app is shutting down (q, ctrl+q, the palette): the screen learns it only
+            when unmounted, a fraction of a second later, so the run checks the app itself."""
+            return bool(getattr(app, "_exit", False)) or not app.is_running
 
         class Live(train.Callback):
-            """Hands each epoch to the interface; honours pause and stop between batches."""
+            """Hands each epoch to the interface; honours pause, stop and quit between
+            batches, and draws nothing more once the app is quitting."""
 
             def on_batch_end(self, state) -> None:
-                while screen.pause_event.is_set() and not screen.stop_event.is_set():
+                while (screen.pause_event.is_set() and not screen.stop_event.is_set()
+                       and not quitting()):
                     time.sleep(0.05)
-                if screen.stop_event.is_set():
+                if quitting():
+                    state.request_stop("the app closed")
+                elif screen.stop_event.is_set():
                     state.request_stop("stopped by the learner")
 
             def on_epoch_end(self, state) -> None:
+                if quitting():
+                    return
                 snapshot = {
                     "history": {k: list(getattr(state.history, k)) for k in
                                 ("epoch", "train_loss", "val_loss", "train_accuracy",
@@ -340,7 +351,7 @@ class TrainingScreen(SymnnScreen):
                     "layers": layers,
                 }
                 try:
-                    screen.app.call_from_thread(screen._update, snapshot)
+                    app.call_from_thread(screen._update, snapshot)
                 except RuntimeError:  # the app closed: stop training
                     state.request_stop("the app closed")
 
@@ -363,7 +374,10 @@ class TrainingScreen(SymnnScreen):
         status.update(Text(message, style="red" if error else ""))
 
     def _update(self, snap: dict[str, Any]) -> None:
-        """Redraw the four plots from one epoch's snapshot (skipped once the screen closes)."""
+        """Redraw the four plots from one epoch's snapshot (skipped once the app quits or
+        the screen closes: an epoch in flight when q was pressed is not drawn)."""
+        if getattr(self.app, "_exit", False):
+            return
         self.data = snap
         try:
             self._draw(snap)
