@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import itertools
 import time
-from functools import partial
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
