@@ -209,6 +209,24 @@ async def test_practice_asks_the_chosen_weights_steps_and_scores(screen_text):
         assert app.is_running and not app.errors
 
 
+async def test_at_80_by_24_practice_shows_the_question_and_its_answer_field(screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert screen.practice.current.prompt in text, text
+        assert "formula or number (empty: show it)" in text, text
+        await pilot.press("enter")  # reveal: the next question comes into view
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert screen.practice.current.prompt in text and "answer:" in text, text
+        assert "formula or number (empty: show it)" in text, text
+
+
 async def test_m_cycles_the_models_and_targets_read_as_given(screen_text):
     app = SymnnApp(start="network")
     async with app.run_test(size=SIZE) as pilot:

@@ -332,6 +332,14 @@ class NetworkScreen(SymnnScreen):
         self.practice = PracticeSession(entry[0])
         self.query_one("#practice", PracticePanel).ask(self.practice)
         self._practice_context()
+        self.call_after_refresh(self._scroll_to_question)
+
+    def _scroll_to_question(self) -> None:
+        """Bring the question and its answer field to the top of the weight's panel: at
+        80x24 the panel shows 7 rows and they come after the weight's details."""
+        panel = self.query_one("#practice", PracticePanel)
+        if panel.asking:
+            self.query_one("#nw-right").scroll_to_widget(panel, animate=False, top=True)
 
     def _practice_context(self) -> None:
         session = self.practice
@@ -356,6 +364,7 @@ class NetworkScreen(SymnnScreen):
             self.set_focus(None)
         else:
             panel.ask(self.practice, event.feedback)
+            self.call_after_refresh(self._scroll_to_question)
         self._practice_context()
 
 
