@@ -241,14 +241,14 @@ async def test_once_quit_is_pressed_the_run_stops_and_draws_no_more_epochs(monke
     from tui.screens.training import TrainingScreen
 
     drawn_after_quit, quit_pressed = [], threading.Event()
-    real_update = TrainingScreen._update
+    real_draw = TrainingScreen._draw
 
-    def watched_update(self, snap):
+    def watched_draw(self, snap):
         if quit_pressed.is_set():
             drawn_after_quit.append(snap["history"]["epoch"][-1])
-        return real_update(self, snap)
+        return real_draw(self, snap)
 
-    monkeypatch.setattr(TrainingScreen, "_update", watched_update)
+    monkeypatch.setattr(TrainingScreen, "_draw", watched_draw)
     app = SymnnApp(start="training")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
