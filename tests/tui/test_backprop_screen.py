@@ -325,7 +325,7 @@ async def test_practice_asks_the_step_before_showing_it_and_scores_right_answers
         await pilot.pause()
         assert not screen.query_one("#practice").asking
         text = screen_text(app)
-        assert "upstream · local" in text and "score 2 of 2 (2 at the first try)" in text
+        assert "upstream · local" in text and "practice: 2 of 2, 2 first try" in text
 
 
 async def test_a_wrong_answer_shows_the_rule_then_the_answer(screen_text):
@@ -381,6 +381,48 @@ async def test_practice_question_fits_at_80_by_24(screen_text):
         await pilot.press("escape")
         text = screen_text(app)
         assert "? Help" in text and "q Quit" in text and "t Practice" in text
+
+
+async def test_at_80_by_24_the_footer_names_the_keys_to_type_f_and_its_values(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("e f", "v Values", "np Step", "t Practice", "r Preset", "? Help", "q Quit"):
+            assert key in footer, footer
+        await pilot.resize_terminal(120, 34)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("e Expr", "v Values", "s Symbolic", "x Export"):
+            assert key in footer, footer
+
+
+async def test_at_80_by_24_practice_leaves_the_gradient_table_uncovered_and_its_score_whole(
+        screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await _practice_first_question(pilot, screen)
+        text = screen_text(app)
+        assert "practice: 0 of 0, 0 first try" in text, text
+        assert "Practice on" not in text and "Σ paths" in text, text
+
+
+async def test_practice_off_gives_the_score_only_when_something_was_answered():
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("t", "t")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert "Practice off." in messages and not any("()" in m for m in messages), messages
+        question = await _practice_first_question(pilot, screen)
+        await pilot.press("enter", "enter")  # both parts of the first step shown
+        await pilot.press("escape", "t")
+        await pilot.pause()
+        assert question is not None
+        assert "Practice off (score 0 of 2 (0 at the first try))." in [
+            n.message for n in app._notifications]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 34)])

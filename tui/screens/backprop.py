@@ -38,7 +38,8 @@ _STEP = Binding.Group("Step", compact=True)
 _JUMP = Binding.Group("Jump", compact=True)
 CUSTOM = -1  # the Select value meaning "typed expression"
 NETWORK = -2  # the Select value meaning "the weight sent from the network view"
-_WIDE_ONLY = ("toggle_symbolic", "focus_field('expr')", "focus_field('values')")
+_WIDE_ONLY = ("toggle_symbolic", "export")
+_NARROW_LABELS = {"focus_field('expr')": "f"}  # "e f": the key of the field labelled f =
 PREPARE_SLICE = 0.012  # seconds of step printing per idle tick after a graph is loaded
 
 
@@ -89,6 +90,7 @@ class BackpropScreen(SymnnScreen):
         self._preparing = None
         self._last_feedback = None  # the practice session's verdict on the last answer
         self._narrow: bool | None = None  # whether the footer shows the narrow key set
+        self._wide_bindings: dict | None = None  # the keys as declared, for the wide footer
         self.weight: SentWeight | None = None  # the last weight sent from the network view
         self._collected_before = False  # the first graph's tidy-up only freezes
 
@@ -119,9 +121,9 @@ class BackpropScreen(SymnnScreen):
                     yield Static(id="grads")
 
     def on_resize(self, event) -> None:
-        """Below 110 columns the footer leaves out the keys of the labelled fields and the
-        symbolic switch (they still work, and help lists them), so the stepping, practice,
-        preset and export keys and ? Help, q Quit fit in 80 columns."""
+        """Below 110 columns the footer leaves out the symbolic switch and export (they still
+        work, and help lists them) and names e by its field, f, so the keys to step,
+        practise, type f and its values, pick a preset and ? Help, q Quit fit in 80 columns."""
         super().on_resize(event)
         import dataclasses
 
@@ -129,9 +131,13 @@ class BackpropScreen(SymnnScreen):
         if narrow == self._narrow:
             return  # the same keys: rebuilding the footer would cost a frame for nothing
         self._narrow = narrow
-        for key, bindings in self._bindings.key_to_bindings.items():
+        if self._wide_bindings is None:
+            self._wide_bindings = dict(self._bindings.key_to_bindings)
+        for key, bindings in self._wide_bindings.items():
             self._bindings.key_to_bindings[key] = [
-                dataclasses.replace(b, show=not narrow) if b.action in _WIDE_ONLY else b
+                dataclasses.replace(b, show=False) if narrow and b.action in _WIDE_ONLY else
+                dataclasses.replace(b, description=_NARROW_LABELS[b.action])
+                if narrow and b.action in _NARROW_LABELS else b
                 for b in bindings]
         self.refresh_bindings()
 
@@ -342,7 +348,7 @@ class BackpropScreen(SymnnScreen):
     @guarded
     def _answered(self, event: PracticePanel.Answered) -> None:
         panel = self.query_one("#practice", PracticePanel)
-        self.query_one("#bp-step").border_subtitle = f"practice: {self.score_text()}"
+        self.query_one("#bp-step").border_subtitle = self._score_title()
         if self._question_here():
             panel.ask(self.practice, event.feedback)  # the product after the local derivative
             return
@@ -395,13 +401,15 @@ class BackpropScreen(SymnnScreen):
             return
         if self.practice is None:
             self._start_practice()
-            self.notify("Each backward step is asked before it is shown: the local "
-                        "derivative, then the product. t turns practice off.",
-                        title="Practice on")
+            if not self._narrow:  # at 80x24 a notice would cover the gradient table; the
+                # step panel's border says "practice: ..." at once
+                self.notify("Each backward step is asked first: its local derivative, then "
+                            "the product. t: off.", title="Practice on", timeout=4)
         else:
-            self.practice = None
+            session, self.practice = self.practice, None
             self.query_one("#practice", PracticePanel).stop()
-            self.notify(f"Practice off ({self.score_text()}).", title="Practice")
+            score = f" ({session.score_text()})" if session.answered else ""
+            self.notify(f"Practice off{score}.", title="Practice")
         self.refresh_view()
 
     def _start_practice(self) -> None:
@@ -411,8 +419,13 @@ class BackpropScreen(SymnnScreen):
         self.practice.skip_to(self.position - len(self.forward))  # those shown: not asked
         self._last_feedback = None
 
-    def score_text(self) -> str:
-        return self.practice.score_text() if self.practice is not None else ""
+    def _score_title(self) -> str:
+        """The score in the step panel's border, short enough for its 40 columns at 80x24:
+        "practice: 2 of 3, 1 first try"."""
+        session = self.practice
+        if session is None:
+            return ""
+        return f"practice: {session.correct} of {session.answered}, {session.first_try} first try"
 
     @guarded
     def action_next_preset(self) -> None:
@@ -537,7 +550,7 @@ class BackpropScreen(SymnnScreen):
             step, grads = self._view(self.position)
             feedback = self._last_feedback
             if feedback is not None and self.practice is not None and phase == "backward":
-                step = Group(Text(f"{feedback.message} {self.score_text()}",
+                step = Group(Text(feedback.message,  # the score: in the border
                                   style="green" if feedback.verdict == "correct"
                                   else "magenta"), step)
             _update(self.query_one("#step", Static), step)
@@ -546,8 +559,7 @@ class BackpropScreen(SymnnScreen):
         # every widget at each key
         step_panel = self.query_one("#bp-step")
         step_panel.border_title = f"Step {self.position} of {self.last_position}"
-        step_panel.border_subtitle = (f"practice: {self.score_text()}"
-                                      if self.practice is not None else "")
+        step_panel.border_subtitle = self._score_title()
         if self.sub_title != self.source:
             self.sub_title = self.source
 
