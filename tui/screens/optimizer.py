@@ -472,7 +472,7 @@ def _start_reset(surface) -> str:
     """Why a typed start was replaced: f has another number of variables (f in readable
     math: x² + 10·y², not x**2 + 10*y**2)."""
     import symnn as sn
-    from symnn.symbolic.readable import math_text
+    from symnn.symbolic import math_text
 
     name = surface.name if surface.name in sn.lab.preset_names() else math_text(surface.expr)
     start = ", ".join(fmt(v, 4) for v in surface.start)
