@@ -103,7 +103,7 @@ def run(name: str, seeds: int | Sequence[int] | None = None, quick: bool = False
         seeds = QUICK_SEEDS if quick else default_seeds(name)
     seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
     if not seed_list or any(s < 0 for s in seed_list):
-        raise ValueError(f"seeds must be a positive count or a list of seeds >= 0, got {seeds!r}")
+        raise ValueError(f"seeds must be a positive count or a list of seeds 0 or more, got {seeds!r}")
     start = time.perf_counter()
     runs = []
     for i, seed in enumerate(seed_list):

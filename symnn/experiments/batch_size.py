@@ -212,7 +212,7 @@ CLAIMS = [
     Claim("At equal updates, batch 1 ends with a training loss more than 1.5x that of batch "
           "16, 64 or full: one sample gives a noisy gradient.", _equal_updates),
     Claim("A batch-B gradient's mean squared distance from the full-batch gradient follows "
-          "sigma^2 / B * (N - B) / (N - 1) (measured within 0.7x-1.4x): noise shrinks as 1/B.",
+          "σ²/B · (N − B)/(N − 1) (measured within 0.7x-1.4x): noise shrinks as 1/B.",
           _noise_scales),
     Claim("At equal updates, batches 16, 64 and full end at the same training loss (within "
           "10%) and equally sharp points (top Hessian eigenvalues within 15%): here small "
@@ -239,7 +239,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
         Panel(f"training loss after {r['updates']} updates", "", "cross-entropy",
               {b: ([0], [float(np.mean([_loss(x, b, "updates") for x in runs]))])
                for b in shown}, kind="bar"),
-        Panel("gradient noise against batch size", "batch size", "mean ||g_B - g||^2",
+        Panel("gradient noise against batch size", "batch size", "mean ‖g_B − g‖²",
               {"measured": ([int(b) for b in noise_b],
                             [float(np.mean([x["gradient_noise"][b]["measured"] for x in runs]))
                              for b in noise_b]),

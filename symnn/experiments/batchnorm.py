@@ -266,14 +266,14 @@ def _linear_range(n: dict) -> tuple[bool, dict]:
 
 
 CLAIMS = [
-    Claim("At learning rate 1 the plain network fails (test accuracy <= 0.5) while the BN "
-          "network trains (>= 0.8).", _large_lr),
+    Claim("At learning rate 1 the plain network fails (test accuracy ≤ 0.5) while the BN "
+          "network trains (≥ 0.8).", _large_lr),
     Claim("With the initial weights scaled by 0.2, 1 or 5, BN trains every time (test accuracy "
-          ">= 0.6) while the plain network, trained the same way, stays below 0.5 at both 0.2 "
+          "≥ 0.6) while the plain network, trained the same way, stays below 0.5 at both 0.2 "
           "and 5.",
           _init_scale),
     Claim("BN followed by noise whose mean and scale change at every step still trains: test "
-          "accuracy >= 0.8 and within 0.1 of BN without the noise.", _noise),
+          "accuracy ≥ 0.8 and within 0.1 of BN without the noise.", _noise),
     Claim("The loss is smoother with BN: along the gradient, over steps of 0.5-4 learning "
           "rates, the gradient changes less than 0.7x as fast as without BN.", _smooth),
     Claim("With gamma = 1 and beta = 0, at least 90% of the sigmoid's inputs lie in its "

@@ -146,7 +146,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
     first = runs[0]
     degrees = first["degrees"]
     best = [r["best_degree"] for r in runs]
-    lines = [f"y = sin(pi x) + noise (std {first['noise']}), {first['n_train']} training points, "
+    lines = [f"y = sin(πx) + noise (std {first['noise']}), {first['n_train']} training points, "
              f"polynomials of degree {degrees[0]}-{degrees[-1]} fitted by least squares; bias² "
              f"and variance from {first['n_bootstrap']} bootstrap fits",
              f"best test degree per seed: {', '.join(map(str, best))}; test error falls, then "

@@ -135,7 +135,7 @@ def _cv_estimates(n: dict) -> tuple[bool, dict]:
 def _bootstrap_error(n: dict) -> tuple[bool, dict]:
     b = n["bootstrap"]
     ratio = b["std_error"] / b["binomial_std_error"]
-    return 0.8 < ratio < 1.25, {"bootstrap": b["std_error"], "sqrt(p(1-p)/n)":
+    return 0.8 < ratio < 1.25, {"bootstrap": b["std_error"], "√(p(1 − p)/n)":
                                 b["binomial_std_error"], "ratio": ratio}
 
 
@@ -160,7 +160,7 @@ CLAIMS = [
     Claim("5-fold cross-validation of the weak learner's recipe on 300 points estimates its "
           "test accuracy within 0.05 (about 2.5 standard errors of an accuracy measured on 300 "
           "points).", _cv_estimates),
-    Claim("The bootstrap standard error of a test accuracy is close to sqrt(p (1 - p) / n) "
+    Claim("The bootstrap standard error of a test accuracy is close to √(p(1 − p)/n) "
           "(within 0.8x-1.25x).", _bootstrap_error),
     Claim("Boosting weak learners (2 hidden units each) beats one weak learner by at least 4 "
           "points of test accuracy.", _boosting),

@@ -175,7 +175,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
     first = runs[0]
     lines = [f"logistic regression on 200 points: feature 1 around 0.5 (informative), feature 2 "
              f"around 1000 (weak); full-batch gradient descent from zero weights, float64; "
-             f"learning rates 1e-8 to 100 (the sweep's top) in factors of sqrt(10), "
+             f"learning rates 1e-8 to 100 (the sweep's top) in factors of √10, "
              f"{first['sweep_epochs']} epochs each; stable = the loss never rises above its "
              "start; safe lr = 2/λmax, below which gradient descent is guaranteed to lower the "
              "loss",

@@ -132,13 +132,13 @@ CLAIMS = [
 
 def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
     r = runs[0]
-    lines = [f"f(w) = w^2/5 - cos(2 pi w): dips at every integer, the deepest (f = -1) at 0; "
+    lines = [f"f(w) = w²/5 − cos(2πw): dips at every integer, the deepest (f = -1) at 0; "
              f"{len(r['starts'])} starts per seed near the dip at 3 or 4; plain SGD for "
              f"{r['steps']} steps",
              f"constant: lr {r['lr']}; plateau: lr {r['lr']}, halved after 5 steps without "
              f"improvement; cosine: from {r['max_lr']} to 0; cyclical: triangular between "
              f"{r['lr'] / 4:g} and {r['max_lr']}, the peak halving every cycle",
-             "a dip holds a step size below 2 / (4 pi^2) ~ 0.05; larger rates hop between "
+             "a dip holds a step size below 2/(4π²) ≈ 0.05; larger rates hop between "
              "dips; settled after = the step from which the loss stays within 0.01 of its end",
              "reached global dip = share of starts that end in the deepest dip"]
     steps = list(range(1, r["steps"] + 1))

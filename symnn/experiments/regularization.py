@@ -168,7 +168,7 @@ def _smoothed(n: dict) -> tuple[bool, dict]:
 
 CLAIMS = [
     Claim("Without regularization the network memorizes the training set, wrong labels "
-          "included (training accuracy >= 99%), and its validation loss ends at least 1.3x "
+          "included (training accuracy ≥ 99%), and its validation loss ends at least 1.3x "
           "above its minimum: it overfits.", _baseline_overfits),
     Claim("Early stopping stops before the last epoch and restores the weights of the epoch "
           "with the lowest validation loss.", _early_restores),

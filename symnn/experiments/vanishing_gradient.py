@@ -108,7 +108,7 @@ def _sigmoid_learns_least(n: dict) -> tuple[bool, dict]:
 
 CLAIMS = [
     Claim("With sigmoid, layer 1's gradient is more than 1000x smaller than layer 10's: each "
-          "layer multiplies the backward signal by sigmoid' <= 0.25.", _sigmoid_vanishes),
+          "layer multiplies the backward signal by sigmoid' ≤ 0.25.", _sigmoid_vanishes),
     Claim("ReLU and Leaky ReLU keep layer 1's gradient within 100x of layer 10's, over 100x "
           "closer than sigmoid.", _relu_keeps),
     Claim("Trained the same way, the sigmoid network barely learns (loss above 0.6, near "

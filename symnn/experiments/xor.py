@@ -13,7 +13,7 @@ from symnn.experiments.result import Panel
 from symnn.experiments.seeds import aggregate
 
 TITLE = "XOR: perceptron versus 2-layer MLP"
-DESCRIPTION = "XOR: a single-layer perceptron fails (<= 75%), a 2-layer MLP reaches 100%"
+DESCRIPTION = "XOR: a single-layer perceptron fails (≤ 75%), a 2-layer MLP reaches 100%"
 LOG2 = math.log(2)
 
 
@@ -76,7 +76,7 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[list[str], list[Panel]]:
     lines = [f"inputs (0,0) (0,1) (1,0) (1,1), labels {first['labels']}; {first['epochs']} "
              f"full-batch Adam epochs, lr {first['lr']}; hidden layer of {first['hidden']} tanh "
              "units",
-             "one line cannot separate XOR: the perceptron stays at <= 75% and its loss at "
+             "one line cannot separate XOR: the perceptron stays at ≤ 75% and its loss at "
              "log 2 = 0.693; the hidden layer makes XOR separable"]
     mean, _ = aggregate([r["loss_curves"] for r in runs])
     epochs = list(range(1, first["epochs"] + 1))

@@ -12,6 +12,8 @@ from symnn import experiments
 from tui.app import SymnnApp
 
 SIZE = (120, 34)
+#: code written where a learner reads mathematics: <= >= ** ^ != == sqrt( and pi as a word
+CODE_LIKE = __import__("re").compile(r"<=|>=|\*\*|\^|!=|==|\bsqrt\(|\bpi\b")
 
 
 async def _wait_until(pilot, condition, timeout: float = 60.0) -> None:
@@ -40,6 +42,20 @@ async def test_the_list_has_every_lesson_and_shows_its_claims(screen_text):
         assert app.screen.lesson == experiments.names()[1]
         assert experiments.describe(experiments.names()[1])[:30] in " ".join(
             screen_text(app).split())
+
+
+async def test_every_lessons_title_and_claims_read_as_mathematics_not_code():
+    app = SymnnApp(start="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for index, name in enumerate(experiments.names()):
+            app.screen.query_one("#ls-list").highlighted = index
+            await pilot.pause()
+            shown = " ".join(_rendered(app.screen.query_one(f"#ls-{part}").content, 80)
+                             for part in ("head", "info")).split()
+            shown = " ".join(shown)
+            assert experiments.describe(name)[:30] in shown
+            assert not CODE_LIKE.search(shown), (name, CODE_LIKE.findall(shown))
 
 
 async def test_running_a_lesson_shows_the_table_the_verdicts_and_the_plot(screen_text):
@@ -196,9 +212,14 @@ async def test_every_lessons_result_draws_its_table_claims_and_every_plot_at_80x
                 assert "plot unavailable" not in text, name
                 await pilot.press("g")
             shown = " ".join(_rendered(screen.query_one("#ls-info").content, 54).split())
+            head = _rendered(screen.query_one("#ls-head").content, 54)
             for claim in screen.results[name]["claims"]:
                 assert f"{claim['verdict']}: {' '.join(claim['text'].split())[:40]}" in shown
             assert "…" not in shown, name  # no cut number in the table
+            labels = [str(p.get(k, "")) for p in screen.results[name]["panels"]
+                      for k in ("title", "xlabel", "ylabel")]
+            assert not CODE_LIKE.search(" ".join([head, shown, *labels])), (
+                name, CODE_LIKE.findall(" ".join([head, shown, *labels])))
         assert not app.errors
 
 
@@ -308,3 +329,17 @@ def test_round_ticks_are_round_numbers_inside_the_range():
         ticks = round_ticks(low, high)
         assert 2 <= len(ticks) <= 5 and all(low <= t <= high for t in ticks)
         assert all(str(t) != "-0.0" for t in ticks)
+
+
+async def test_the_footer_reads_help_quit_and_the_lesson_keys_before_the_page_keys(screen_text):
+    for size in ((80, 24), SIZE):
+        app = SymnnApp(start="lessons")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            footer = screen_text(app).splitlines()[-1].split()
+            assert app.screen.focused is app.screen.query_one("#ls-list")  # as the learner finds it
+            assert footer[:4] == ["?", "Help", "q", "Quit"], footer
+            assert footer.index("Run") < footer.index("Scroll"), footer
+            await pilot.press("pagedown")  # the page key still pages the text, not the list
+            await pilot.pause()
+            assert app.screen.query_one("#ls-list").highlighted == 0

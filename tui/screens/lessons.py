@@ -62,6 +62,17 @@ class LessonsScreen(SymnnScreen):
                 priority=True),
     ]
 
+    @property
+    def active_bindings(self):
+        """The screen's keys with the page keys last, so the footer reads "? Help  q Quit
+        r Run ..." first: the list's own page-down binding, met first on the way from the
+        focused list up to the screen, would otherwise put "pgdn Scroll" in front."""
+        keys = super().active_bindings
+        paging = [key for key, active in keys.items()
+                  if active.binding.action.startswith("scroll_text")]
+        return {**{k: v for k, v in keys.items() if k not in paging},
+                **{k: keys[k] for k in paging}}
+
     def __init__(self) -> None:
         super().__init__(name="lessons")
         self.results: dict[str, dict[str, Any]] = {}  # lesson -> its last result (plain data)
