@@ -147,7 +147,7 @@ def test_max_of_many_names_is_proved_convex_by_the_composition_rules_in_seconds(
     with Budget(8, "the convexity of a max"):  # 21 s for 32 names and over 2 minutes for 64
         r = sn.convexity(max_of(n))
     assert r.verdict == "convex" and r.method == "composition"
-    assert "max is convex, applied to affine arguments" in r.reason
+    assert "max is convex, and its arguments are affine" in r.reason
 
 
 def test_optimize_on_max_of_64_names_moves_only_the_largest_name():

@@ -48,6 +48,11 @@ def _flip(kind: str) -> str:
     return {CONVEX: CONCAVE, CONCAVE: CONVEX}.get(kind, kind)
 
 
+def _power(p: sp.Expr) -> str:
+    """u raised to ``p`` as a learner reads it: u⁴, √u, 1/u, u^(3/2)."""
+    return math_text(sp.Symbol("u") ** p)
+
+
 def _tex_text(s: str) -> str:
     return r"\text{" + s.replace("_", r"\_") + "}"
 
@@ -149,25 +154,25 @@ class _Rules:
         integer = p.is_integer
         if integer and p > 0 and int(p) % 2 == 0:
             mono = _INC if s <= NONNEG else _DEC if s <= NONPOS else _NONE
-            return self._compose(e, CONVEX, mono, [base], f"the even power u^{p}")
+            return self._compose(e, CONVEX, mono, [base], f"the even power {_power(p)}")
         if p > 1 and s <= NONNEG:
             return self._compose(e, CONVEX, _INC, [base],
-                                 f"u^{p} for u ≥ 0")
+                                 f"{_power(p)} for u ≥ 0")
         if integer and p > 1 and s <= NONPOS:
             return self._compose(e, CONCAVE, _INC, [base],
-                                 f"the odd power u^{p} for u ≤ 0")
+                                 f"the odd power {_power(p)} for u ≤ 0")
         if 0 < p < 1 and s <= NONNEG:
             return self._compose(e, CONCAVE, _INC, [base],
-                                 f"u^{p} for u ≥ 0")
+                                 f"{_power(p)} for u ≥ 0")
         if p < 0 and s == POS:
             return self._compose(e, CONVEX, _DEC, [base],
-                                 f"u^({p}) for u > 0")
+                                 f"{_power(p)} for u > 0")
         if p < 0 and integer and s <= NONPOS and 0 not in s:
             if int(p) % 2 == 0:
                 return self._compose(e, CONVEX, _INC, [base],
-                                     f"u^({p}) for u < 0")
+                                     f"{_power(p)} for u < 0")
             return self._compose(e, CONCAVE, _DEC, [base],
-                                 f"u^({p}) for u < 0")
+                                 f"{_power(p)} for u < 0")
         return UNKNOWN
 
     def _is_sum_of_squares(self, e: sp.Expr) -> bool:
@@ -239,14 +244,14 @@ class _Rules:
                 ok.append(k)
             else:
                 return UNKNOWN
-        plural = "s" if len(args) > 1 else ""
+        several = len(args) > 1
+        its = "its arguments are" if several else "its argument is"
         if all(k == "affine" for k in ok):
-            self.note(e, outer, f"{atom} is {outer}, applied to affine argument{plural}")
+            self.note(e, outer, f"{atom} is {outer}, and {its} affine")
         else:
             inner = " and ".join(sorted(set(ok)))
             self.note(e, outer, f"{atom} is {outer} and {mono}"
-                                f"{' in each argument' if plural else ''}, applied to {inner} "
-                                f"argument{plural}")
+                                f"{' in each argument' if several else ''}, and {its} {inner}")
         return outer
 
 

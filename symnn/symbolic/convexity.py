@@ -675,7 +675,7 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
     result.steps.append(_step(
         f"f({var_text}) = {math_text(original)} on {analysis.where}{param_text}.",
         rf"f({var_text}) = {sp.latex(original)}\ \text{{on }} {dom.describe_latex(names)}"))
-    if expr != original:
+    if expr != original and math_text(expr) != math_text(original):  # not f said twice
         result.steps.append(_step(
             f"Written with exp, log, max and min: f = {math_text(expr)}.",
             rf"f = {sp.latex(expr)}"))
@@ -761,8 +761,10 @@ def convexity(f: object, variables: Iterable[str | sp.Symbol] | str | None = Non
             steps.append(_step(f"The analysis {gave_up} (a time limit; give more time with "
                                f"time_limit, or --time-limit on the command line)."))
     if explainer is not None and explainer.gave_up is not None:
-        steps.append(_step(f"The explanation {explainer.gave_up}; the chord test below "
-                           f"settles the verdict."))
+        share = f" of the {time_limit:g} s" if time_limit is not None else ""
+        steps.append(_step(f"The explanation {explainer.gave_up} (it gets at most "
+                           f"{_EXPLAIN_LIMIT:g} s{share}); the chord test below settles the "
+                           f"verdict."))
     elif unexplained:
         steps.append(_step(f"The explanation gave up after {time_limit:g} s: the chord test "
                            f"used the time up; it settles the verdict below."))

@@ -522,3 +522,26 @@ def test_domain_length_and_condition_count_are_limited():
     with pytest.raises(DomainError, match="60 conditions; at most 50"):
         convexity("x^2", domain=", ".join(f"x > {k}" for k in range(60)))
     assert time.monotonic() - start < 2
+
+
+def test_f_is_not_repeated_as_written_with_max_when_the_rewrite_reads_the_same():
+    reason = sn.convexity("abs(abs(x) - 1)").reason
+    assert "f(x) = ||x| - 1|" in reason
+    assert "Written with" not in reason
+
+
+def test_a_power_rule_reads_as_english_with_the_power_in_superscript():
+    reason = sn.convexity("x^4").reason
+    assert "the even power u⁴ is convex, and its argument is affine" in reason
+    assert "u^4" not in reason and "applied to affine argument" not in reason
+    assert ("max is convex, and its arguments are affine"
+            in sn.convexity("max(x, 0)").reason)
+
+
+def test_an_explanation_that_runs_out_states_its_share_of_the_time_limit(monkeypatch):
+    import symnn.symbolic.convexity as convexity
+
+    monkeypatch.setattr(convexity, "_EXPLAIN_LIMIT", 0.01)
+    reason = sn.convexity("abs(abs(abs(x-1)-2)-3)", time_limit=10).reason
+    assert "The explanation gave up after" in reason
+    assert "(it gets at most 0.01 s of the 10 s)" in reason

@@ -861,3 +861,26 @@ async def test_a_start_reset_message_keeps_the_cursor_in_the_start_field_and_rea
         text = screen_text(app)
         assert "(1, 1) of x² + 10·y²: it has 2 variables" in text
         assert "variable(s)" not in text
+
+
+async def test_the_chord_status_rounds_floating_point_dust_to_zero(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _set(pilot, "fx", "-x^2")
+        # a symmetric chord up to rounding: f rises highest above it at its midpoint, x = 0
+        assert app.screen.a[0] == pytest.approx(-app.screen.b[0], abs=1e-12)
+        subtitle = str(app.screen.query_one("#cv-plot").border_subtitle)
+        assert subtitle.endswith("f rises above this chord at x = 0[/bold red]")
+        assert "chord at x = 0 ─" in screen_text(app)
+
+
+async def test_a_two_variable_chord_status_fits_the_plot_border_at_80_columns(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await _set(pilot, "fx", "x*y")
+        subtitle = str(app.screen.query_one("#cv-plot").border_subtitle)
+        assert "f above the chord at (" in subtitle
+        shown = next(line for line in screen_text(app).splitlines() if "f above the" in line)
+        assert "…" not in shown and ")" in shown.split("f above the chord at (")[1]

@@ -339,8 +339,13 @@ class ConvexityScreen(SymnnScreen):
             short, style = "this chord lies on or above the graph", "green"
             long = f"chord {where}: on or above the graph"
         else:
-            at = _point_text(names, gap.point)
-            short, style = f"f rises above this chord at {at}", "bold red"
+            point = _without_dust(gap.point, self.a, self.b)
+            at = _point_text(names, point)
+            # the plot's border fits about 40 characters at 80 columns: two coordinates
+            # go without their names there (the status line under the verdict has them)
+            short = (f"f rises above this chord at {at}" if len(names) == 1 else
+                     f"f above the chord at ({', '.join(fmt(v, 3) for v in point)})")
+            style = "bold red"
             long = (f"chord {where}: f rises above it at {at} (f = {fmt(gap.value, 4)}, "
                     f"chord = {fmt(gap.chord, 4)})")
         status.update(Text(long, style=style))
@@ -351,6 +356,13 @@ def _points(rows) -> "np.ndarray":
     import numpy as np
 
     return np.asarray(rows, dtype=float).reshape(len(rows), -1)
+
+
+def _without_dust(point, a, b) -> tuple[float, ...]:
+    """``point`` with rounding dust set to 0: t·a + (1 - t)·b can give 2.22e-16 where the exact
+    point is 0 (a coordinate below 1e-12 of the chord's scale is that dust)."""
+    scale = max([1.0] + [abs(float(v)) for v in (*a, *b)])
+    return tuple(0.0 if abs(float(v)) < 1e-12 * scale else float(v) for v in point)
 
 
 def _point_text(names: tuple[str, ...], point: tuple[float, ...], label: str = "") -> str:
