@@ -570,3 +570,28 @@ async def test_typed_values_are_read_by_one_rule_with_the_keys_a_learner_uses(sc
         assert "too large" in seen[-1] and "oo" not in seen[-1].replace("too", "")
     for text in seen:
         assert not re.search(r"\b[A-Z]\w*(Error|Exception)\b", text), text
+
+
+async def test_a_new_expression_drops_the_values_it_no_longer_uses_and_says_which(screen_text):
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)  # the perceptron preset: x=2, w=-3, b=1, y=1
+        await pilot.press("e", "ctrl+u", *"x*x + sin(x)", "enter")
+        await pilot.pause()
+        assert not screen.query_one("#error").shown, screen_text(app)
+        assert screen.query_one("#values").value == "x=2"
+        assert screen.output.value == pytest.approx(4 + 0.9092974268256817, rel=1e-15)
+        messages = [n.message for n in app._notifications]
+        assert "dropped w, b, y: not in the new expression" in messages, messages
+        # typed in the values field itself, an unknown name is still refused
+        await pilot.press("v", "ctrl+u", *"x=1/2, q=max(1, 2)", "enter")
+        await pilot.pause()
+        assert "q is not in the expression" in screen_text(app)
+        assert screen.output.value == pytest.approx(4 + 0.9092974268256817, rel=1e-15)
+
+
+def test_dropping_values_keeps_the_others_as_typed():
+    from tui.screens.backprop import _without
+
+    assert _without("x=1/2, w=max(1, 2), b=pi", ["w"]) == "x=1/2, b=pi"
+    assert _without("w=1", ["w"]) == ""

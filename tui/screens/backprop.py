@@ -255,10 +255,12 @@ class BackpropScreen(SymnnScreen):
             _warm_imports()
 
     @guarded
-    def rebuild(self) -> None:
+    def rebuild(self, field: str = "values") -> None:
         """Rebuild from the fields: the preset while its text is unchanged (keeping its named
         nodes), otherwise the typed expression; with the typed values. A value for a name the
-        expression does not use is an error naming it."""
+        expression does not use is an error naming it, except after a new expression
+        (``field="expr"``): values of the previous graph's names no longer apply and are
+        dropped from the values, with a note naming them."""
         import symnn as sn
         from symnn.assignments import AssignmentError, parse_assignments, unknown_names
 
@@ -281,6 +283,7 @@ class BackpropScreen(SymnnScreen):
             error.show_error(values_text, exc)
             return
         use_preset = chosen not in (CUSTOM, NETWORK) and expr_text.strip() == preset.text
+        dropped: list[str] = []
         same_weight = weight is not None and expr_text.strip() == weight.text
         if same_weight and values == parse_assignments(weight.values):
             self._show_weight()  # as sent: the network's own graph, with its names
@@ -291,6 +294,10 @@ class BackpropScreen(SymnnScreen):
                 output = preset.build({**dict.fromkeys(preset.values), **values})
             else:
                 names = set(sn.graph(expr_text).leaves())  # as typed: no SymPy, linear time
+                if field == "expr" and self.output is not None:
+                    before = self.output.leaves()  # the names the values applied to
+                    dropped = [name for name in values if name not in names and name in before]
+                    values = {name: v for name, v in values.items() if name not in dropped}
                 unknown_names(values, names, values_text)
                 output = sn.graph(expr_text, **values)
         except sn.ParseError as exc:
@@ -313,6 +320,10 @@ class BackpropScreen(SymnnScreen):
         if not use_preset:
             self.source = expr_text
             self._set_select(CUSTOM)
+        if dropped:
+            self.query_one("#values", Input).value = _without(values_text, dropped)
+            self.notify(f"dropped {', '.join(dropped)}: not in the new expression",
+                        title="Values", timeout=4)
         self._show_graph(output)
 
     def _set_select(self, value: int) -> None:
@@ -328,7 +339,7 @@ class BackpropScreen(SymnnScreen):
     def _submitted(self, event: Input.Submitted) -> None:
         """Build from the fields; on an error the cursor stays in the field to correct it
         (the keys typed next must not switch screens or step)."""
-        self.rebuild()
+        self.rebuild(event.input.id or "values")
         if not self.query_one("#error", ErrorPanel).shown:
             self.set_focus(self.query_one("#graph", GraphView))
 
@@ -777,3 +788,15 @@ def _sum_text(terms: list[str]) -> str:
     for term in terms[1:]:
         text += f" − {term[1:]}" if term.startswith("-") else f" + {term}"
     return text
+
+
+def _without(values_text: str, names: list[str]) -> str:
+    """The typed values less the assignments to ``names``, the others as typed: "x=2, w=1/2,
+    b=1" less w -> "x=2, b=1" (commas inside brackets, as in max(1, 2), are not splits)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(values_text + ","):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth <= 0:
+            parts.append(values_text[start:i].strip())
+            start = i + 1
+    return ", ".join(p for p in parts if p and p.split("=")[0].strip() not in names)
