@@ -18,6 +18,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from tui.safety import describe
+
 __all__ = ["LessonRun", "lesson_data", "main"]
 
 
@@ -56,7 +58,7 @@ def main(name: str, seeds: int | None, quick: bool) -> None:
     except MemoryError:
         send({"error": "not enough memory to run this lesson"})
     except Exception as exc:  # the message goes to the app, in words
-        send({"error": str(exc).strip() or "the lesson stopped with an unexpected error"})
+        send({"error": describe(exc)})
 
 
 class LessonRun:

@@ -595,3 +595,24 @@ def test_dropping_values_keeps_the_others_as_typed():
 
     assert _without("x=1/2, w=max(1, 2), b=pi", ["w"]) == "x=1/2, b=pi"
     assert _without("w=1", ["w"]) == ""
+
+
+async def test_a_python_error_while_building_is_shown_in_words(monkeypatch, screen_text):
+    real = sn.graph
+
+    def overflows(text, **values):
+        if text == "x*y + x":
+            raise OverflowError("(34, 'Numerical result out of range')")
+        return real(text, **values)
+
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        before = screen.output
+        monkeypatch.setattr(sn, "graph", overflows)
+        await pilot.press("e", *"x*y + x", "enter")
+        await pilot.pause()
+        assert screen.query_one("#error").shown and screen.output is before
+        text = screen_text(app)
+    assert "this expression cannot be built: A number too large to compute." in text
+    assert "OverflowError" not in text and "Numerical result" not in text

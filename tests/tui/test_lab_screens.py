@@ -884,3 +884,23 @@ async def test_a_two_variable_chord_status_fits_the_plot_border_at_80_columns(sc
         assert "f above the chord at (" in subtitle
         shown = next(line for line in screen_text(app).splitlines() if "f above the" in line)
         assert "…" not in shown and ")" in shown.split("f above the chord at (")[1]
+
+
+@pytest.mark.parametrize("error, words", [
+    (OverflowError("(34, 'Numerical result out of range')"), "A number too large to compute."),
+    (ZeroDivisionError("float division by zero"), "A division by zero."),
+])
+async def test_a_python_error_inside_the_convexity_analysis_is_shown_in_words(
+        monkeypatch, screen_text, error, words):
+    def fails(text, domain=None, **kw):
+        raise error
+
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        monkeypatch.setattr(sn, "convexity", fails)
+        await _set(pilot, "fx", "x**2 + 1")
+        assert app.screen.query_one("#error").shown and app.is_running
+        text = screen_text(app)
+    assert words in text
+    assert type(error).__name__ not in text and str(error) not in text

@@ -343,3 +343,16 @@ async def test_the_footer_reads_help_quit_and_the_lesson_keys_before_the_page_ke
             await pilot.press("pagedown")  # the page key still pages the text, not the list
             await pilot.pause()
             assert app.screen.query_one("#ls-list").highlighted == 0
+
+
+def test_a_python_error_inside_a_lesson_reaches_the_app_in_words(monkeypatch, capsys):
+    import json
+
+    from tui.lesson_runner import main
+
+    def fails(*args, **kwargs):
+        raise OverflowError("(34, 'Numerical result out of range')")
+
+    monkeypatch.setattr(experiments, "run", fails)
+    main("xor", 1, True)
+    assert json.loads(capsys.readouterr().out) == {"error": "A number too large to compute."}

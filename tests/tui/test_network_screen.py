@@ -281,3 +281,23 @@ async def test_edges_reach_each_neuron_and_headings_sit_above_the_neurons(size, 
         for label in ("(-0.164)", "(-0.768)", "(0.0455)", "(-0.187)", "(-0.656)"):
             line = next(line for line in lines if label in line)
             assert re.search(r"[─╱╲]{2}" + re.escape(label), line), line
+
+
+@pytest.mark.parametrize("error, words", [
+    (OverflowError("(34, 'Numerical result out of range')"), "a number too large to compute"),
+    (ZeroDivisionError("float division by zero"), "a division by zero"),
+])
+async def test_a_check_that_cannot_run_is_shown_in_words_without_pythons(
+        monkeypatch, screen_text, error, words):
+    import symnn.testing
+
+    def fails(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(symnn.testing, "assert_grads_match", fails)
+    app = SymnnApp(start="network")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        assert app.screen.agreement.lower() == f"✗ the check could not run: {words}."
+        text = screen_text(app)
+    assert type(error).__name__ not in text and str(error) not in text

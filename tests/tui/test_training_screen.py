@@ -438,3 +438,21 @@ def test_round_ticks_never_label_minus_zero_even_on_an_empty_range():
 
     for low, high in ((-0.0, -0.0), (-0.0, 1e-300), (-0.3, 0.3), (-2.51, 2.08)):
         assert not any(f"{t:g}" == "-0" for t in round_ticks(low, high)), (low, high)
+
+
+async def test_a_python_error_during_training_is_reported_in_words(monkeypatch):
+    import symnn.train.pipeline as pipeline
+
+    def fails(*args, **kwargs):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(pipeline, "fit", fails)
+    app = SymnnApp(start="training")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await _fill(pilot, epochs="1")
+        await pilot.press("t")
+        await _wait_until(pilot, lambda: not screen.running)
+        status = screen.query_one("#tr-status").content.plain
+    assert status == "Training failed: A division by zero."

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from symnn.scalar import forward_order, reading_order
-from tui.safety import guarded
+from tui.safety import describe, guarded
 from tui.screens.backprop_presets import PRESETS
 from tui.screens.base import SymnnScreen
 from tui.typed_text import NotTypeable, typed_text
@@ -307,7 +307,7 @@ class BackpropScreen(SymnnScreen):
             error.show_error(values_text, exc)
             return
         except (ValueError, TypeError, ZeroDivisionError, OverflowError) as exc:
-            error.show_message(f"this expression cannot be built: {exc}")
+            error.show_message(f"this expression cannot be built: {describe(exc)}")
             return
         problem = _non_finite(output)
         if problem:

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from tui.safety import guarded
+from tui.safety import describe, guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
@@ -253,7 +253,7 @@ class ConvexityScreen(SymnnScreen):
                 error.show_error(domain or "", exc)  # the caret goes under the domain text
                 field = "domain"
             else:
-                error.show_message(str(exc))
+                error.show_message(describe(exc))
             self._keep_editing(field)
             self.draw()  # the last verdict stays on screen
             return

@@ -26,7 +26,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.safety import guarded
+from tui.safety import describe, guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.plot import Plot, whole_ticks
@@ -207,7 +207,7 @@ class LessonsScreen(SymnnScreen):
                 outcome = (message[0], message[1])
                 break
         except Exception as exc:  # the process could not start: say so in the app
-            outcome = ("error", str(exc).strip() or "the lesson could not start")
+            outcome = ("error", describe(exc))
         finally:
             if run is not None:
                 run.cancel()

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.safety import guarded
+from tui.safety import describe, guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.network_diagram import Column, Diagram, NetworkDiagram
@@ -216,7 +216,9 @@ class NetworkScreen(SymnnScreen):
             verdict = ("✓ NumPy backward, scalar engine and finite differences agree "
                        "(sn.testing.assert_grads_match)")
         except AssertionError as exc:
-            verdict = "✗ " + str(exc)
+            verdict = "✗ " + str(exc)  # sn.testing's table of the disagreeing gradients
+        except Exception as exc:  # the check itself could not run: say why in words
+            verdict = "✗ the check could not run: " + describe(exc)
         self.app.call_from_thread(self._explained, index, explanation, verdict)
 
     @guarded

@@ -23,7 +23,7 @@ from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from tui.safety import guarded
+from tui.safety import describe, guarded
 from tui.screens.base import SymnnScreen
 from tui.values import fmt
 from tui.widgets.error_panel import ErrorPanel
@@ -214,7 +214,7 @@ class TrainingScreen(SymnnScreen):
         try:
             spec = self._spec()
         except FieldError as exc:
-            error.show_message(str(exc))
+            error.show_message(describe(exc))
             self.error_field = exc.field
             if exc.field and self.focused is None:
                 if isinstance(self.query_one(f"#{exc.field}"), Input):
@@ -300,7 +300,7 @@ class TrainingScreen(SymnnScreen):
         except MemoryError:
             message = "Training failed: not enough memory; choose fewer or narrower layers."
         except Exception as exc:  # any failure is reported in the app, in words
-            message = f"Training failed: {str(exc).strip() or 'an unexpected error'}"
+            message = f"Training failed: {describe(exc)}"
         try:
             self.app.call_from_thread(self._finished, message, failed, spec, history)
         except RuntimeError:
