@@ -904,3 +904,16 @@ async def test_a_python_error_inside_the_convexity_analysis_is_shown_in_words(
         text = screen_text(app)
     assert words in text
     assert type(error).__name__ not in text and str(error) not in text
+
+
+async def test_an_optimizer_setting_of_the_wrong_kind_is_named_in_the_app(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _set(pilot, "options", "adam.amsgrad=0.5")
+        assert app.screen.query_one("#error").shown and app.is_running
+        assert "adam: adam.amsgrad must be true or false; got 0.5" in screen_text(app)
+        await _set(pilot, "options", "adam.amsgrad=1")  # a switch typed as 1 turns it on
+        runs = {label.split()[0]: run for label, run in app.screen.runs}
+        assert runs["adam"].options == {"amsgrad": True}
+        assert not app.screen.query_one("#error").shown
