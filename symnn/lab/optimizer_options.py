@@ -56,7 +56,7 @@ def check_options(label: str, cls: type, options: Mapping[str, Any]) -> dict[str
             if _is_number(value) and value in (0, 1):
                 value = bool(value)
             if not isinstance(value, bool):
-                raise ValueError(f"{what} must be true or false; got {_shown(value)}")
+                raise ValueError(f"{what} must be true or false (1 or 0); got {_shown(value)}")
         elif isinstance(default, tuple):
             if not (isinstance(value, (tuple, list)) and len(value) == len(default)
                     and all(_is_number(v) for v in value)):

@@ -71,7 +71,7 @@ def test_convexity_latex(capsys):
     (["optimize", "x^2", "--optimizer", "adam", "--option", "betas=0.9"],
      "adam.betas must be two numbers such as 0.9,0.999; got 0.9"),
     (["optimize", "x^2", "--optimizer", "sgd", "--option", "nesterov=2"],
-     "sgd.nesterov must be true or false; got 2"),
+     "sgd.nesterov must be true or false (1 or 0); got 2"),
     (["optimize", "x^2", "--optimizer", "momentum", "--option", "momentum=true"],
      "momentum.momentum must be a number"),
     (["optimize", "x^2+y^2+z^2", "--plot", "out.png"], "1 or 2 variables"),

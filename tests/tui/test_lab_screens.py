@@ -912,7 +912,7 @@ async def test_an_optimizer_setting_of_the_wrong_kind_is_named_in_the_app(screen
         await _settle(pilot)
         await _set(pilot, "options", "adam.amsgrad=0.5")
         assert app.screen.query_one("#error").shown and app.is_running
-        assert "adam: adam.amsgrad must be true or false; got 0.5" in screen_text(app)
+        assert "adam: adam.amsgrad must be true or false (1 or 0); got 0.5" in screen_text(app)
         await _set(pilot, "options", "adam.amsgrad=1")  # a switch typed as 1 turns it on
         runs = {label.split()[0]: run for label, run in app.screen.runs}
         assert runs["adam"].options == {"amsgrad": True}
