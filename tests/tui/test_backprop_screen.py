@@ -616,3 +616,37 @@ async def test_a_python_error_while_building_is_shown_in_words(monkeypatch, scre
         text = screen_text(app)
     assert "this expression cannot be built: A number too large to compute." in text
     assert "OverflowError" not in text and "Numerical result" not in text
+
+
+async def test_r_shows_the_chosen_presets_name_in_title_and_list_before_it_is_built(
+        monkeypatch):
+    """While a preset is built (a second or more under load) the title and the Preset list
+    on screen name that preset."""
+    import dataclasses
+
+    from tui.screens import backprop
+
+    app = SymnnApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        seen, built = [], []
+
+        def slow(preset):
+            def build(values):
+                title = str(screen.query_one("HeaderTitle").render())
+                chosen = PRESETS[screen.query_one("#preset").selection].title
+                seen.append((preset.title, title, chosen))
+                built.append(preset.title)
+                return preset.build(values)
+            return dataclasses.replace(preset, build=build)
+
+        monkeypatch.setattr(backprop, "PRESETS", tuple(slow(p) for p in PRESETS))
+        await pilot.press("r", "r")
+        for _ in range(100):
+            if screen.output is not None and screen.source == PRESETS[2].title and built:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert built == [PRESETS[1].title, PRESETS[2].title], built
+        for preset_title, title, chosen in seen:
+            assert preset_title in title and chosen == preset_title, (title, chosen)

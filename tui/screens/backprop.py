@@ -91,6 +91,7 @@ class BackpropScreen(SymnnScreen):
         self._last_feedback = None  # the practice session's verdict on the last answer
         self._narrow: bool | None = None  # whether the footer shows the narrow key set
         self._wide_bindings: dict | None = None  # the keys as declared, for the wide footer
+        self._preset_pending = False  # r chose a preset that is not built yet
         self.weight: SentWeight | None = None  # the last weight sent from the network view
         self._collected_before = False  # the first graph's tidy-up only freezes
 
@@ -440,10 +441,21 @@ class BackpropScreen(SymnnScreen):
 
     @guarded
     def action_next_preset(self) -> None:
-        """Cycle through the presets."""
+        """Cycle through the presets. The title and the Preset list name the chosen one at
+        once and are drawn before it is built (a second or more under load), so they agree
+        meanwhile; r pressed again before that builds only the last one chosen."""
         index = (self.preset_index + 1) % len(PRESETS)
+        self.preset_index = index
         self._set_select(index)
-        self.load_preset(index)
+        self.sub_title = PRESETS[index].title
+        if not self._preset_pending:
+            self._preset_pending = True
+            self.call_after_refresh(self._load_chosen_preset)
+
+    @guarded
+    def _load_chosen_preset(self) -> None:
+        self._preset_pending = False
+        self.load_preset(self.preset_index)
 
     @guarded
     def action_export(self) -> None:
