@@ -794,7 +794,7 @@ async def test_newton_on_a_singular_hessian_says_so_and_names_the_shifted_step()
         shown = " ".join(app.screen.query_one("#update").content.plain.split())
         run = app.screen.runs[0][1]
         assert "H is singular (eigenvalues 0, 0)" in shown and "H = [0, 0; 0, 0]" in shown
-        assert "taking the shifted step (H + mu I)^-1 grad f with mu" in shown
+        assert "taking the shifted step (H + μI)⁻¹ ∇f with μ = 1 − λ_min = 1" in shown
         assert run.points[1].tolist() == [0.0, 0.0]  # (1, 1) - 1 * (I)^-1 (1, 1), by hand
 
 
@@ -917,3 +917,84 @@ async def test_an_optimizer_setting_of_the_wrong_kind_is_named_in_the_app(screen
         runs = {label.split()[0]: run for label, run in app.screen.runs}
         assert runs["adam"].options == {"amsgrad": True}
         assert not app.screen.query_one("#error").shown
+
+
+async def test_a_new_function_after_the_lr_lesson_runs_each_optimizer_at_its_own_default():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("w")
+        await _settle(pilot)
+        assert app.screen.query_one("#lr").value == "0.4"
+        optimizers = app.screen.query_one("#optimizers")
+        optimizers.deselect_all()
+        optimizers.select("newton")
+        await _type_and_go(pilot, fx="x**2 + y**2")
+        run = app.screen.runs[0][1]
+        assert run.optimizer == "newton" and run.lr == 1.0 and run.steps <= 60
+        assert app.screen.query_one("#lr").value == ""
+        assert app.screen.query_one("#steps").value == "60"
+        # a learning rate the learner typed after the lesson is kept
+        await pilot.press("w")
+        await _settle(pilot)
+        await _type_and_go(pilot, lr="0.3", fx="x**2 + y**2")
+        assert app.screen.runs[0][1].lr == 0.3
+
+
+async def test_the_loss_axis_of_a_never_negative_loss_stays_at_or_above_zero():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        # gd at lr 0.5 on x² lands on x = 0 in one step: loss 0 exactly, a linear axis
+        await _type_and_go(pilot, fx="x**2", start="3", lr="0.5")
+        losses = app.screen.runs[0][1].losses
+        assert app.screen.runs[0][1].optimizer == "gd" and losses.min() == 0.0
+        await pilot.press("l")
+        plot = app.screen.query_one("#op-plot")
+        (_, _), (bottom, top) = plot.window
+        assert bottom == 0.0 and top > losses.max()
+
+
+async def test_ticking_an_optimizer_says_press_g_to_run(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        app.screen.query_one("#optimizers").select("nesterov")
+        await pilot.pause()
+        assert "press g to run the ticked optimizers" in screen_text(app)
+        await pilot.press("g")
+        await _settle(pilot)
+        assert "press g" not in screen_text(app)
+
+
+async def test_the_function_fields_example_descends_with_the_default_optimizers():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        example = app.screen.query_one("#fx").placeholder.split("e.g. ")[1]
+        await _type_and_go(pilot, fx=example)
+        runs = {run.optimizer: run for _, run in app.screen.runs}
+        assert set(runs) == {"gd", "adam"}
+        for run in runs.values():  # lr·L < 2 for gd: no oscillation at the edge of stability
+            assert run.losses[-1] < 0.01 * run.losses[0]
+        assert all(b <= a for a, b in zip(runs["gd"].losses, runs["gd"].losses[1:]))
+
+
+async def test_the_options_example_is_shown_whole_at_80_columns(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        placeholder = app.screen.query_one("#options").placeholder
+        assert placeholder in screen_text(app)
+
+
+async def test_the_update_panel_writes_formulas_as_mathematics():
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _type_and_go(pilot, fx="x**2 + y**2", start="1, 1")
+        await pilot.press("n")
+        shown = app.screen.query_one("#update").content.plain
+        assert "m = β₁·m_prev + (1-β₁)·g = 0.9·0 + (1-0.9)·2 = 0.2" in shown
+        assert "g²" in shown and "√(v_hat) + ε" in shown
+        assert not any(word in shown for word in ("beta1", "sqrt", "eps", "*"))

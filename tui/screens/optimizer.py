@@ -28,6 +28,8 @@ TYPED = "(typed)"
 COLORS = ("color(51)", "color(201)", "color(226)", "color(46)", "color(208)", "color(255)",
           "color(39)", "color(219)", "color(196)", "color(141)")
 LESSON_LRS = (0.4, 0.6, 1.2)
+LESSON_F = "w**2"
+FIELD_DEFAULTS = {"lr": "", "start": "", "steps": "60"}  # what the fields hold at first
 PLAY_TICK = 0.1  # seconds between frames while a run plays
 PLAY_FRAMES = 150  # a run plays in at most this many frames (long runs skip steps)
 STATUS_STYLE = {"converged": "green", "diverged": "bold red", "max_steps": "yellow"}
@@ -80,6 +82,7 @@ class OptimizerScreen(SymnnScreen):
         self.note = ""  # said under the fields after a run (options waiting for an optimizer)
         self.view = "surface"  # or "loss": the plot shows loss against step
         self.start_asked = ""  # the start field's text when the pending runs were asked for
+        self.lesson_fields: dict[str, str] = {}  # the lr lesson's settings, while shown
 
     def compose_body(self) -> Iterable[Widget]:
         import symnn as sn
@@ -90,17 +93,17 @@ class OptimizerScreen(SymnnScreen):
                          value=self.surface_choice, allow_blank=False, id="surface",
                          compact=True)
             yield Label("f =", classes="label")
-            yield Input(placeholder="or type f, e.g. x**2 + 10*y**2", id="fx", compact=True)
+            yield Input(placeholder="or type f, e.g. x**2 + 4*y**2", id="fx", compact=True)
         with Horizontal(classes="field-row"):
             yield Label("lr", classes="label")
             yield Input(placeholder="default", id="lr", compact=True)  # each optimizer's own
             yield Label("options", classes="label")
-            yield Input(placeholder="e.g. sgd.momentum=0.9, adam.lr=0.1", id="options",
+            yield Input(placeholder="e.g. sgd.momentum=0.9", id="options",
                         compact=True)
             yield Label("start", classes="label")
             yield Input(placeholder="default", id="start", compact=True)  # or type: default
             yield Label("steps", classes="label")
-            yield Input(value="60", id="steps", compact=True)
+            yield Input(value=FIELD_DEFAULTS["steps"], id="steps", compact=True)
         yield ErrorPanel(id="error")
         with Horizontal(id="op-main"):
             with Vertical(id="op-left"):
@@ -129,6 +132,8 @@ class OptimizerScreen(SymnnScreen):
         self.editing = editing
         error = self.query_one("#error", ErrorPanel)
         typed = self.query_one("#fx", Input).value.strip()
+        if typed != LESSON_F:
+            self._forget_lesson()
         spec = typed or self.query_one("#surface", Select).value
         if spec == TYPED:
             error.show_message("type a function in f = (press f), or choose a preset surface")
@@ -165,6 +170,15 @@ class OptimizerScreen(SymnnScreen):
         self.note = (f"options for {', '.join(waiting)} apply once ticked" if waiting else "")
         error.clear()
         self._compute(jobs, typed)
+
+    def _forget_lesson(self) -> None:
+        """A new f after the lr lesson: the lesson's lr, start and steps that the learner has
+        not changed go back to the defaults (each optimizer's own lr, Newton's 1)."""
+        for field, value in self.lesson_fields.items():
+            widget = self.query_one(f"#{field}", Input)
+            if widget.value == value:
+                widget.value = FIELD_DEFAULTS[field]
+        self.lesson_fields = {}
 
     def _compute(self, jobs: list[tuple[str, dict]], typed: str = "") -> None:
         """Start the runs in a worker thread and say so; a newer request supersedes it."""
@@ -246,14 +260,14 @@ class OptimizerScreen(SymnnScreen):
         self.query_one("#error", ErrorPanel).clear()
         with self.prevent(Select.Changed):
             self.query_one("#surface", Select).value = TYPED
-        for field, value in (("fx", "w**2"), ("lr", str(LESSON_LRS[0])), ("options", ""),
-                             ("start", "1"), ("steps", "20")):
+        self.lesson_fields = {"lr": str(LESSON_LRS[0]), "start": "1", "steps": "20"}
+        for field, value in (("fx", LESSON_F), ("options", ""), *self.lesson_fields.items()):
             self.query_one(f"#{field}", Input).value = value
         optimizers = self.query_one("#optimizers", SelectionList)
         optimizers.deselect_all()
         optimizers.select("gd")
-        self._compute([(f"gd lr={lr}", dict(f="w**2", optimizer="gd", lr=lr, start=[1.0],
-                                            steps=20)) for lr in LESSON_LRS], "w**2")
+        self._compute([(f"gd lr={lr}", dict(f=LESSON_F, optimizer="gd", lr=lr, start=[1.0],
+                                            steps=20)) for lr in LESSON_LRS], LESSON_F)
 
     def _show(self, runs) -> None:
         import gc
@@ -348,6 +362,9 @@ class OptimizerScreen(SymnnScreen):
         for index in range(optimizers.option_count):
             name = optimizers.get_option_at_index(index).value
             optimizers.replace_option_prompt_at_index(index, _row(name, name in chosen))
+        if chosen != {run.optimizer for _, run in self.runs}:
+            self.query_one("#error", ErrorPanel).show_message(
+                "press g to run the ticked optimizers")
 
     @on(Input.Submitted)
     @guarded
@@ -403,7 +420,8 @@ class OptimizerScreen(SymnnScreen):
         key = (i, k, width)
         if key not in self._explained:
             self._explained[key] = "\n".join(
-                _break_formula(line, width) for line in str(run.explain(k)).splitlines())
+                _break_formula(_readable(line), width)
+                for line in str(run.explain(k)).splitlines())
         return self._explained[key]
 
     def _plot(self) -> None:
@@ -457,7 +475,9 @@ class OptimizerScreen(SymnnScreen):
         else:
             lo, hi = 0.0, 1.0
         pad = (hi - lo) * 0.05 or 1.0
-        window = ((0.0, float(max(self.max_k, 1))), (lo - pad, hi + pad))
+        # a loss that is never negative gets no negative axis (the padding stops at 0)
+        bottom = lo - pad if log or lo < 0 else max(lo - pad, 0.0)
+        window = ((0.0, float(max(self.max_k, 1))), (bottom, hi + pad))
         title = f"loss{' (log scale)' if log else ''}, step {self.k}"
         plot.show_chart(window, tracks, title, tuple(legend),
                         (lambda v: fmt(10.0 ** v, 3)) if log else None)
@@ -484,6 +504,23 @@ def _column_stack(xs, ys):
     import numpy as np
 
     return np.column_stack([xs, ys])
+
+
+# the update formulas as a learner reads them: β₁·m_prev, (H + μI)⁻¹ ∇f, μ = 1 − λ_min, g²
+_READABLE = ((r"\(H \+ mu I\)\^-1", "(H + μI)⁻¹"), (r"\^-1\b", "⁻¹"), (r"\bgrad f\b", "∇f"),
+             (r"\blambda_min\b", "λ_min"), (r"\bmu\b", "μ"), (r"\bbeta1\b", "β₁"),
+             (r"\bbeta2\b", "β₂"), (r"\balpha\b", "α"), (r"\brho\b", "ρ"),
+             (r"\beps\b", "ε"), (r"\^2\b", "²"), (r"\bsqrt\(", "√("), (r" - ", " − "),
+             (r" \* ", " · "), (r"(?<=\S)\*(?=\S)", "·"))
+
+
+def _readable(line: str) -> str:
+    """One line of an update's explanation with Greek letters, superscripts and · for *."""
+    import re
+
+    for pattern, replacement in _READABLE:
+        line = re.sub(pattern, replacement, line)
+    return line
 
 
 def _break_formula(line: str, width: int) -> str:
