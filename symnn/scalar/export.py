@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import sympy
 
 from symnn.scalar.forward import forward_order, reading_order
-from symnn.symbolic.functions import number
+from symnn.scalar.render import HEADER_LIMIT
+from symnn.symbolic.printing import latex
 
 if TYPE_CHECKING:  # pragma: no cover
     from symnn.scalar.derivation import Derivation
@@ -39,7 +40,10 @@ def forward_latex(d: Derivation, source: str | None = None) -> str:
     if source:
         shown = "".join(c if c.isprintable() else " " for c in source).replace("|", "/")
         lines.append(f"\\noindent Source: \\verb|{shown}|\n")
-    lines.append(f"\\[ {sympy.latex(d.output_symbol)} = {sympy.latex(output.expr)} \\]\n")
+    typed = d.typed_output(HEADER_LIMIT)  # as typed, as the backward pass and the app show it
+    definition = (latex(typed, d.typed_header) if typed is not None
+                  else latex(output.expr, d.typed))
+    lines.append(f"\\[ {latex(d.output_symbol)} = {definition} \\]\n")
     known = [f"{sympy.latex(sympy.Symbol(name))} = {_num(leaf.value)}"
              for name, leaf in reading_order(output) if leaf.value is not None]
     if known:
@@ -49,12 +53,12 @@ def forward_latex(d: Derivation, source: str | None = None) -> str:
         if node not in d.forms or node.value is None:
             continue
         form = d.output_symbol if node is output else d.forms[node]
-        definition = node.op.sympy(*(d.forms[p] for p in node.parents),
-                                   *(number(a) for a in node.arg))
+        definition = d._full[node]  # in its inputs' forms, in the order typed
         if definition != form:  # a named node (z, yhat): its definition too
-            rows.append(f"{sympy.latex(form)} &= {sympy.latex(definition)} = {_num(node.value)}")
+            rows.append(f"{latex(form, d.typed)} &= {latex(definition, d.typed)} = "
+                        f"{_num(node.value)}")
         else:
-            rows.append(f"{sympy.latex(form)} &= {_num(node.value)}")
+            rows.append(f"{latex(form, d.typed)} &= {_num(node.value)}")
     if rows:
         lines.append("\\subsection*{Forward pass}\n" + _BEGIN + "\n" + " \\\\\n".join(rows)
                      + "\n\\end{align*}\n")

@@ -25,10 +25,24 @@ def test_the_document_states_the_setup_and_forward_pass_before_the_backward_step
     assert "\\verb|my / perceptron|" in text
     assert "Leaf values: $w = -3,\\ x = 2,\\ b = 1,\\ y = 1$" in text
     forward = text[text.index("Forward pass"):text.index("Backward pass")]
-    assert "z &= b + w x = -5" in forward or "z &= w x + b = -5" in forward
+    assert "z &= w \\cdot x + b = -5" in forward  # as typed
     assert "\\hat{y}" in forward or "yhat" in forward
     assert "= 0.986659" in forward  # L's value, 0.9933071^2
     assert text.index("Backward pass") < text.index("\\frac{\\partial L}")
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["built", "typed"])
+def test_the_forward_pass_reads_as_typed_like_the_backward_pass(typed):
+    output = (sn.graph("(sigmoid(w*x + b) - y)^2", x=2, w=-3, b=1, y=1) if typed
+              else _perceptron())
+    d = output.derivation()
+    text = derivation_document(d)
+    forward = text[text.index("\\[ L ="):text.index("Backward pass")]
+    backward = text[text.index("Backward pass"):]
+    difference = "\\hat{y} - y" if not typed else "\\sigma\\left(w \\cdot x + b\\right) - y"
+    assert "- y +" not in forward, forward
+    assert difference in forward and difference in backward, forward
+    assert "\\[ L = \\left(\\sigma\\left(w \\cdot x + b\\right) - y\\right)^{2} \\]" in forward
 
 
 def test_a_graph_without_values_has_no_forward_numbers():
