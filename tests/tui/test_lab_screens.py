@@ -998,3 +998,12 @@ async def test_the_update_panel_writes_formulas_as_mathematics():
         assert "m = β₁·m_prev + (1-β₁)·g = 0.9·0 + (1-0.9)·2 = 0.2" in shown
         assert "g²" in shown and "√(v_hat) + ε" in shown
         assert not any(word in shown for word in ("beta1", "sqrt", "eps", "*"))
+
+
+async def test_the_plot_title_writes_a_typed_function_as_mathematics(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await _type_and_go(pilot, fx="x**2 + 4*y**2")
+        assert "x² + 4·y², step 0" in screen_text(app)
+        assert "x**2 + 4*y**2, step" not in screen_text(app)

@@ -82,6 +82,7 @@ class OptimizerScreen(SymnnScreen):
         self.note = ""  # said under the fields after a run (options waiting for an optimizer)
         self.view = "surface"  # or "loss": the plot shows loss against step
         self.start_asked = ""  # the start field's text when the pending runs were asked for
+        self.f_text = ""  # the runs' f as the plot's title names it
         self.lesson_fields: dict[str, str] = {}  # the lr lesson's settings, while shown
 
     def compose_body(self) -> Iterable[Widget]:
@@ -282,6 +283,7 @@ class OptimizerScreen(SymnnScreen):
         gc.freeze()
         self._stop()
         self.runs = runs
+        self.f_text = _f_text(runs[0][1].surface) if runs else ""  # printed once, not per key
         self._explained = {}
         self.k = 0
         # a fixed window for the whole run set: the surface's own window, widened to every
@@ -436,7 +438,7 @@ class OptimizerScreen(SymnnScreen):
             return
         surface = self.runs[0][1].surface
         if surface.dim > 2:
-            plot.show_message(f"plots need 1–2 variables; {surface.name} has {surface.dim} "
+            plot.show_message(f"plots need 1–2 variables; {self.f_text} has {surface.dim} "
                               "(l shows loss against step)")
             return
         tracks, legend = [], []
@@ -450,7 +452,7 @@ class OptimizerScreen(SymnnScreen):
             off = not all(lo <= v <= hi for v, (lo, hi) in zip(run.points[k], self.view_window))
             status = "diverged, " if run.status == "diverged" else ""
             legend.append((label + (f" ({status}off the plot)" if off else ""), color))
-        plot.show(surface, self.view_window, tracks, f"{surface.name}, step {self.k}",
+        plot.show(surface, self.view_window, tracks, f"{self.f_text}, step {self.k}",
                   tuple(legend))
 
     def _loss_chart(self, plot: SurfacePlot) -> None:
@@ -488,13 +490,18 @@ def _row(name: str, ticked: bool) -> str:
     return f"{name:<9}{' ✓ ticked' if ticked else ''}"
 
 
-def _start_reset(surface) -> str:
-    """Why a typed start was replaced: f has another number of variables (f in readable
-    math: x² + 10·y², not x**2 + 10*y**2)."""
+def _f_text(surface) -> str:
+    """A surface as the learner reads it: a preset's name, or typed f in readable math
+    (x² + 10·y², not x**2 + 10*y**2)."""
     import symnn as sn
     from symnn.symbolic import math_text
 
-    name = surface.name if surface.name in sn.lab.preset_names() else math_text(surface.expr)
+    return surface.name if surface.name in sn.lab.preset_names() else math_text(surface.expr)
+
+
+def _start_reset(surface) -> str:
+    """Why a typed start was replaced: f has another number of variables."""
+    name = _f_text(surface)
     start = ", ".join(fmt(v, 4) for v in surface.start)
     count = f"{surface.dim} variable{'s' if surface.dim != 1 else ''}"
     return f"start reset to the default ({start}) of {name}: it has {count}"
