@@ -188,7 +188,8 @@ async def test_tree_lines_cut_at_80_columns_end_in_an_ellipsis_never_a_shortened
         await pilot.pause()
         await pilot.press("z")
         await pilot.pause()
-        grads = {f"{g:.6g}" for g in screen.derivation.numeric_gradients.values()}
+        grads = {f"{g:.{digits}g}" for g in screen.derivation.numeric_gradients.values()
+                 for digits in (6, 4)}  # 4 digits where 6 would not fit
         lines = [line.split("││")[0] for line in screen_text(app).splitlines()
                  if "∂L" in line.split("││")[0]]
         assert lines and any("…" in line for line in lines)
@@ -196,6 +197,42 @@ async def test_tree_lines_cut_at_80_columns_end_in_an_ellipsis_never_a_shortened
             match = re.search(r"∂L = (-?[0-9.e+-]+)(…?)", line)
             if match and not match.group(2):
                 assert match.group(1) in grads, line
+
+
+async def test_at_80_by_24_every_gradient_in_the_graph_is_a_whole_number_after_8_steps(
+        screen_text):
+    import re
+
+    app = SymnnApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        for _ in range(8):
+            await pilot.press("n")
+        await pilot.pause()
+        lines = [line.split("││")[0] for line in screen_text(app).splitlines()]
+        graph = [line for line in lines if "∂L =" in line]
+        assert len(graph) >= 2, "\n".join(lines)  # yhat - y and yhat have their ∂L
+        assert not any("…" in line for line in graph), "\n".join(graph)
+        grads = screen.derivation.numeric_gradients.values()
+        for line in graph:
+            shown = re.search(r"∂L = (-?[0-9.]+(?:e[+-]?[0-9]+)?)", line)
+            assert shown, line
+            value = float(shown.group(1))  # 4 significant digits at least: within 5e-4
+            assert any(abs(value - g) <= 5e-4 * abs(g) for g in grads), line
+
+
+async def test_at_120_columns_graph_gradients_keep_6_digits():
+    app = SymnnApp()
+    async with app.run_test(size=(120, 34)) as pilot:
+        screen = await _open(pilot)
+        for _ in range(8):
+            await pilot.press("n")
+        await pilot.pause()
+        graph = screen.query_one("#graph")
+        texts = [graph.render_line(y).text for y in range(graph.size.height)]
+        sixes = {f"∂L = {g:.6g}" for g in screen.derivation.numeric_gradients.values()}
+        shown = [t for t in texts if "∂L =" in t]
+        assert len(shown) >= 2 and all(any(s in t for s in sixes) for t in shown), texts
 
 
 async def test_export_never_overwrites_names_the_full_path_and_states_the_setup(tmp_path):

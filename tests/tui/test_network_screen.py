@@ -227,6 +227,18 @@ async def test_at_80_by_24_practice_shows_the_question_and_its_answer_field(scre
         assert "formula or number (empty: show it)" in text, text
 
 
+async def test_at_80_by_24_the_footer_names_enter_as_the_answer_key_in_practice(screen_text):
+    app = SymnnApp(start="network")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        assert "enter Answer" not in screen_text(app).splitlines()[-1]
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "enter Answer" in footer and "esc Leave field" in footer, footer
+
+
 async def test_m_cycles_the_models_and_targets_read_as_given(screen_text):
     app = SymnnApp(start="network")
     async with app.run_test(size=SIZE) as pilot:

@@ -525,6 +525,20 @@ class BackpropScreen(SymnnScreen):
                                       self._grads_table(self._done_steps(position)))
         return view
 
+    def _node_label(self, node, shown_value: bool, shown_grad: bool, numeric: bool,
+                    digits: int, op: bool) -> Text:
+        """A graph line's label: name, op (if ``op``), value and ∂L to ``digits`` significant
+        digits; the screen passes shorter forms too, for lines that would be cut."""
+        label = Text(self._label(node))
+        if op and node.parents and node.name is not None:  # an unnamed node shows its op already
+            label.append(f"  [{node.op.label}]", style="dim")
+        if shown_value:
+            label.append(f" = {fmt(node.value, digits)}", style="cyan")
+        if shown_grad:
+            label.append(f"  ∂L = {fmt(self.derivation.numeric_gradients.get(node), digits)}"
+                         if numeric else "  ∂L ✓", style="green")
+        return label
+
     def refresh_view(self) -> None:
         """Redraw the changed graph lines, the step panel and the gradients for ``position``."""
         if self.derivation is None:
@@ -538,7 +552,6 @@ class BackpropScreen(SymnnScreen):
             finished.add(self.output)
         numeric = self.derivation.value is not None
         graph = self.query_one("#graph", GraphView)
-        gradients = self.derivation.numeric_gradients
         for node in graph._rows:
             shown_value = numeric and (not node.parents or node in computed)
             shown_grad = node in finished and not node.is_constant
@@ -548,17 +561,12 @@ class BackpropScreen(SymnnScreen):
             if self.label_keys.get(node) == key:
                 continue  # unchanged: the graph keeps its rendered line
             self.label_keys[node] = key
-            label = Text(self._label(node))
-            if node.parents and node.name is not None:  # an unnamed node shows its op already
-                label.append(f"  [{node.op.label}]", style="dim")
-            if shown_value:
-                label.append(f" = {fmt(node.value)}", style="cyan")
-            if shown_grad:
-                label.append(f"  ∂L = {fmt(gradients.get(node))}" if numeric else "  ∂L ✓",
-                             style="green")
+            labels = [self._node_label(node, shown_value, shown_grad, numeric, digits, op)
+                      for digits, op in ((6, True), (4, True), (4, False))]
             if current:
-                label.stylize("reverse")
-            graph.set_label(node, label)
+                for label in labels:
+                    label.stylize("reverse")
+            graph.set_label(node, *labels)
         focus = item if phase == "forward" else item.parent if phase == "backward" else None
         if focus is not None:
             graph.keep_in_sight(focus)

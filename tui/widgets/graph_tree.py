@@ -3,8 +3,9 @@
 Each node's line is rendered once and kept until its label changes, so a step key that
 changes two or three labels redraws two or three lines, not the whole tree (a 300-node graph
 would otherwise cost tens of milliseconds per key). Left/right belong to the screen, where
-they step through the passes. A line cut at the panel's edge ends in "…", so a cut number
-never reads as a whole one.
+they step through the passes. A label may come with shorter forms (numbers to fewer digits),
+the first that fits the panel is drawn; a line still cut at the panel's edge ends in
+"…", so a cut number never reads as a whole one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class GraphView(ScrollView, can_focus=True):
         self._lines: list[tuple[str, Hashable, bool]] = []  # guide prefix, node, repeat
         self._rows: dict[Hashable, list[int]] = {}
         self._labels: dict[Hashable, Text] = {}
+        self._shorter: dict[Hashable, tuple[Text, ...]] = {}
         self._cache: dict[tuple[int, int], Strip] = {}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -58,14 +60,17 @@ class GraphView(ScrollView, can_focus=True):
         for row, (_, node, _) in enumerate(lines):
             self._rows.setdefault(node, []).append(row)
         self._labels = {}
+        self._shorter = {}
         self._cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(lines))
         self.scroll_to(0, 0, animate=False)
         self.refresh()
 
-    def set_label(self, node: Hashable, label: Text) -> None:
-        """Give ``node`` a new label; only its lines are redrawn."""
+    def set_label(self, node: Hashable, label: Text, *shorter: Text) -> None:
+        """Give ``node`` a new label (``shorter`` forms, in order, are drawn where it does not
+        fit); only its lines are redrawn."""
         self._labels[node] = label
+        self._shorter[node] = shorter
         scroll_y = self.scroll_offset.y
         for row in self._rows.get(node, ()):
             for key in [k for k in self._cache if k[0] == row]:
@@ -92,8 +97,8 @@ class GraphView(ScrollView, can_focus=True):
         guide, node, repeat = self._lines[row]
         return guide + self._label_of(node, repeat).plain
 
-    def _label_of(self, node: Hashable, repeat: bool) -> Text:
-        label = self._labels.get(node) or Text(str(node))
+    def _label_of(self, node: Hashable, repeat: bool, label: Text | None = None) -> Text:
+        label = label or self._labels.get(node) or Text(str(node))
         if repeat:
             label = label.copy()
             label.append("  (inputs drawn above)", style="dim")
@@ -113,6 +118,10 @@ class GraphView(ScrollView, can_focus=True):
         if strip is None:
             guide, node, repeat = self._lines[row]
             text = Text(guide, style="dim") + self._label_of(node, repeat)
+            for shorter in self._shorter.get(node, ()):
+                if text.cell_len <= width:
+                    break
+                text = Text(guide, style="dim") + self._label_of(node, repeat, shorter)
             text.no_wrap = True
             segments = list(text.render(self.app.console))
             strip = Strip(segments).apply_style(self.rich_style)

@@ -6,9 +6,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
+
+
+class AnswerInput(Input):
+    """The answer field; the footer names its enter key ("enter Answer") while it has focus,
+    so a learner knows how to submit."""
+
+    BINDINGS = [Binding("enter", "submit", "Answer", key_display="enter")]
 
 
 class PracticePanel(Vertical):
@@ -27,8 +35,8 @@ class PracticePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="question")
-        yield Input(placeholder="formula or number (empty: show it)",
-                    id="answer", compact=True, max_length=300)
+        yield AnswerInput(placeholder="formula or number (empty: show it)",
+                          id="answer", compact=True, max_length=300)
         yield Static(id="feedback")
 
     @property
