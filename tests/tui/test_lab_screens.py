@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 import pytest
@@ -35,6 +36,33 @@ async def test_convexity_verdict_on_screen_is_the_librarys(screen_text):
         text = screen_text(app)
         assert app.screen.result.verdict == sn.convexity("w**4 - 2*w**2").verdict == "neither"
         assert "verdict: neither" in text and "counterexample" in text
+
+
+def _y_labels(app, plot_id: str, screen_text) -> list[str]:
+    """The y-axis labels the plot shows: the text left of its "│" axis, row by row."""
+    region = app.screen.query_one(f"#{plot_id}").content_region
+    rows = screen_text(app).splitlines()[region.y:region.bottom]
+    return [left.strip() for row in rows
+            for left, bar, _ in [row[region.x:region.right].partition("│")]
+            if bar and left.strip()]
+
+
+async def test_convexity_y_axis_is_labelled_at_round_numbers(screen_text):
+    app = SymnnApp(start="convexity")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await _set(pilot, "fx", "w^4 - 2*w^2")
+        labels = _y_labels(app, "cv-plot", screen_text)
+        values = [float(label) for label in labels]
+        assert len(values) >= 3 and values == sorted(values, reverse=True)
+        steps = {round(a - b, 9) for a, b in zip(values, values[1:])}
+        assert len(steps) == 1, labels  # evenly spaced
+        step = steps.pop()  # 1, 2 or 5 times a power of ten, every label a multiple of it
+        assert round(step / 10.0 ** math.floor(math.log10(step)), 9) in (1, 2, 5), labels
+        assert all(abs(v / step - round(v / step)) < 1e-9 for v in values), labels
+        low, high = app.screen.query_one("#cv-plot")._yrange
+        assert low <= values[-1] and values[0] <= high  # inside the curve's range (-1 .. 8)
+        assert values[-1] <= 0 and values[0] >= 6
 
 
 async def test_convexity_uses_the_typed_domain():
@@ -253,6 +281,15 @@ async def test_optimizer_steps_reveal_the_recorded_trajectory(screen_text):
             assert f"{label}  step 2/{run.steps}  ({point})" in shown
         await pilot.press("r")
         assert app.screen.k == 0
+
+
+async def test_optimizer_colour_scale_hint_is_whole_at_80_columns(screen_text):
+    app = SymnnApp(start="optimizer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        text = screen_text(app)
+        assert "rosenbrock, step 0" in text
+        assert any("f: low " + " " * 9 + " high" in line for line in text.splitlines())
 
 
 async def test_optimizer_bad_lr_is_shown_not_raised():

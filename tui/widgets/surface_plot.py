@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from tui.safety import describe
 from tui.values import fmt
+from tui.widgets.plot import round_ticks
 
 # Dark to light, blue to brown: distinct entries of the 256-colour palette, dark enough that
 # the bright trajectory colours stay readable on top of them.
@@ -126,8 +127,8 @@ class SurfacePlot(Widget):
 
     def _render_all(self, width: int, height: int) -> list[Strip]:
         blank = [Strip.blank(width) for _ in range(height)]
-        legend = self._legend_strips(width)
-        top = 1 + len(legend)  # the title row, and the legend's
+        legend = self._title_strips(width) + self._legend_strips(width)
+        top = len(legend)  # the title's rows, and the legend's
         pw, ph = width - MARGIN, height - top - 1  # plot area: x labels below
         if (self.surface is None and not self.chart) or pw < 4 or ph < 2:
             if self.message and height:
@@ -169,9 +170,8 @@ class SurfacePlot(Widget):
             return styles[key]
 
         label_style = Style(dim=True)
-        strips = [self._title_strip(width)] + legend
-        label = (self.yformat if self.chart and self.yformat else lambda v: fmt(v, 4))
-        ylabels = {0: label(y1), ph - 1: label(y0), (ph - 1) // 2: label((y0 + y1) / 2)}
+        strips = list(legend)
+        ylabels = self._ylabels(y0, y1, ph)
         for r in range(ph):
             segments = [Segment(ylabels.get(r, "").rjust(MARGIN - 1)[: MARGIN - 1] + "│",
                                 label_style)]
@@ -205,13 +205,32 @@ class SurfacePlot(Widget):
                              Segment("".join(axis), label_style)], width))
         return [s.crop_extend(0, width, None) for s in strips[:height]] + blank[len(strips):]
 
-    def _title_strip(self, width: int) -> Strip:
-        segments = [Segment(self.heading, Style(bold=True))]
-        if self.surface is not None and self.surface.dim == 2:
-            segments.append(Segment("   f: low ", Style(dim=True)))
-            segments.extend(Segment(" ", Style(bgcolor=c)) for c in HEAT)
-            segments.append(Segment(" high", Style(dim=True)))
-        return Strip(segments).crop_extend(0, width, None)
+    def _ylabels(self, y0: float, y1: float, ph: int) -> dict[int, str]:
+        """The y labels by row: a log chart's at its top, middle and bottom; otherwise at
+        round numbers (1, 2 or 5 times a power of ten) on the rows they fall in, at most one
+        every other row, not the window's ends (-1.449 ... 8.45)."""
+        if self.chart and self.yformat:
+            label = self.yformat
+            return {0: label(y1), ph - 1: label(y0), (ph - 1) // 2: label((y0 + y1) / 2)}
+        if not y1 > y0:
+            return {(ph - 1) // 2: fmt(y0, 4)}
+        labels: dict[int, str] = {}
+        for tick in round_ticks(y0, y1, max(2, min(5, (ph + 1) // 2))):
+            labels.setdefault(int(round((y1 - tick) / (y1 - y0) * (ph * 4 - 1))) // 4, f"{tick:g}")
+        return labels
+
+    def _title_strips(self, width: int) -> list[Strip]:
+        """The title, and for a heat map the colour scale "f: low ▇…▇ high": after the title
+        when both fit on the row, else on a row of its own (a long title would cut it)."""
+        title = Segment(self.heading, Style(bold=True))
+        if self.surface is None or self.surface.dim != 2:
+            return [Strip([title]).crop_extend(0, width, None)]
+        hint = [Segment("f: low ", Style(dim=True)),
+                *(Segment(" ", Style(bgcolor=c)) for c in HEAT), Segment(" high", Style(dim=True))]
+        gap = Segment("   ")
+        if title.cell_length + gap.cell_length + Strip(hint).cell_length <= width:
+            return [Strip([title, gap, *hint]).crop_extend(0, width, None)]
+        return [Strip(row).crop_extend(0, width, None) for row in ([title], hint)]
 
     def _legend_strips(self, width: int) -> list[Strip]:
         """The legend, as many rows as its entries need (at most a third of the height); a
