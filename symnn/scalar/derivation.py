@@ -543,6 +543,12 @@ class Derivation:
             forms[node], sizes[node] = full_form, size
         return forms
 
+    def definition(self, node: Scalar) -> sympy.Expr:
+        """What ``node`` computes, written in its inputs' forms in the order typed (for
+        ``z = w·x + b`` the right-hand side); ``node`` is an operation of this graph, not a
+        leaf or a constant."""
+        return self._full[node]
+
     def typed_output(self, limit: int) -> sympy.Expr | None:
         """The output's formula in the leaves, as typed (unevaluated, numbers as typed), or
         None when it has more than ``limit`` tree nodes or is a lone leaf or number.

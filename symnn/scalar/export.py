@@ -53,7 +53,7 @@ def forward_latex(d: Derivation, source: str | None = None) -> str:
         if node not in d.forms or node.value is None:
             continue
         form = d.output_symbol if node is output else d.forms[node]
-        definition = d._full[node]  # in its inputs' forms, in the order typed
+        definition = d.definition(node)
         if definition != form:  # a named node (z, yhat): its definition too
             rows.append(f"{latex(form, d.typed)} &= {latex(definition, d.typed)} = "
                         f"{_num(node.value)}")
