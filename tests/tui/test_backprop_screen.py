@@ -22,6 +22,15 @@ async def _open(pilot):
     return screen
 
 
+async def _open_after_steps(pilot, steps: int):
+    """The stepper after ``steps`` presses of n (for the default preset, 8 is mid-backward)."""
+    screen = await _open(pilot)
+    for _ in range(steps):
+        await pilot.press("n")
+    await pilot.pause()
+    return screen
+
+
 async def test_stepping_walks_forward_nodes_then_every_backward_edge(screen_text):
     app = SymnnApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -205,10 +214,7 @@ async def test_at_80_by_24_every_gradient_in_the_graph_is_a_whole_number_after_8
 
     app = SymnnApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
-        for _ in range(8):
-            await pilot.press("n")
-        await pilot.pause()
+        screen = await _open_after_steps(pilot, 8)
         lines = [line.split("││")[0] for line in screen_text(app).splitlines()]
         graph = [line for line in lines if "∂L =" in line]
         assert len(graph) >= 2, "\n".join(lines)  # yhat - y and yhat have their ∂L
@@ -224,10 +230,7 @@ async def test_at_80_by_24_every_gradient_in_the_graph_is_a_whole_number_after_8
 async def test_at_120_columns_graph_gradients_keep_6_digits():
     app = SymnnApp()
     async with app.run_test(size=(120, 34)) as pilot:
-        screen = await _open(pilot)
-        for _ in range(8):
-            await pilot.press("n")
-        await pilot.pause()
+        screen = await _open_after_steps(pilot, 8)
         graph = screen.query_one("#graph")
         texts = [graph.render_line(y).text for y in range(graph.size.height)]
         sixes = {f"∂L = {g:.6g}" for g in screen.derivation.numeric_gradients.values()}
